@@ -1,0 +1,259 @@
+import type { SourceLocation } from "../findings.ts";
+import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
+import { isBuiltinKind } from "../model/builtin-api.ts";
+import { type ChartCrdResolver, type ChartRef, resolveChartCrds } from "../model/charts.ts";
+import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
+import { asString, describeObject, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
+import type { KustomizationGraph } from "./graph.ts";
+
+export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
+
+export type ProviderKind = "builtin" | "flux" | "platform" | "bootstrap" | "manifest" | "chart";
+
+export interface CrdProvider {
+  kind: ProviderKind;
+  /** Human-readable: `HelmRelease o11y/kube-prometheus-stack`, `bootstrap release kube-system/cilium`. */
+  label: string;
+  /** The Flux Kustomization that applies the provider (manifest and chart providers). */
+  ks?: string;
+  release?: HelmReleaseModel;
+  bootstrapRelease?: BootstrapRelease;
+  location?: SourceLocation;
+  /** CRDs created by the chart's running workload rather than rendered by helm. */
+  runtime?: boolean;
+  /** The provider was inferred (same API group, or a chart named like the group), not read. */
+  inferred?: string;
+  via?: string;
+}
+
+export interface ConsumerVerdict {
+  consumer: KubeObject;
+  ks: FluxKustomization;
+  groupKind: string;
+  verdict: Verdict;
+  provider?: CrdProvider;
+  /** dependsOn path between consumer and provider Kustomizations, when one exists. */
+  path?: string[];
+  /** Providers that could not be read, for `unresolved`. */
+  candidates?: CrdProvider[];
+}
+
+export interface CrdAnalysis {
+  providers: Map<string, CrdProvider[]>;
+  verdicts: ConsumerVerdict[];
+  /** Chart providers kubestrap could not read, with the reason. */
+  unresolved: { provider: CrdProvider; reason: string }[];
+  crdCount: number;
+}
+
+/** API groups registered by the platform rather than by anything in the repository. */
+const PLATFORM_GROUPS: Record<string, string> = {
+  "talos.dev": "Talos Linux (machine.features.kubernetesTalosAPIAccess)",
+};
+
+const VERDICT_RANK: Record<Verdict, number> = {
+  ok: 0,
+  unwaited: 1,
+  race: 2,
+  "same-unit": 3,
+  deadlock: 4,
+  unresolved: 5,
+  missing: 6,
+};
+
+export function isFluxGroup(group: string): boolean {
+  return group.endsWith(".toolkit.fluxcd.io");
+}
+
+/**
+ * Indexes every CRD provider (manifests, charts of HelmReleases, the bootstrap phases, the built-in
+ * API) and decides, for every custom resource Flux applies, whether its CRD is guaranteed to exist
+ * when it is applied (DESIGN §4.5).
+ */
+export function analyseCrds(
+  model: FluxModel,
+  bootstrap: Bootstrap,
+  graph: KustomizationGraph,
+  resolvers: ChartCrdResolver[],
+): CrdAnalysis {
+  const providers = new Map<string, CrdProvider[]>();
+  const unresolved: CrdAnalysis["unresolved"] = [];
+  const add = (gk: string, p: CrdProvider): void => {
+    const list = providers.get(gk);
+    if (list) list.push(p);
+    else providers.set(gk, [p]);
+  };
+  let crdCount = 0;
+
+  for (const br of bootstrap.releases) {
+    const label = `bootstrap ${br.phase === "crds" ? "CRD phase" : "release"} ${br.namespace}/${br.name}`;
+    const p: CrdProvider = { kind: "bootstrap", label, bootstrapRelease: br, location: br.location };
+    if (!br.chart) continue;
+    const chart: ChartRef = { name: br.chart.name, values: br.values };
+    if (br.chart.url) chart.url = br.chart.url;
+    if (br.chart.localPath) chart.localPath = br.chart.localPath;
+    const crds = resolveChartCrds(resolvers, chart);
+    if (crds.status === "unresolved") unresolved.push({ provider: p, reason: crds.reason });
+    else for (const c of crds.crds) add(`${c.group}/${c.kind}`, { ...p, via: crds.via });
+  }
+
+  for (const ks of model.kustomizations.values()) {
+    for (const o of ks.objects) {
+      if (o.kind !== "CustomResourceDefinition" || groupOf(o.apiVersion) !== "apiextensions.k8s.io") continue;
+      crdCount++;
+      const group = asString(getPath(o.body, ["spec", "group"]));
+      const kind = asString(getPath(o.body, ["spec", "names", "kind"]));
+      if (!group || !kind) continue;
+      add(`${group}/${kind}`, {
+        kind: "manifest",
+        label: `CustomResourceDefinition ${o.name}`,
+        ks: ks.id,
+        location: o.source,
+      });
+    }
+  }
+
+  for (const hr of model.helmReleases) {
+    if (!hr.chart) continue;
+    const p: CrdProvider = {
+      kind: "chart",
+      label: `HelmRelease ${hr.id}`,
+      ks: hr.ks,
+      release: hr,
+      location: hr.object.source,
+    };
+    const chart: ChartRef = { name: hr.chart.name, values: hr.values };
+    if (hr.chart.url) chart.url = hr.chart.url;
+    if (hr.chart.version) chart.version = hr.chart.version;
+    if (hr.chart.localPath) chart.localPath = hr.chart.localPath;
+    const crds = resolveChartCrds(resolvers, chart);
+    if (crds.status === "unresolved") {
+      unresolved.push({ provider: p, reason: crds.reason });
+      continue;
+    }
+    for (const c of crds.crds)
+      add(
+        `${c.group}/${c.kind}`,
+        crds.runtime ? { ...p, runtime: true, via: crds.via } : { ...p, via: crds.via },
+      );
+  }
+
+  const byGroup = new Map<string, CrdProvider[]>();
+  for (const [gk, list] of providers) {
+    const group = gk.slice(0, gk.lastIndexOf("/"));
+    byGroup.set(group, [...(byGroup.get(group) ?? []), ...list]);
+  }
+
+  const verdicts: ConsumerVerdict[] = [];
+  for (const ks of model.kustomizations.values()) {
+    for (const o of ks.objects) {
+      const gk = groupKind(o);
+      const group = groupOf(o.apiVersion);
+      if (isBuiltinKind(gk) || isFluxGroup(group) || o.kind === "CustomResourceDefinition") continue;
+      if (PLATFORM_GROUPS[group]) {
+        verdicts.push({
+          consumer: o,
+          ks,
+          groupKind: gk,
+          verdict: "ok",
+          provider: { kind: "platform", label: PLATFORM_GROUPS[group] as string },
+        });
+        continue;
+      }
+      let candidates = providers.get(gk);
+      if (!candidates) {
+        const sameGroup = byGroup.get(group);
+        if (sameGroup)
+          candidates = sameGroup.map((p) => ({ ...p, inferred: `it provides other kinds of ${group}` }));
+      }
+      if (!candidates) {
+        const named = unresolved.filter((u) => chartMatchesGroup(u.provider, group));
+        if (named.length > 0)
+          candidates = named.map((u) => ({
+            ...u.provider,
+            inferred: `its chart is named like the API group ${group}`,
+          }));
+      }
+      if (!candidates) {
+        verdicts.push(
+          unresolved.length > 0
+            ? {
+                consumer: o,
+                ks,
+                groupKind: gk,
+                verdict: "unresolved",
+                candidates: unresolved.map((u) => u.provider),
+              }
+            : { consumer: o, ks, groupKind: gk, verdict: "missing" },
+        );
+        continue;
+      }
+      let best: ConsumerVerdict | undefined;
+      for (const p of candidates) {
+        const v = judge(o, ks, p, graph);
+        if (!best || VERDICT_RANK[v.verdict] < VERDICT_RANK[best.verdict]) best = v;
+        if (best.verdict === "ok") break;
+      }
+      verdicts.push(best as ConsumerVerdict);
+    }
+  }
+  return { providers, verdicts, unresolved, crdCount };
+}
+
+function judge(
+  o: KubeObject,
+  ks: FluxKustomization,
+  p: CrdProvider,
+  graph: KustomizationGraph,
+): ConsumerVerdict {
+  const base = { consumer: o, ks, groupKind: groupKind(o), provider: p };
+  if (p.kind !== "manifest" && p.kind !== "chart") return { ...base, verdict: "ok" };
+  const pks = p.ks as string;
+  if (p.kind === "manifest") {
+    // kustomize-controller applies CRDs first and waits for them within one apply (staged apply).
+    if (pks === ks.id || graph.dependsOn(ks.id, pks)) return { ...base, verdict: "ok" };
+  } else {
+    if (pks === ks.id) return { ...base, verdict: "same-unit" };
+    if (graph.dependsOn(ks.id, pks)) {
+      if (waitsFor(graph, pks, p, groupOf(o.apiVersion))) return { ...base, verdict: "ok" };
+      return { ...base, verdict: "unwaited", path: graph.path(ks.id, pks) ?? [ks.id, pks] };
+    }
+  }
+  if (graph.dependsOn(pks, ks.id))
+    return { ...base, verdict: "deadlock", path: graph.path(pks, ks.id) ?? [pks, ks.id] };
+  return { ...base, verdict: "race" };
+}
+
+function waitsFor(graph: KustomizationGraph, ksId: string, p: CrdProvider, crdGroup: string): boolean {
+  const ks0 = graph.kustomization(ksId);
+  // A health check on the CRD itself waits for it as surely as one on the HelmRelease.
+  if (ks0?.healthChecks.some((h) => h.kind === "CustomResourceDefinition" && h.name.endsWith(`.${crdGroup}`)))
+    return true;
+  return waitsForRelease(graph, ksId, p);
+}
+
+function waitsForRelease(graph: KustomizationGraph, ksId: string, p: CrdProvider): boolean {
+  const ks = graph.kustomization(ksId);
+  const hr = p.release;
+  if (!ks || !hr) return false;
+  if (ks.wait) return true;
+  return ks.healthChecks.some(
+    (h) =>
+      h.kind === "HelmRelease" &&
+      h.name === hr.name &&
+      (h.namespace ?? ks.namespace) === hr.namespace &&
+      (h.apiVersion === undefined || groupOf(h.apiVersion) === "helm.toolkit.fluxcd.io"),
+  );
+}
+
+function chartMatchesGroup(p: CrdProvider, group: string): boolean {
+  const chart = p.release?.chart?.name ?? p.bootstrapRelease?.chart?.name;
+  if (!chart) return false;
+  const first = group.split(".")[0] ?? "";
+  const stem = chart.replace(/-(operator|controller|crds|chart)$/, "");
+  return first === chart || first === stem || first === stem.replace(/-/g, "");
+}
+
+export function describeConsumer(v: ConsumerVerdict): string {
+  return describeObject(v.consumer);
+}

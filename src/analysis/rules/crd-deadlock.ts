@@ -1,0 +1,14 @@
+import type { Rule } from "../context.ts";
+import { crdName, ksRef, pathText, providerText, verdictFindings } from "./crd-common.ts";
+
+export const crdDeadlock: Rule = {
+  id: "crd-deadlock",
+  severity: "error",
+  description:
+    "A custom resource whose CRD comes from a Kustomization that itself depends on the consumer's Kustomization: neither can become Ready.",
+  check: (ctx) =>
+    verdictFindings(ctx, "deadlock", (v, p) => ({
+      message: `needs CRD ${crdName(v)} from ${providerText(p)} in ${ksRef(p.ks ?? "")}, which depends on ${ksRef(v.ks.id)} (${pathText(v.path)}): neither Kustomization can become Ready`,
+      fix: `install the CRD in the bootstrap CRD phase, or break the dependsOn path ${pathText(v.path)} and make ${ksRef(v.ks.id)} depend on ${ksRef(p.ks ?? "")} instead`,
+    })),
+};

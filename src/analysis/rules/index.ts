@@ -1,0 +1,69 @@
+import { diagnosticRule, type Rule } from "../context.ts";
+import { crdDeadlock } from "./crd-deadlock.ts";
+import { crdMissing } from "./crd-missing.ts";
+import { crdRace } from "./crd-race.ts";
+import { crdSameUnit } from "./crd-same-unit.ts";
+import { crdUnresolved } from "./crd-unresolved.ts";
+import { crdUnwaited } from "./crd-unwaited.ts";
+import { dependsOnCycle } from "./dependson-cycle.ts";
+import { dependsOnMissing } from "./dependson-missing.ts";
+import { duplicateObject } from "./duplicate-object.ts";
+import { sourceMissing } from "./source-missing.ts";
+import { substitutionUndefined } from "./substitution-undefined.ts";
+
+/** Every rule, in the order their findings are reported. Rule ids are public interface. */
+export const RULES: Rule[] = [
+  crdMissing,
+  crdDeadlock,
+  crdSameUnit,
+  crdUnwaited,
+  crdRace,
+  crdUnresolved,
+  dependsOnMissing,
+  dependsOnCycle,
+  duplicateObject,
+  substitutionUndefined,
+  diagnosticRule(
+    "path-missing",
+    "error",
+    "A path that Flux or kustomize reads (Kustomization spec.path, resources, components, patches, generator files) does not exist.",
+  ),
+  sourceMissing,
+  diagnosticRule("yaml-syntax", "error", "A YAML document that cannot be parsed."),
+  diagnosticRule(
+    "invalid-object",
+    "warning",
+    "A document in a kustomize resource file that is not a Kubernetes object.",
+  ),
+  diagnosticRule(
+    "kustomize-invalid",
+    "error",
+    "A kustomization that kustomize would refuse to build (a patch that matches nothing, a JSON patch that fails).",
+  ),
+  diagnosticRule("kustomize-cycle", "error", "Kustomize directories that include each other."),
+  diagnosticRule(
+    "kustomize-unsupported",
+    "warning",
+    "A kustomize feature kubestrap does not evaluate (remote resources, helmCharts, plugins): the objects it adds or changes are not analysed.",
+  ),
+  diagnosticRule(
+    "source-external",
+    "info",
+    "A Flux Kustomization that reads another source than this repository: its objects are not analysed.",
+  ),
+  diagnosticRule(
+    "bootstrap-unresolved",
+    "info",
+    "A bootstrap helmfile release whose chart kubestrap cannot determine.",
+  ),
+  diagnosticRule("entry-point", "info", "How the Flux entry point was chosen, when it is not certain."),
+  diagnosticRule(
+    "file-skipped",
+    "info",
+    "A template file (.j2 and the like) that is not YAML and is skipped.",
+  ),
+];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,159 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, posix, relative, resolve, sep } from "node:path";
+import type { Finding } from "../findings.ts";
+import { type ParsedYaml, parseYaml, type YamlDocument } from "./yaml.ts";
+
+const YAML_EXTENSIONS = [".yaml", ".yml"];
+const TEMPLATE_EXTENSIONS = [".j2", ".jinja", ".jinja2", ".tmpl", ".tpl"];
+const IGNORED_DIRS = new Set([".git", "node_modules", ".terraform", ".venv", ".direnv"]);
+
+export class RepositoryError extends Error {}
+
+/**
+ * A repository on disk: every file path, and every YAML document parsed once with its position.
+ * Paths are repository-relative with forward slashes; "" is the root.
+ */
+export class Repository {
+  readonly root: string;
+  readonly findings: Finding[] = [];
+  private readonly filePaths = new Set<string>();
+  private readonly dirEntries = new Map<string, string[]>();
+  private readonly parsed = new Map<string, ParsedYaml>();
+  private readonly texts = new Map<string, string>();
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Walks the directory tree and parses every YAML file. Throws RepositoryError when the root cannot be read. */
+  static load(rootDir: string): Repository {
+    const root = resolve(rootDir);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(root);
+    } catch (e) {
+      throw new RepositoryError(
+        `cannot read repository ${rootDir}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+      );
+    }
+    if (!st.isDirectory()) throw new RepositoryError(`repository ${rootDir} is not a directory`);
+    const repo = new Repository(root);
+    repo.walk("");
+    for (const path of repo.filePaths) {
+      if (isYamlPath(path)) repo.parseFile(path);
+      else if (TEMPLATE_EXTENSIONS.some((ext) => path.endsWith(ext)) && /\.ya?ml\./.test(path)) {
+        repo.findings.push({
+          ruleId: "file-skipped",
+          severity: "info",
+          message: `${posix.basename(path)} is a template, not YAML: skipped`,
+          location: { file: path, line: 1 },
+        });
+      }
+    }
+    return repo;
+  }
+
+  private walk(dir: string): void {
+    const abs = dir === "" ? this.root : join(this.root, dir);
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const names: string[] = [];
+    for (const entry of entries) {
+      const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const s = statSync(join(abs, entry.name));
+          isDir = s.isDirectory();
+          isFile = s.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) {
+        if (IGNORED_DIRS.has(entry.name)) continue;
+        names.push(`${entry.name}/`);
+        this.walk(rel);
+      } else if (isFile) {
+        names.push(entry.name);
+        this.filePaths.add(rel);
+      }
+    }
+    this.dirEntries.set(dir, names.sort());
+  }
+
+  private parseFile(path: string): ParsedYaml {
+    let result = this.parsed.get(path);
+    if (result) return result;
+    const text = this.readText(path);
+    result = text === undefined ? { documents: [], findings: [] } : parseYaml(text, path);
+    this.parsed.set(path, result);
+    this.findings.push(...result.findings);
+    return result;
+  }
+
+  readText(path: string): string | undefined {
+    let text = this.texts.get(path);
+    if (text !== undefined) return text;
+    if (!this.filePaths.has(path)) return undefined;
+    text = readFileSync(join(this.root, path), "utf8");
+    // Keep only YAML texts: they are the ones findings point into.
+    if (isYamlPath(path)) this.texts.set(path, text);
+    return text;
+  }
+
+  /** The parsed documents of a YAML file, or undefined when the file does not exist. */
+  documents(path: string): YamlDocument[] | undefined {
+    if (!this.filePaths.has(path)) return undefined;
+    return this.parseFile(path).documents;
+  }
+
+  isFile(path: string): boolean {
+    return this.filePaths.has(path);
+  }
+
+  isDir(path: string): boolean {
+    return this.dirEntries.has(path);
+  }
+
+  /** Entries of a directory: files by name, subdirectories with a trailing slash. */
+  list(dir: string): string[] {
+    return this.dirEntries.get(dir) ?? [];
+  }
+
+  yamlFiles(): string[] {
+    return [...this.parsed.keys()].sort();
+  }
+
+  allDocuments(): YamlDocument[] {
+    const out: YamlDocument[] = [];
+    for (const path of this.yamlFiles()) out.push(...(this.parsed.get(path)?.documents ?? []));
+    return out;
+  }
+}
+
+export function isYamlPath(path: string): boolean {
+  return YAML_EXTENSIONS.some((ext) => path.endsWith(ext));
+}
+
+/**
+ * Resolves `target` relative to the repository-relative directory `base`. Returns undefined when the
+ * result leaves the repository.
+ */
+export function resolveRepoPath(base: string, target: string): string | undefined {
+  const joined = posix.normalize(posix.join(base === "" ? "." : base, target));
+  if (joined === "." || joined === "./") return "";
+  const clean = joined.replace(/\/+$/, "");
+  if (clean.startsWith("../") || clean === ".." || posix.isAbsolute(clean)) return undefined;
+  return clean;
+}
+
+/** Converts an absolute path inside the repository to a repository-relative one. */
+export function toRepoPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join("/");
+}

@@ -1,0 +1,100 @@
+import { LineCounter, parseAllDocuments, stringify } from "yaml";
+import type { Finding } from "../findings.ts";
+
+/** One YAML document of a file, as plain data, with the line it starts on. */
+export interface YamlDocument {
+  file: string;
+  /** Index of the document within its file (0-based). */
+  index: number;
+  /** 1-based line of the document's first content line. */
+  line: number;
+  value: unknown;
+}
+
+export interface ParsedYaml {
+  documents: YamlDocument[];
+  findings: Finding[];
+}
+
+const parseOptions = {
+  // Real repositories redefine anchors and repeat keys; kustomize and Flux accept both (last wins).
+  uniqueKeys: false,
+  strict: false,
+  prettyErrors: false,
+  // Merge keys (`<<: *anchor`) as YAML 1.1 and helmfile use them.
+  merge: true,
+} as const;
+// Unknown tags such as `!env_var` or `!secret` resolve to their plain scalar value (with a warning we ignore).
+
+/**
+ * Parses every document of a YAML text. Documents that fail to parse become `yaml-syntax` findings
+ * with the line of the error; the other documents of the file are still returned.
+ */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const documents: YamlDocument[] = [];
+  const findings: Finding[] = [];
+  const docs = parseAllDocuments(text, { ...parseOptions, lineCounter });
+  const list = Array.isArray(docs) ? docs : [];
+  let index = 0;
+  for (const doc of list) {
+    const docIndex = index++;
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0];
+      const line = err ? lineCounter.linePos(err.pos[0]).line : 1;
+      findings.push({
+        ruleId: "yaml-syntax",
+        severity: "error",
+        message: `YAML syntax error: ${firstLine(err?.message ?? "unknown error")}`,
+        location: { file, line },
+      });
+      continue;
+    }
+    if (doc.contents === null) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 10_000 });
+    } catch (e) {
+      findings.push({
+        ruleId: "yaml-syntax",
+        severity: "error",
+        message: `YAML error: ${firstLine((e as Error).message)}`,
+        location: { file, line: lineCounter.linePos(doc.range[0]).line },
+      });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    const start = doc.contents.range?.[0] ?? doc.range[0];
+    documents.push({ file, index: docIndex, line: lineCounter.linePos(start).line, value });
+  }
+  return { documents, findings };
+}
+
+/** Finds the 1-based line of a key path inside one document of a YAML text; falls back to the document line. */
+export function locateInYaml(
+  text: string,
+  docIndex: number,
+  path: readonly (string | number)[],
+): number | undefined {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { ...parseOptions, lineCounter });
+  if (!Array.isArray(docs)) return undefined;
+  const doc = docs[docIndex];
+  if (!doc) return undefined;
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === "object" && node.range) {
+      // For a scalar, the key's line is the line of the value for block mappings.
+      return lineCounter.linePos(node.range[0]).line;
+    }
+  }
+  return undefined;
+}
+
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
