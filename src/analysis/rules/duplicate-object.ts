@@ -20,8 +20,8 @@ export const duplicateObject: Rule = {
         const same = prior.ks === ks.id;
         out.push({
           message: same
-            ? `${describeObject(o)} appears twice in the build of Kustomization ${ks.id}: kustomize fails with "may not add resource with an already registered id"`
-            : `${describeObject(o)} is applied by Kustomization ${ks.id} and by Kustomization ${prior.ks}: they overwrite each other and pruning one deletes the other's object`,
+            ? `appears twice in the build of Kustomization ${ks.id}: kustomize fails with "may not add resource with an already registered id"`
+            : `applied by Kustomization ${ks.id} and by Kustomization ${prior.ks}: they overwrite each other and pruning one deletes the other's object`,
           fix: same
             ? "remove one of the two definitions"
             : `keep the object in one of the two Kustomizations`,
