@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { type LintResult, lint } from "../src/analysis/lint.ts";
+
+/** Writes a repository from a map of path → content into a fresh temporary directory. */
+export function makeRepo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "kubestrap-test-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+export interface KsSpec {
+  path?: string;
+  dependsOn?: string[];
+  wait?: boolean;
+  healthChecks?: { kind: string; name: string; namespace?: string }[];
+  substitute?: Record<string, string>;
+  substituteFrom?: { kind: string; name: string; optional?: boolean }[];
+  extra?: string;
+}
+
+/** A Flux Kustomization in flux-system whose path defaults to ./apps/<name>. */
+export function ks(name: string, spec: KsSpec = {}): string {
+  const lines = [
+    "---",
+    "apiVersion: kustomize.toolkit.fluxcd.io/v1",
+    "kind: Kustomization",
+    "metadata:",
+    `  name: ${name}`,
+    "  namespace: flux-system",
+    "spec:",
+    `  path: ${spec.path ?? `./apps/${name}`}`,
+    "  sourceRef:",
+    "    kind: GitRepository",
+    "    name: flux-system",
+  ];
+  if (spec.dependsOn?.length) {
+    lines.push("  dependsOn:");
+    for (const d of spec.dependsOn) lines.push(`    - name: ${d}`);
+  }
+  if (spec.wait !== undefined) lines.push(`  wait: ${spec.wait}`);
+  if (spec.healthChecks?.length) {
+    lines.push("  healthChecks:");
+    for (const h of spec.healthChecks)
+      lines.push(`    - apiVersion: helm.toolkit.fluxcd.io/v2`, `      kind: ${h.kind}`, `      name: ${h.name}`, `      namespace: ${h.namespace ?? "default"}`);
+  }
+  if (spec.substitute || spec.substituteFrom) {
+    lines.push("  postBuild:");
+    if (spec.substitute) {
+      lines.push("    substitute:");
+      for (const [k, v] of Object.entries(spec.substitute)) lines.push(`      ${k}: "${v}"`);
+    }
+    if (spec.substituteFrom) {
+      lines.push("    substituteFrom:");
+      for (const f of spec.substituteFrom) lines.push(`      - kind: ${f.kind}`, `        name: ${f.name}`, ...(f.optional ? ["        optional: true"] : []));
+    }
+  }
+  if (spec.extra) lines.push(spec.extra);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A HelmRelease (namespace default) with its OCIRepository for a chart URL. */
+export function helmRelease(name: string, chartUrl: string, values = ""): string {
+  return `---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  url: ${chartUrl}
+  ref:
+    tag: 1.0.0
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  chartRef:
+    kind: OCIRepository
+    name: ${name}
+${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}`;
+}
+
+export function customResource(apiVersion: string, kind: string, name: string, namespace = "default"): string {
+  return `---
+apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec: {}
+`;
+}
+
+/** A CRD manifest with the given group and kind. */
+export function crd(group: string, kind: string, plural = `${kind.toLowerCase()}s`): string {
+  return `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.${group}
+spec:
+  group: ${group}
+  names:
+    kind: ${kind}
+    plural: ${plural}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+`;
+}
+
+/** Lints a repository whose entry point `kubernetes/flux/cluster/ks.yaml` holds the given Kustomizations. */
+export function lintFlux(kustomizations: string[], files: Record<string, string>): LintResult {
+  return lint({ repo: makeRepo({ "kubernetes/flux/cluster/ks.yaml": kustomizations.join(""), ...files }) });
+}
+
+export function ruleIds(result: LintResult): string[] {
+  return result.findings.map((f) => f.ruleId);
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { Repository } from "../src/load/repository.ts";
+import { KustomizeBuilder } from "../src/model/kustomize.ts";
+import { describeObject } from "../src/model/objects.ts";
+import { ks, lintFlux, makeRepo } from "./helpers.ts";
+
+const cm = (name: string, ns?: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ""}data: {}\n`;
+const k = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+
+function build(files: Record<string, string>, dir: string, generate = false) {
+  const repo = Repository.load(makeRepo(files));
+  const builder = new KustomizeBuilder(repo, (gk) => (gk === "/Namespace" || gk === "cert-manager.io/ClusterIssuer" ? "Cluster" : "Namespaced"));
+  const objects = builder.build(dir, generate);
+  return { objects, ids: objects.map(describeObject), findings: builder.findings };
+}
+
+describe("kustomize build", () => {
+  it("follows resources (files and directories) and components, and sets the namespace", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k("namespace: media\nresources:\n  - ./a.yaml\n  - ./sub\ncomponents:\n  - ../components/alerts\n"),
+        "app/a.yaml": cm("a"),
+        "app/sub/kustomization.yaml": k("resources:\n  - b.yaml\n"),
+        "app/sub/b.yaml": cm("b", "elsewhere"),
+        "components/alerts/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ./alert.yaml\n",
+        "components/alerts/alert.yaml": cm("alert"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap media/a", "ConfigMap media/b", "ConfigMap media/alert"]);
+    expect(r.findings).toEqual([]);
+    expect(r.objects[2]?.source).toMatchObject({ file: "components/alerts/alert.yaml", line: 2 });
+  });
+
+  it("renames Namespace objects to the namespace (the `name: _` idiom) and leaves cluster-scoped kinds alone", () => {
+    const r = build(
+      {
+        "ns/kustomization.yaml": k("namespace: o11y\nresources:\n  - ./namespace.yaml\n  - ./issuer.yaml\n"),
+        "ns/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: _\n",
+        "ns/issuer.yaml": "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: le\n",
+      },
+      "ns",
+    );
+    expect(r.ids).toEqual(["Namespace o11y", "ClusterIssuer le"]);
+  });
+
+  it("generates a kustomization the way Flux does when a directory has none", () => {
+    const r = build(
+      {
+        "d/a.yaml": cm("a"),
+        "d/nested/b.yaml": cm("b"),
+        "d/withk/kustomization.yaml": k("resources:\n  - c.yaml\n"),
+        "d/withk/c.yaml": cm("c"),
+        "d/withk/ignored.yaml": cm("ignored"),
+        "d/notes.txt": "not yaml",
+      },
+      "d",
+      true,
+    );
+    expect(r.ids.sort()).toEqual(["ConfigMap a", "ConfigMap b", "ConfigMap c"]);
+  });
+
+  it("applies strategic merge and JSON6902 patches, inline and from files", () => {
+    const r = build(
+      {
+        "p/kustomization.yaml": k(
+          "resources:\n  - a.yaml\npatches:\n  - patch: |-\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: a\n      data:\n        x: '1'\n  - target:\n      kind: ConfigMap\n      name: a\n    patch: |-\n      - op: add\n        path: /data/y\n        value: '2'\n  - path: rename.yaml\n    target:\n      kind: ConfigMap\n",
+        ),
+        "p/a.yaml": cm("a"),
+        "p/rename.yaml": "- op: replace\n  path: /metadata/name\n  value: b\n",
+      },
+      "p",
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.ids).toEqual(["ConfigMap b"]);
+    expect(r.objects[0]?.body.data).toEqual({ x: "1", y: "2" });
+  });
+
+  it("generates ConfigMaps from configMapGenerator", () => {
+    const r = build(
+      {
+        "g/kustomization.yaml": k("configMapGenerator:\n  - name: settings\n    literals:\n      - A=1\n    files:\n      - conf.yaml=./files/c.yaml\ngeneratorOptions:\n  disableNameSuffixHash: true\n"),
+        "g/files/c.yaml": "key: value\n",
+      },
+      "g",
+    );
+    expect(r.ids).toEqual(["ConfigMap settings"]);
+    expect(r.objects[0]?.body.data).toEqual({ A: "1", "conf.yaml": "key: value\n" });
+  });
+
+  it("reports what it cannot build, never dropping objects silently", () => {
+    const r = build(
+      {
+        "x/kustomization.yaml": k("resources:\n  - https://github.com/org/repo//deploy?ref=v1\n  - ./missing.yaml\nhelmCharts:\n  - name: foo\n"),
+      },
+      "x",
+    );
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(["kustomize-unsupported", "kustomize-unsupported", "path-missing"]);
+    expect(r.findings.find((f) => f.message.includes("remote"))?.location?.line).toBe(4);
+  });
+});
+
+describe("Flux Kustomization rendering", () => {
+  it("applies the parent's patches to child Kustomizations (the defaults-patch idiom) and targetNamespace", () => {
+    const parentPatch = `  patches:
+    - patch: |-
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata:
+          name: _
+        spec:
+          wait: true
+      target:
+        group: kustomize.toolkit.fluxcd.io
+        kind: Kustomization`;
+    const r = lintFlux([ks("apps", { path: "./apps", extra: parentPatch })], {
+      "apps/child.yaml": ks("child", { path: "./child" }).replace("  namespace: flux-system\n", "").concat("  targetNamespace: media\n"),
+      "child/cm.yaml": cm("x"),
+    });
+    const child = r.model.kustomizations.get("flux-system/child");
+    expect(child?.wait).toBe(true);
+    expect(child?.objects.map(describeObject)).toEqual(["ConfigMap media/x"]);
+  });
+
+  it("substitutes variables in child Kustomizations and their objects", () => {
+    const r = lintFlux([ks("apps", { path: "./apps", substitute: { APP: "podinfo" } })], {
+      "apps/ks.yaml": ks("${APP}", { path: "./app/${APP}", substitute: { NS: "web" } }),
+      "app/podinfo/cm.yaml": cm("${APP:=x}-config", "${NS}"),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.model.kustomizations.get("flux-system/podinfo")?.objects.map(describeObject)).toEqual(["ConfigMap web/x-config"]);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { Repository, RepositoryError } from "../src/load/repository.ts";
+import { parseYaml } from "../src/load/yaml.ts";
+import { makeRepo } from "./helpers.ts";
+
+describe("YAML loading", () => {
+  it("gives each document its file and first line", () => {
+    const r = parseYaml("# comment\n---\na: 1\n---\n\nb: 2\n", "f.yaml");
+    expect(r.documents.map((d) => [d.index, d.line, d.value])).toEqual([
+      [0, 3, { a: 1 }],
+      [1, 6, { b: 2 }],
+    ]);
+  });
+
+  it("accepts the quirks of real repositories", () => {
+    const text = [
+      "a: &x 1",
+      "b: &x 2", // duplicate anchor: the last one wins
+      "c: *x",
+      "d: =", // YAML 1.1 value scalar
+      "e: !env_var FOO", // custom tag
+      'f: "{{ .Values.image.tag }}"', // Go template in a value
+      "g: ${VAR:=x}",
+      "h: ${VAR/a/b}",
+      "k: 1",
+      "k: 2", // duplicate key
+      "base: &base {x: 1}",
+      "merged:",
+      "  <<: *base",
+      "  y: 2",
+    ].join("\n");
+    const r = parseYaml(text, "f.yaml");
+    expect(r.findings).toEqual([]);
+    expect(r.documents[0]?.value).toEqual({
+      a: 1,
+      b: 2,
+      c: 2,
+      d: "=",
+      e: "FOO",
+      f: "{{ .Values.image.tag }}",
+      g: "${VAR:=x}",
+      h: "${VAR/a/b}",
+      k: 2,
+      base: { x: 1 },
+      merged: { x: 1, y: 2 },
+    });
+  });
+
+  it("reports a syntax error with its line and keeps the other documents", () => {
+    const r = parseYaml("a: 1\n---\nb: [1, 2\nc: 3\n---\nd: 4\n", "bad.yaml");
+    expect(r.documents.map((d) => d.value)).toEqual([{ a: 1 }, { d: 4 }]);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]?.ruleId).toBe("yaml-syntax");
+    expect(r.findings[0]?.location?.file).toBe("bad.yaml");
+    expect(r.findings[0]?.location?.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports an alias to an anchor of another document", () => {
+    const r = parseYaml("a: &x 1\n---\nb: *x\n", "f.yaml");
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["yaml-syntax"]);
+  });
+
+  it("reads every YAML file, skips templates with an info finding", () => {
+    const root = makeRepo({ "a.yaml": "a: 1", "b/c.yml": "c: 1", "d.yaml.j2": "{% if x %}", "e.gotmpl": "{{ x }}", ".git/x.yaml": "x: 1" });
+    const repo = Repository.load(root);
+    expect(repo.yamlFiles()).toEqual(["a.yaml", "b/c.yml"]);
+    expect(repo.findings.map((f) => [f.ruleId, f.severity, f.location?.file])).toEqual([["file-skipped", "info", "d.yaml.j2"]]);
+  });
+
+  it("refuses a repository that does not exist", () => {
+    expect(() => Repository.load("/nonexistent/kubestrap")).toThrow(RepositoryError);
+  });
+});

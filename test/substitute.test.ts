@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { substitute } from "../src/model/substitute.ts";
+
+const vars = new Map([
+  ["APP", "podinfo"],
+  ["DOMAIN", "example.com"],
+  ["EMPTY", ""],
+  ["PATH_VAR", "a/b/c.tar.gz"],
+]);
+const sub = (s: string) => substitute(s, vars);
+
+describe("Flux postBuild substitution", () => {
+  it.each([
+    ["${APP}", "podinfo"],
+    ["${APP}.${DOMAIN}", "podinfo.example.com"],
+    ["${MISSING:=fallback}", "fallback"],
+    ["${MISSING:-fallback}", "fallback"],
+    ["${EMPTY:=fallback}", "fallback"],
+    ["${EMPTY=fallback}", ""],
+    ["${MISSING=fallback}", "fallback"],
+    ["${APP:=fallback}", "podinfo"],
+    ["${APP/info/cast}", "podcast"],
+    ["${PATH_VAR//\\//-}", "a/b/c.tar.gz"],
+    ["${PATH_VAR//b/x}", "a/x/c.tar.gz"],
+    ["${APP/#pod/web}", "webinfo"],
+    ["${APP/%info/cast}", "podcast"],
+    ["${PATH_VAR#*/}", "b/c.tar.gz"],
+    ["${PATH_VAR##*/}", "c.tar.gz"],
+    ["${PATH_VAR%.*}", "a/b/c.tar"],
+    ["${PATH_VAR%%.*}", "a/b/c"],
+    ["${APP:3}", "info"],
+    ["${APP:0:3}", "pod"],
+    ["${APP^}", "Podinfo"],
+    ["${APP^^}", "PODINFO"],
+    ["${#APP}", "7"],
+    ["$${APP}", "${APP}"],
+    ["$APP stays", "$APP stays"],
+    ["price: $5", "price: $5"],
+    ["${MISSING:=${APP}}", "podinfo"],
+  ])("%s → %s", (input, expected) => {
+    expect(sub(input).text).toBe(expected);
+  });
+
+  it("reports undefined variables without defaults", () => {
+    expect(sub("${NOPE}-${APP}")).toEqual({ text: "-podinfo", undefinedVars: ["NOPE"] });
+    expect(sub("${NOPE:=x}").undefinedVars).toEqual([]);
+  });
+
+  it("leaves expressions that are not variables alone", () => {
+    expect(sub("${{ github.sha }}").text).toBe("${{ github.sha }}");
+    expect(sub("${1abc}").text).toBe("${1abc}");
+  });
+});

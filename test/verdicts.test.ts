@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { crd, customResource, helmRelease, ks, lintFlux, ruleIds } from "./helpers.ts";
+
+// One small repository per CRD verdict of DESIGN §4.5, each checked for its exact rule id.
+const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
+const cluster = customResource("postgresql.cnpg.io/v1", "Cluster", "db");
+
+describe("CRD verdicts", () => {
+  it("ok: provider Kustomization waits and the consumer depends on it", () => {
+    const r = lintFlux([ks("cnpg", { wait: true }), ks("app", { dependsOn: ["cnpg"] })], {
+      "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/app/db.yaml": cluster,
+    });
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts.map((v) => v.verdict)).toEqual(["ok"]);
+  });
+
+  it("ok: CRD manifest in the same Kustomization (applied first by the staged apply)", () => {
+    const r = lintFlux([ks("app")], { "apps/app/crd.yaml": crd("example.com", "Widget"), "apps/app/w.yaml": customResource("example.com/v1", "Widget", "w") });
+    expect(ruleIds(r)).toEqual([]);
+  });
+
+  it("unwaited: ordered by dependsOn but the provider Kustomization does not wait", () => {
+    const r = lintFlux([ks("cnpg"), ks("app", { dependsOn: ["cnpg"] })], {
+      "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/app/db.yaml": cluster,
+    });
+    expect(ruleIds(r)).toEqual(["crd-unwaited"]);
+    expect(r.findings[0]?.message).toContain("flux-system/app → flux-system/cnpg");
+    expect(r.findings[0]?.fix).toContain("wait: true");
+  });
+
+  it("ok: a health check on the providing HelmRelease counts as waiting", () => {
+    const r = lintFlux(
+      [ks("cnpg", { healthChecks: [{ kind: "HelmRelease", name: "cloudnative-pg" }] }), ks("app", { dependsOn: ["cnpg"] })],
+      { "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG), "apps/app/db.yaml": cluster },
+    );
+    expect(ruleIds(r)).toEqual([]);
+  });
+
+  it("same-unit: custom resource next to the HelmRelease that installs its CRD", () => {
+    const r = lintFlux([ks("cnpg", { wait: true })], { "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG), "apps/cnpg/db.yaml": cluster });
+    expect(ruleIds(r)).toEqual(["crd-same-unit"]);
+  });
+
+  it("race: no ordering between consumer and provider", () => {
+    const r = lintFlux([ks("cnpg", { wait: true }), ks("app")], {
+      "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/app/db.yaml": cluster,
+    });
+    expect(ruleIds(r)).toEqual(["crd-race"]);
+    expect(r.findings[0]?.fix).toContain("dependsOn: [{name: cnpg, namespace: flux-system}]");
+  });
+
+  it("deadlock: the provider depends on the consumer (the seed case)", () => {
+    const rules = Array.from({ length: 17 }, (_, i) => customResource("monitoring.coreos.com/v1", "PrometheusRule", `rule-${i}`)).join("");
+    const r = lintFlux([ks("infrastructure"), ks("workloads", { dependsOn: ["infrastructure"], wait: true })], {
+      "apps/infrastructure/rules.yaml": rules,
+      "apps/workloads/kps.yaml": helmRelease("kube-prometheus-stack", "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack"),
+    });
+    expect(ruleIds(r)).toEqual(Array(17).fill("crd-deadlock"));
+    expect(r.findings[0]?.message).toContain("flux-system/workloads → flux-system/infrastructure");
+  });
+
+  it("missing: nothing provides the CRD", () => {
+    const r = lintFlux([ks("app")], { "apps/app/so.yaml": customResource("keda.sh/v1alpha1", "ScaledObject", "so") });
+    expect(ruleIds(r)).toEqual(["crd-missing"]);
+    expect(r.findings[0]?.location).toEqual({ file: "apps/app/so.yaml", line: 2 });
+  });
+
+  it("ok: provided by the bootstrap CRD phase", () => {
+    const r = lintFlux([ks("app")], {
+      "apps/app/rule.yaml": customResource("monitoring.coreos.com/v1", "PrometheusRule", "r"),
+      "bootstrap/helmfile.d/00-crds.yaml": "releases:\n  - name: kube-prometheus-stack\n    namespace: o11y\n    chart: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack\n    version: 77.0.0\n",
+    });
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts[0]?.provider?.kind).toBe("bootstrap");
+  });
+
+  it("cert-manager provides CRDs only when its values enable them", () => {
+    const files = (values: string) => ({
+      "apps/cm/hr.yaml": helmRelease("cert-manager", "oci://quay.io/jetstack/charts/cert-manager", values),
+      "apps/issuers/ci.yaml": customResource("cert-manager.io/v1", "ClusterIssuer", "le"),
+    });
+    const kss = [ks("cm", { wait: true }), ks("issuers", { dependsOn: ["cm"] })];
+    expect(ruleIds(lintFlux(kss, files("crds:\n  enabled: true")))).toEqual([]);
+    expect(ruleIds(lintFlux(kss, files("replicaCount: 1")))).toEqual(["crd-missing"]);
+  });
+
+  it("unresolved: an unreadable chart might provide the CRD (info, not an error)", () => {
+    const r = lintFlux([ks("app", { wait: true }), ks("use", { dependsOn: ["app"] })], {
+      "apps/app/hr.yaml": helmRelease("mystery", "oci://example.com/charts/mystery"),
+      "apps/use/x.yaml": customResource("widgets.example.com/v1", "Widget", "w"),
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["crd-unresolved", "info"]]);
+  });
+});
