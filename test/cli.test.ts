@@ -13,14 +13,18 @@ describe("kubestrap CLI", () => {
   it("exits 0 on a clean repository and ends with the inventory line", () => {
     const r = run("lint", "--repo", example("homelab"));
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split("\n").at(-1)).toMatch(/^68 YAML files, 14 Flux Kustomizations \(14 reachable\), 9 HelmReleases/);
+    expect(r.stdout.trim().split("\n").at(-1)).toMatch(
+      /^68 YAML files, 14 Flux Kustomizations \(14 reachable\), 9 HelmReleases/,
+    );
     expect(r.stdout).not.toContain("\u001b[");
   });
 
   it("exits 1 with error findings, grouped by file", () => {
     const r = run("lint", "--repo", example("homelab-broken"));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("kubernetes/apps/default/podinfo/app/scaledobject.yaml\n    2  error   ScaledObject default/podinfo:");
+    expect(r.stdout).toContain(
+      "kubernetes/apps/default/podinfo/app/scaledobject.yaml\n    2  error   ScaledObject default/podinfo:",
+    );
   });
 
   it("exits 2 on bad usage and on an unreadable repository", () => {
@@ -33,7 +37,22 @@ describe("kubestrap CLI", () => {
   });
 
   it("--rule changes severities", () => {
-    const r = run("lint", "--repo", example("homelab-broken"), "--output", "json", ...["crd-missing", "crd-deadlock", "crd-same-unit", "dependson-missing", "dependson-cycle", "duplicate-object", "path-missing"].flatMap((id) => ["--rule", `${id}=warning`]));
+    const r = run(
+      "lint",
+      "--repo",
+      example("homelab-broken"),
+      "--output",
+      "json",
+      ...[
+        "crd-missing",
+        "crd-deadlock",
+        "crd-same-unit",
+        "dependson-missing",
+        "dependson-cycle",
+        "duplicate-object",
+        "path-missing",
+      ].flatMap((id) => ["--rule", `${id}=warning`]),
+    );
     expect(r.code).toBe(0);
   });
 
@@ -52,14 +71,21 @@ describe("kubestrap CLI", () => {
     expect(result.level).toBe("error");
     expect(result.message.text).toContain("ScaledObject");
     expect(result.locations[0].physicalLocation).toEqual({
-      artifactLocation: { uri: "kubernetes/apps/default/podinfo/app/scaledobject.yaml", uriBaseId: "REPOROOT" },
+      artifactLocation: {
+        uri: "kubernetes/apps/default/podinfo/app/scaledobject.yaml",
+        uriBaseId: "REPOROOT",
+      },
       region: { startLine: 2 },
     });
   });
 
   it("--output github prints workflow annotations", () => {
     const lines = run("lint", "--repo", example("homelab-broken"), "--output", "github").stdout.split("\n");
-    expect(lines).toContainEqual(expect.stringMatching(/^::error file=kubernetes\/apps\/default\/podinfo\/app\/scaledobject.yaml,line=2,title=kubestrap crd-missing::/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^::error file=kubernetes\/apps\/default\/podinfo\/app\/scaledobject.yaml,line=2,title=kubestrap crd-missing::/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*,title=kubestrap crd-race::/));
   });
 
@@ -68,9 +94,18 @@ describe("kubestrap CLI", () => {
     expect(mermaid).toMatch(/^flowchart LR/);
     expect(mermaid).toContain("class n_observability_kube_prometheus_stack problem");
     const dot = run("graph", "--repo", example("homelab-broken"), "--output", "dot").stdout;
-    expect(dot).toContain('"database/cloudnative-pg" -> "observability/kube-prometheus-stack" [label="dependsOn"]');
+    expect(dot).toContain(
+      '"database/cloudnative-pg" -> "observability/kube-prometheus-stack" [label="dependsOn"]',
+    );
     const dag = JSON.parse(run("graph", "--repo", example("homelab-broken"), "--output", "json").stdout);
-    expect(dag.edges).toContainEqual(expect.objectContaining({ from: "database/cloudnative-pg", to: "observability/kube-prometheus-stack", type: "crd", verdict: "deadlock" }));
+    expect(dag.edges).toContainEqual(
+      expect.objectContaining({
+        from: "database/cloudnative-pg",
+        to: "observability/kube-prometheus-stack",
+        type: "crd",
+        verdict: "deadlock",
+      }),
+    );
   });
 
   it("--help lists the rules", () => {

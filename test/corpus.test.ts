@@ -23,7 +23,9 @@ describe("the onedr0p/home-ops corpus (a real, working repository)", () => {
   });
 
   it("reads the bootstrap helmfiles through the default.yaml + gotmpl convention", () => {
-    const releases = result.bootstrap.releases.map((r) => `${r.phase} ${r.namespace}/${r.name} ${r.chart?.name}@${r.chart?.version}`);
+    const releases = result.bootstrap.releases.map(
+      (r) => `${r.phase} ${r.namespace}/${r.name} ${r.chart?.name}@${r.chart?.version}`,
+    );
     expect(releases).toContain("crds o11y/kube-prometheus-stack kube-prometheus-stack@88.3.0");
     expect(releases).toContain("releases cert-manager/cert-manager cert-manager@v1.21.1");
     expect(releases).toHaveLength(13);
@@ -36,7 +38,9 @@ describe("the onedr0p/home-ops corpus (a real, working repository)", () => {
 
   it("reports only the findings checked by hand", () => {
     // The corpus is a YAML-only copy: the two shell scripts sonarr's configMapGenerator reads were not copied.
-    expect(result.findings.map((f) => `${f.ruleId} ${f.location?.file}:${f.location?.line} ${f.message}`)).toEqual([
+    expect(
+      result.findings.map((f) => `${f.ruleId} ${f.location?.file}:${f.location?.line} ${f.message}`),
+    ).toEqual([
       "path-missing kubernetes/apps/default/sonarr/app/kustomization.yaml:10 configMapGenerator file ./resources/refresh-series.sh not found",
       "path-missing kubernetes/apps/default/sonarr/app/kustomization.yaml:10 configMapGenerator file ./resources/tag-resolution.sh not found",
     ]);

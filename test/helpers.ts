@@ -46,7 +46,12 @@ export function ks(name: string, spec: KsSpec = {}): string {
   if (spec.healthChecks?.length) {
     lines.push("  healthChecks:");
     for (const h of spec.healthChecks)
-      lines.push(`    - apiVersion: helm.toolkit.fluxcd.io/v2`, `      kind: ${h.kind}`, `      name: ${h.name}`, `      namespace: ${h.namespace ?? "default"}`);
+      lines.push(
+        `    - apiVersion: helm.toolkit.fluxcd.io/v2`,
+        `      kind: ${h.kind}`,
+        `      name: ${h.name}`,
+        `      namespace: ${h.namespace ?? "default"}`,
+      );
   }
   if (spec.substitute || spec.substituteFrom) {
     lines.push("  postBuild:");
@@ -56,7 +61,12 @@ export function ks(name: string, spec: KsSpec = {}): string {
     }
     if (spec.substituteFrom) {
       lines.push("    substituteFrom:");
-      for (const f of spec.substituteFrom) lines.push(`      - kind: ${f.kind}`, `        name: ${f.name}`, ...(f.optional ? ["        optional: true"] : []));
+      for (const f of spec.substituteFrom)
+        lines.push(
+          `      - kind: ${f.kind}`,
+          `        name: ${f.name}`,
+          ...(f.optional ? ["        optional: true"] : []),
+        );
     }
   }
   if (spec.extra) lines.push(spec.extra);
@@ -88,7 +98,12 @@ spec:
 ${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}`;
 }
 
-export function customResource(apiVersion: string, kind: string, name: string, namespace = "default"): string {
+export function customResource(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace = "default",
+): string {
   return `---
 apiVersion: ${apiVersion}
 kind: ${kind}

@@ -4,12 +4,15 @@ import { KustomizeBuilder } from "../src/model/kustomize.ts";
 import { describeObject } from "../src/model/objects.ts";
 import { ks, lintFlux, makeRepo } from "./helpers.ts";
 
-const cm = (name: string, ns?: string) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ""}data: {}\n`;
+const cm = (name: string, ns?: string) =>
+  `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ""}data: {}\n`;
 const k = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 
 function build(files: Record<string, string>, dir: string, generate = false) {
   const repo = Repository.load(makeRepo(files));
-  const builder = new KustomizeBuilder(repo, (gk) => (gk === "/Namespace" || gk === "cert-manager.io/ClusterIssuer" ? "Cluster" : "Namespaced"));
+  const builder = new KustomizeBuilder(repo, (gk) =>
+    gk === "/Namespace" || gk === "cert-manager.io/ClusterIssuer" ? "Cluster" : "Namespaced",
+  );
   const objects = builder.build(dir, generate);
   return { objects, ids: objects.map(describeObject), findings: builder.findings };
 }
@@ -18,11 +21,14 @@ describe("kustomize build", () => {
   it("follows resources (files and directories) and components, and sets the namespace", () => {
     const r = build(
       {
-        "app/kustomization.yaml": k("namespace: media\nresources:\n  - ./a.yaml\n  - ./sub\ncomponents:\n  - ../components/alerts\n"),
+        "app/kustomization.yaml": k(
+          "namespace: media\nresources:\n  - ./a.yaml\n  - ./sub\ncomponents:\n  - ../components/alerts\n",
+        ),
         "app/a.yaml": cm("a"),
         "app/sub/kustomization.yaml": k("resources:\n  - b.yaml\n"),
         "app/sub/b.yaml": cm("b", "elsewhere"),
-        "components/alerts/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ./alert.yaml\n",
+        "components/alerts/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - ./alert.yaml\n",
         "components/alerts/alert.yaml": cm("alert"),
       },
       "app",
@@ -79,7 +85,9 @@ describe("kustomize build", () => {
   it("generates ConfigMaps from configMapGenerator", () => {
     const r = build(
       {
-        "g/kustomization.yaml": k("configMapGenerator:\n  - name: settings\n    literals:\n      - A=1\n    files:\n      - conf.yaml=./files/c.yaml\ngeneratorOptions:\n  disableNameSuffixHash: true\n"),
+        "g/kustomization.yaml": k(
+          "configMapGenerator:\n  - name: settings\n    literals:\n      - A=1\n    files:\n      - conf.yaml=./files/c.yaml\ngeneratorOptions:\n  disableNameSuffixHash: true\n",
+        ),
         "g/files/c.yaml": "key: value\n",
       },
       "g",
@@ -91,11 +99,17 @@ describe("kustomize build", () => {
   it("reports what it cannot build, never dropping objects silently", () => {
     const r = build(
       {
-        "x/kustomization.yaml": k("resources:\n  - https://github.com/org/repo//deploy?ref=v1\n  - ./missing.yaml\nhelmCharts:\n  - name: foo\n"),
+        "x/kustomization.yaml": k(
+          "resources:\n  - https://github.com/org/repo//deploy?ref=v1\n  - ./missing.yaml\nhelmCharts:\n  - name: foo\n",
+        ),
       },
       "x",
     );
-    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(["kustomize-unsupported", "kustomize-unsupported", "path-missing"]);
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual([
+      "kustomize-unsupported",
+      "kustomize-unsupported",
+      "path-missing",
+    ]);
     expect(r.findings.find((f) => f.message.includes("remote"))?.location?.line).toBe(4);
   });
 });
@@ -114,7 +128,9 @@ describe("Flux Kustomization rendering", () => {
         group: kustomize.toolkit.fluxcd.io
         kind: Kustomization`;
     const r = lintFlux([ks("apps", { path: "./apps", extra: parentPatch })], {
-      "apps/child.yaml": ks("child", { path: "./child" }).replace("  namespace: flux-system\n", "").concat("  targetNamespace: media\n"),
+      "apps/child.yaml": ks("child", { path: "./child" })
+        .replace("  namespace: flux-system\n", "")
+        .concat("  targetNamespace: media\n"),
       "child/cm.yaml": cm("x"),
     });
     const child = r.model.kustomizations.get("flux-system/child");
@@ -128,6 +144,8 @@ describe("Flux Kustomization rendering", () => {
       "app/podinfo/cm.yaml": cm("${APP:=x}-config", "${NS}"),
     });
     expect(r.findings).toEqual([]);
-    expect(r.model.kustomizations.get("flux-system/podinfo")?.objects.map(describeObject)).toEqual(["ConfigMap web/x-config"]);
+    expect(r.model.kustomizations.get("flux-system/podinfo")?.objects.map(describeObject)).toEqual([
+      "ConfigMap web/x-config",
+    ]);
   });
 });

@@ -61,10 +61,18 @@ describe("YAML loading", () => {
   });
 
   it("reads every YAML file, skips templates with an info finding", () => {
-    const root = makeRepo({ "a.yaml": "a: 1", "b/c.yml": "c: 1", "d.yaml.j2": "{% if x %}", "e.gotmpl": "{{ x }}", ".git/x.yaml": "x: 1" });
+    const root = makeRepo({
+      "a.yaml": "a: 1",
+      "b/c.yml": "c: 1",
+      "d.yaml.j2": "{% if x %}",
+      "e.gotmpl": "{{ x }}",
+      ".git/x.yaml": "x: 1",
+    });
     const repo = Repository.load(root);
     expect(repo.yamlFiles()).toEqual(["a.yaml", "b/c.yml"]);
-    expect(repo.findings.map((f) => [f.ruleId, f.severity, f.location?.file])).toEqual([["file-skipped", "info", "d.yaml.j2"]]);
+    expect(repo.findings.map((f) => [f.ruleId, f.severity, f.location?.file])).toEqual([
+      ["file-skipped", "info", "d.yaml.j2"],
+    ]);
   });
 
   it("refuses a repository that does not exist", () => {

@@ -16,7 +16,10 @@ describe("CRD verdicts", () => {
   });
 
   it("ok: CRD manifest in the same Kustomization (applied first by the staged apply)", () => {
-    const r = lintFlux([ks("app")], { "apps/app/crd.yaml": crd("example.com", "Widget"), "apps/app/w.yaml": customResource("example.com/v1", "Widget", "w") });
+    const r = lintFlux([ks("app")], {
+      "apps/app/crd.yaml": crd("example.com", "Widget"),
+      "apps/app/w.yaml": customResource("example.com/v1", "Widget", "w"),
+    });
     expect(ruleIds(r)).toEqual([]);
   });
 
@@ -32,14 +35,20 @@ describe("CRD verdicts", () => {
 
   it("ok: a health check on the providing HelmRelease counts as waiting", () => {
     const r = lintFlux(
-      [ks("cnpg", { healthChecks: [{ kind: "HelmRelease", name: "cloudnative-pg" }] }), ks("app", { dependsOn: ["cnpg"] })],
+      [
+        ks("cnpg", { healthChecks: [{ kind: "HelmRelease", name: "cloudnative-pg" }] }),
+        ks("app", { dependsOn: ["cnpg"] }),
+      ],
       { "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG), "apps/app/db.yaml": cluster },
     );
     expect(ruleIds(r)).toEqual([]);
   });
 
   it("same-unit: custom resource next to the HelmRelease that installs its CRD", () => {
-    const r = lintFlux([ks("cnpg", { wait: true })], { "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG), "apps/cnpg/db.yaml": cluster });
+    const r = lintFlux([ks("cnpg", { wait: true })], {
+      "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/cnpg/db.yaml": cluster,
+    });
     expect(ruleIds(r)).toEqual(["crd-same-unit"]);
   });
 
@@ -53,17 +62,27 @@ describe("CRD verdicts", () => {
   });
 
   it("deadlock: the provider depends on the consumer (the seed case)", () => {
-    const rules = Array.from({ length: 17 }, (_, i) => customResource("monitoring.coreos.com/v1", "PrometheusRule", `rule-${i}`)).join("");
-    const r = lintFlux([ks("infrastructure"), ks("workloads", { dependsOn: ["infrastructure"], wait: true })], {
-      "apps/infrastructure/rules.yaml": rules,
-      "apps/workloads/kps.yaml": helmRelease("kube-prometheus-stack", "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack"),
-    });
+    const rules = Array.from({ length: 17 }, (_, i) =>
+      customResource("monitoring.coreos.com/v1", "PrometheusRule", `rule-${i}`),
+    ).join("");
+    const r = lintFlux(
+      [ks("infrastructure"), ks("workloads", { dependsOn: ["infrastructure"], wait: true })],
+      {
+        "apps/infrastructure/rules.yaml": rules,
+        "apps/workloads/kps.yaml": helmRelease(
+          "kube-prometheus-stack",
+          "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
+        ),
+      },
+    );
     expect(ruleIds(r)).toEqual(Array(17).fill("crd-deadlock"));
     expect(r.findings[0]?.message).toContain("flux-system/workloads → flux-system/infrastructure");
   });
 
   it("missing: nothing provides the CRD", () => {
-    const r = lintFlux([ks("app")], { "apps/app/so.yaml": customResource("keda.sh/v1alpha1", "ScaledObject", "so") });
+    const r = lintFlux([ks("app")], {
+      "apps/app/so.yaml": customResource("keda.sh/v1alpha1", "ScaledObject", "so"),
+    });
     expect(ruleIds(r)).toEqual(["crd-missing"]);
     expect(r.findings[0]?.location).toEqual({ file: "apps/app/so.yaml", line: 2 });
   });
@@ -71,7 +90,8 @@ describe("CRD verdicts", () => {
   it("ok: provided by the bootstrap CRD phase", () => {
     const r = lintFlux([ks("app")], {
       "apps/app/rule.yaml": customResource("monitoring.coreos.com/v1", "PrometheusRule", "r"),
-      "bootstrap/helmfile.d/00-crds.yaml": "releases:\n  - name: kube-prometheus-stack\n    namespace: o11y\n    chart: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack\n    version: 77.0.0\n",
+      "bootstrap/helmfile.d/00-crds.yaml":
+        "releases:\n  - name: kube-prometheus-stack\n    namespace: o11y\n    chart: oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack\n    version: 77.0.0\n",
     });
     expect(ruleIds(r)).toEqual([]);
     expect(r.crds.verdicts[0]?.provider?.kind).toBe("bootstrap");

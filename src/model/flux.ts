@@ -236,13 +236,17 @@ function renderKustomization(
   findings: Finding[],
 ): void {
   const spec = asRecord(ks.object.body.spec);
-  const where = (...path: string[]): SourceLocation => ({
-    file: ks.object.source.file,
-    line:
-      ks.object.source.docIndex >= 0
-        ? builder.lineOf(ks.object.source.file, ks.object.source.docIndex, ["spec", ...path])
-        : ks.object.source.line,
-  });
+  const where = (...path: string[]): SourceLocation => {
+    const o = ks.object;
+    return {
+      file: o.source.file,
+      get line() {
+        return o.source.docIndex >= 0
+          ? builder.lineOf(o.source.file, o.source.docIndex, ["spec", ...path])
+          : o.source.line;
+      },
+    };
+  };
   if (ks.sourceRef.kind !== "GitRepository") {
     ks.local = false;
     findings.push({

@@ -158,10 +158,20 @@ export class KustomizeBuilder {
     const doc = (this.repo.documents(file) ?? [])[0];
     const k = asRecord(doc?.value);
     const docIndex = doc?.index ?? 0;
-    const at = (...path: (string | number)[]): SourceLocation => ({
-      file,
-      line: this.lineOf(file, docIndex, path),
-    });
+    // The line is looked up only when a finding reads it: locating re-parses the file.
+    const at = (...path: (string | number)[]): SourceLocation => {
+      let line: number | undefined;
+      const lineOf = (): number => {
+        line ??= this.lineOf(file, docIndex, path);
+        return line;
+      };
+      return {
+        file,
+        get line() {
+          return lineOf();
+        },
+      };
+    };
     let objects = [...accumulated];
 
     for (const field of Object.keys(k)) {
