@@ -79,3 +79,21 @@ describe("YAML loading", () => {
     expect(() => Repository.load("/nonexistent/kubestrap")).toThrow(RepositoryError);
   });
 });
+
+describe("fast and full YAML paths agree", () => {
+  it.each([
+    ["plain multi-document", "---\na: 1\n---\n# c\n\nb: [1, 2]\n---\n"],
+    ["implicit first document", "# header\na: 1\n---\nb: 2\n"],
+    ["empty documents keep their index", "---\n---\na: 1\n"],
+    ["duplicate anchors", "a: &x 1\nb: &x 2\nc: *x\n"],
+    ["merge keys", "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n"],
+    ["content on the separator line", "--- {a: 1}\n---\nb: 2\n"],
+    ["dates stay strings", "d: 2024-01-01\n"],
+  ])("%s", (_name, text) => {
+    // A trailing `...` forces the full parser without changing documents.
+    const full = parseYaml(`${text.endsWith("\n") ? text : `${text}\n`}...\n`, "f.yaml");
+    const fast = parseYaml(text, "f.yaml");
+    expect(fast.findings).toEqual([]);
+    expect(fast.documents).toEqual(full.documents);
+  });
+});

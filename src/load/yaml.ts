@@ -1,3 +1,4 @@
+import jsyaml from "js-yaml";
 import { LineCounter, parseAllDocuments, stringify } from "yaml";
 import type { Finding } from "../findings.ts";
 
@@ -31,6 +32,70 @@ const parseOptions = {
  * with the line of the error; the other documents of the file are still returned.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  return parseFast(text, file) ?? parseFull(text, file);
+}
+
+// Core schema (no timestamps, no binary) plus merge keys; @types/js-yaml omits the runtime `types` export.
+const mergeType = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
+const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
+const SEPARATOR = /^---(?:[ \t]|$)/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
+
+/**
+ * The fast path: js-yaml is several times faster than the position-keeping parser and is used for
+ * the ordinary documents that make up nearly every repository. Anything unusual (custom tags,
+ * directives, document-end markers, a syntax error) takes the full parser, which also reports errors.
+ */
+function parseFast(text: string, file: string): ParsedYaml | undefined {
+  const starts = documentStartLines(text);
+  if (starts === undefined) return undefined;
+  const values: unknown[] = [];
+  try {
+    jsyaml.loadAll(text, (doc) => values.push(doc), { schema: FAST_SCHEMA, json: true });
+  } catch {
+    return undefined;
+  }
+  if (values.length !== starts.length) return undefined;
+  const documents: YamlDocument[] = [];
+  values.forEach((value, index) => {
+    if (value === null || value === undefined) return;
+    documents.push({ file, index, line: starts[index] as number, value });
+  });
+  return { documents, findings: [] };
+}
+
+/** First content line of each document, split on `---` lines; undefined when the text needs the full parser. */
+function documentStartLines(text: string): number[] | undefined {
+  if (text.includes("\t!") || /(^|[\s:[,-])!(?!=)/m.test(text.replace(/["'][^"'\n]*["']/g, "")))
+    return undefined;
+  const lines = text.split("\n");
+  const starts: number[] = [];
+  let pending: number | undefined = 0; // index of the open document's separator line, or 0 for an implicit first document
+  let explicit = false;
+  let content: number | undefined;
+  const close = (): void => {
+    if (explicit || content !== undefined) starts.push((content ?? pending ?? 0) + 1);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.startsWith("%") || DOCUMENT_END.test(line)) return undefined;
+    if (SEPARATOR.test(line)) {
+      close();
+      pending = i;
+      explicit = true;
+      content = line.slice(3).trim() && !line.slice(3).trim().startsWith("#") ? i : undefined;
+      continue;
+    }
+    if (content === undefined) {
+      const t = line.trim();
+      if (t !== "" && !t.startsWith("#")) content = i;
+    }
+  }
+  close();
+  return starts;
+}
+
+function parseFull(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const documents: YamlDocument[] = [];
   const findings: Finding[] = [];
