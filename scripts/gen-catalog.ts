@@ -8,20 +8,11 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { CatalogCrd } from "../src/model/catalog/charts.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const crdDir = resolve(process.argv[2] ?? join(here, "../../shared/fixtures/crds"));
 const out = join(here, "../src/model/catalog/crds.generated.json");
-
-interface CatalogCrd {
-  name: string;
-  group: string;
-  kind: string;
-  plural: string;
-  scope: string;
-  versions: string[];
-  storage: string;
-}
 
 const projects: Record<string, CatalogCrd[]> = {};
 for (const project of readdirSync(crdDir, { withFileTypes: true })) {

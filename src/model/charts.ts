@@ -122,5 +122,3 @@ export function resolveChartCrds(resolvers: ChartCrdResolver[], chart: ChartRef)
     reason: `chart ${chart.name} cannot be read offline and is not in the bundled catalog`,
   };
 }
-
-void asArray;

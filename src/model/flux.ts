@@ -116,7 +116,7 @@ export function buildFluxModel(
   const model: FluxModel = { kustomizations: new Map(), helmReleases: [], sources: new Map(), findings: [] };
   if (entry) model.entry = entry;
   const queue: FluxKustomization[] = [];
-  const values = new ValueSources(repo, builder);
+  const values = new ValueSources(repo);
 
   if (entry) {
     const rootObject: KubeObject = {
@@ -185,12 +185,12 @@ function toFluxKustomization(
   const spec = asRecord(o.body.spec);
   const namespace = o.namespace ?? parentNamespace;
   const sourceRef = asRecord(spec.sourceRef);
-  const dependsOn: ObjectRef[] = asArray(spec.dependsOn).map((d, i) => {
+  const dependsOn: ObjectRef[] = asArray(spec.dependsOn).map((d) => {
     const r = asRecord(d);
     return {
       name: asString(r.name) ?? "",
       namespace: asString(r.namespace) ?? namespace,
-      location: { file: o.source.file, line: o.source.line + 0 * i },
+      location: { file: o.source.file, line: o.source.line },
     };
   });
   const ks: FluxKustomization = {
@@ -318,7 +318,7 @@ function renderKustomization(
 class ValueSources {
   private readonly byName = new Map<string, KubeObject[]>();
 
-  constructor(repo: Repository, builder: KustomizeBuilder) {
+  constructor(repo: Repository) {
     for (const doc of repo.allDocuments()) {
       const v = asRecord(doc.value);
       const kind = asString(v.kind);
@@ -336,7 +336,6 @@ class ValueSources {
         });
       }
     }
-    void builder;
   }
 
   private add(o: KubeObject): void {
@@ -425,12 +424,7 @@ function toHelmRelease(
   const chartRef = asRecord(spec.chartRef);
   if (asString(chartRef.name)) {
     const kind = asString(chartRef.kind) ?? "OCIRepository";
-    const ref: ObjectRef = {
-      kind,
-      name: asString(chartRef.name) ?? "",
-      namespace: asString(chartRef.namespace) ?? namespace,
-      location: { file: o.source.file, line: o.source.line },
-    };
+    const ref = sourceReference(chartRef, kind, namespace, o);
     hr.chartRef = ref;
     const source = model.sources.get(`${kind}/${ref.namespace}/${ref.name}`);
     if (source && kind === "OCIRepository") {
@@ -455,12 +449,7 @@ function toHelmRelease(
   if (chartName) {
     const sourceRef = asRecord(chartSpec.sourceRef);
     const kind = asString(sourceRef.kind) ?? "HelmRepository";
-    const ref: ObjectRef = {
-      kind,
-      name: asString(sourceRef.name) ?? "",
-      namespace: asString(sourceRef.namespace) ?? namespace,
-      location: { file: o.source.file, line: o.source.line },
-    };
+    const ref = sourceReference(sourceRef, kind, namespace, o);
     hr.chartRef = ref;
     const source = model.sources.get(`${kind}/${ref.namespace}/${ref.name}`);
     const chart: ChartSource = { kind: kind as ChartSource["kind"], name: lastSegment(chartName) };
@@ -478,6 +467,15 @@ function toHelmRelease(
     hr.chart = chart;
   }
   return hr;
+}
+
+function sourceReference(ref: Json, kind: string, namespace: string, o: KubeObject): ObjectRef {
+  return {
+    kind,
+    name: asString(ref.name) ?? "",
+    namespace: asString(ref.namespace) ?? namespace,
+    location: { file: o.source.file, line: o.source.line },
+  };
 }
 
 /** HelmRelease values as helm-controller merges them: valuesFrom in order, then spec.values on top. */

@@ -444,32 +444,14 @@ export class KustomizeBuilder {
           const eq = s.indexOf("=");
           const key = eq > 0 ? s.slice(0, eq) : posix.basename(s);
           const rel = eq > 0 ? s.slice(eq + 1) : s;
-          const path = resolveRepoPath(dir, rel);
-          const text = path === undefined ? undefined : this.repo.readText(path);
-          if (text === undefined) {
-            this.report({
-              ruleId: "path-missing",
-              severity: "error",
-              message: `${field} file ${rel} not found`,
-              location: loc,
-            });
-            continue;
-          }
+          const text = this.readGeneratorFile(dir, rel, `${field} file`, loc);
+          if (text === undefined) continue;
           data[key] = text;
         }
         for (const env of [...asArray(gen.envs), ...(gen.env ? [gen.env] : [])]) {
           const rel = asString(env) ?? "";
-          const path = resolveRepoPath(dir, rel);
-          const text = path === undefined ? undefined : this.repo.readText(path);
-          if (text === undefined) {
-            this.report({
-              ruleId: "path-missing",
-              severity: "error",
-              message: `${field} env file ${rel} not found`,
-              location: loc,
-            });
-            continue;
-          }
+          const text = this.readGeneratorFile(dir, rel, `${field} env file`, loc);
+          if (text === undefined) continue;
           for (const line of text.split("\n")) {
             const t = line.trim();
             if (!t || t.startsWith("#")) continue;
@@ -523,8 +505,25 @@ export class KustomizeBuilder {
         this.generated.push(o);
       });
     }
-    void file;
     return out;
+  }
+
+  private readGeneratorFile(
+    dir: string,
+    rel: string,
+    what: string,
+    location: SourceLocation,
+  ): string | undefined {
+    const path = resolveRepoPath(dir, rel);
+    const text = path === undefined ? undefined : this.repo.readText(path);
+    if (text === undefined)
+      this.report({
+        ruleId: "path-missing",
+        severity: "error",
+        message: `${what} ${rel} not found`,
+        location,
+      });
+    return text;
   }
 
   private reportRemote(ref: string, location: SourceLocation): void {
@@ -608,6 +607,5 @@ export function applyComponents(
     }
     out = builder.buildComponent(file, out);
   }
-  void repo;
   return out;
 }
