@@ -25,8 +25,6 @@ export interface Finding {
   related?: RelatedLocation[];
 }
 
-export const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 export function compareFindings(a: Finding, b: Finding): number {
   const fa = a.location?.file ?? "";
   const fb = b.location?.file ?? "";

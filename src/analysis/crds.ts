@@ -3,7 +3,7 @@ import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartRef, resolveChartCrds } from "../model/charts.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
-import { asString, describeObject, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
+import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
 import type { KustomizationGraph } from "./graph.ts";
 
 export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
@@ -252,8 +252,4 @@ function chartMatchesGroup(p: CrdProvider, group: string): boolean {
   const first = group.split(".")[0] ?? "";
   const stem = chart.replace(/-(operator|controller|crds|chart)$/, "");
   return first === chart || first === stem || first === stem.replace(/-/g, "");
-}
-
-export function describeConsumer(v: ConsumerVerdict): string {
-  return describeObject(v.consumer);
 }

@@ -107,7 +107,3 @@ export class KustomizationGraph {
     return out;
   }
 }
-
-export function kustomizationLabel(ks: FluxKustomization): string {
-  return `Kustomization ${ks.id}`;
-}

@@ -1,6 +1,5 @@
 import { compareFindings, type Finding, type Severity } from "../findings.ts";
 import { Repository } from "../load/repository.ts";
-import { locateInYaml } from "../load/yaml.ts";
 import { type Bootstrap, loadBootstrap } from "../model/bootstrap.ts";
 import { builtinScope, isBuiltinKind } from "../model/builtin-api.ts";
 import { catalogScopes } from "../model/catalog/charts.ts";
@@ -85,11 +84,10 @@ export function lint(options: LintOptions): LintResult {
     graph,
     crds,
     diagnostics,
-    lineOf: (o, path) => {
-      if (o.source.docIndex < 0) return o.source.line;
-      const text = repo.readText(o.source.file);
-      return (text && locateInYaml(text, o.source.docIndex, path)) || o.source.line;
-    },
+    lineOf: (o, path) =>
+      o.source.docIndex < 0
+        ? o.source.line
+        : (repo.lineOf(o.source.file, o.source.docIndex, path) ?? o.source.line),
   };
   const findings: Finding[] = [];
   for (const rule of RULES) {

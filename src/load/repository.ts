@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, posix, relative, resolve, sep } from "node:path";
-import type { Finding } from "../findings.ts";
-import { type ParsedYaml, parseYaml, type YamlDocument } from "./yaml.ts";
+import { join, posix, resolve } from "node:path";
+import type { Finding, SourceLocation } from "../findings.ts";
+import {
+  locateIn,
+  type ParsedYaml,
+  parsePositions,
+  parseYaml,
+  type YamlDocument,
+  type YamlPositions,
+} from "./yaml.ts";
 
 const YAML_EXTENSIONS = [".yaml", ".yml"];
 const TEMPLATE_EXTENSIONS = [".j2", ".jinja", ".jinja2", ".tmpl", ".tpl"];
@@ -20,6 +27,8 @@ export class Repository {
   private readonly dirEntries = new Map<string, string[]>();
   private readonly parsed = new Map<string, ParsedYaml>();
   private readonly texts = new Map<string, string>();
+  private readonly positions = new Map<string, YamlPositions>();
+  private documentsCache: YamlDocument[] | undefined;
 
   private constructor(root: string) {
     this.root = root;
@@ -130,10 +139,42 @@ export class Repository {
     return [...this.parsed.keys()].sort();
   }
 
+  /** Every document of every YAML file, in path order (computed once). */
   allDocuments(): YamlDocument[] {
-    const out: YamlDocument[] = [];
-    for (const path of this.yamlFiles()) out.push(...(this.parsed.get(path)?.documents ?? []));
-    return out;
+    if (!this.documentsCache) {
+      this.documentsCache = [];
+      for (const path of this.yamlFiles())
+        this.documentsCache.push(...(this.parsed.get(path)?.documents ?? []));
+    }
+    return this.documentsCache;
+  }
+
+  /**
+   * The 1-based line of a field (`["spec", "dependsOn", 0]`) in a document. Positions are parsed once
+   * per file, and only for files a finding points into.
+   */
+  lineOf(file: string, docIndex: number, path: readonly (string | number)[]): number | undefined {
+    let positions = this.positions.get(file);
+    if (!positions) {
+      const text = this.readText(file);
+      if (text === undefined) return undefined;
+      positions = parsePositions(text);
+      this.positions.set(file, positions);
+    }
+    return locateIn(positions, docIndex, path);
+  }
+
+  /** A location whose line is looked up only when read: most locations never reach a finding. */
+  location(file: string, docIndex: number, path: readonly (string | number)[], fallback = 1): SourceLocation {
+    let line: number | undefined;
+    const repo = this;
+    return {
+      file,
+      get line() {
+        line ??= repo.lineOf(file, docIndex, path) ?? fallback;
+        return line;
+      },
+    };
   }
 }
 
@@ -151,9 +192,4 @@ export function resolveRepoPath(base: string, target: string): string | undefine
   const clean = joined.replace(/\/+$/, "");
   if (clean.startsWith("../") || clean === ".." || posix.isAbsolute(clean)) return undefined;
   return clean;
-}
-
-/** Converts an absolute path inside the repository to a repository-relative one. */
-export function toRepoPath(root: string, abs: string): string {
-  return relative(root, abs).split(sep).join("/");
 }

@@ -1,5 +1,5 @@
 import jsyaml from "js-yaml";
-import { LineCounter, parseAllDocuments, stringify } from "yaml";
+import { type Document, LineCounter, parseAllDocuments } from "yaml";
 import type { Finding } from "../findings.ts";
 
 /** One YAML document of a file, as plain data, with the line it starts on. */
@@ -135,29 +135,32 @@ function parseFull(text: string, file: string): ParsedYaml {
   return { documents, findings };
 }
 
-/** Finds the 1-based line of a key path inside one document of a YAML text; falls back to the document line. */
-export function locateInYaml(
-  text: string,
+/** The documents of a YAML text as position-keeping nodes, for finding the line of a field. */
+export interface YamlPositions {
+  documents: Document.Parsed[];
+  lineCounter: LineCounter;
+}
+
+export function parsePositions(text: string): YamlPositions {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { ...parseOptions, lineCounter });
+  return { documents: Array.isArray(docs) ? docs : [], lineCounter };
+}
+
+/** The 1-based line of a key path inside one document, or of its nearest existing ancestor. */
+export function locateIn(
+  positions: YamlPositions,
   docIndex: number,
   path: readonly (string | number)[],
 ): number | undefined {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...parseOptions, lineCounter });
-  if (!Array.isArray(docs)) return undefined;
-  const doc = docs[docIndex];
+  const doc = positions.documents[docIndex];
   if (!doc) return undefined;
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === "object" && node.range) {
-      // For a scalar, the key's line is the line of the value for block mappings.
-      return lineCounter.linePos(node.range[0]).line;
-    }
+    if (node && typeof node === "object" && node.range)
+      return positions.lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
-}
-
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
 }
 
 function firstLine(s: string): string {

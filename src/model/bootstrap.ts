@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
+import { chartNameOf } from "./charts.ts";
 import { deepMerge } from "./flux.ts";
 import { asArray, asRecord, asString, getPath, type Json } from "./objects.ts";
 
@@ -127,10 +128,10 @@ function parseChart(
   repositories: Map<string, { url: string; oci: boolean }>,
   repo: Repository,
 ): BootstrapChart {
-  if (chart.startsWith("oci://")) return { name: lastSegment(chart), url: chart };
+  if (chart.startsWith("oci://")) return { name: chartNameOf(chart), url: chart };
   if (chart.startsWith("./") || chart.startsWith("../") || chart.startsWith("/")) {
     const local = resolveRepoPath(dir, chart);
-    const out: BootstrapChart = { name: lastSegment(chart) };
+    const out: BootstrapChart = { name: chartNameOf(chart) };
     if (local !== undefined && repo.isDir(local)) out.localPath = local;
     return out;
   }
@@ -176,7 +177,7 @@ function resolveFromFluxFiles(
         .find((v) => v.kind === "OCIRepository");
       if (!oci) continue;
       const url = asString(getPath(oci, ["spec", "url"])) ?? "";
-      br.chart = { name: lastSegment(url), url };
+      br.chart = { name: chartNameOf(url), url };
       const tag = asString(getPath(oci, ["spec", "ref", "tag"]));
       if (tag) br.chart.version = tag;
       br.chartFrom = path;
@@ -210,9 +211,4 @@ function lineOfRelease(repo: Repository, file: string, name: string): number | u
   const re = new RegExp(`^\\s*-\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*$`);
   const idx = lines.findIndex((l) => re.test(l));
   return idx >= 0 ? idx + 1 : undefined;
-}
-
-function lastSegment(url: string): string {
-  const clean = url.replace(/\/+$/, "");
-  return clean.slice(clean.lastIndexOf("/") + 1);
 }

@@ -53,7 +53,3 @@ export function builtinScope(groupKind: string): "Cluster" | "Namespaced" | unde
   if (!k) return undefined;
   return k.clusterScoped ? "Cluster" : "Namespaced";
 }
-
-export function isBuiltinGroup(group: string): boolean {
-  return group in BUILTIN;
-}

@@ -1,6 +1,6 @@
 import type { Repository } from "../load/repository.ts";
 import { catalogEntry, catalogEntryKinds } from "./catalog/charts.ts";
-import { asArray, asRecord, asString, getPath, type Json } from "./objects.ts";
+import { asRecord, asString, getPath, type Json } from "./objects.ts";
 
 /** What a chart is, as far as CRD analysis needs to know. */
 export interface ChartRef {
@@ -121,4 +121,10 @@ export function resolveChartCrds(resolvers: ChartCrdResolver[], chart: ChartRef)
     status: "unresolved",
     reason: `chart ${chart.name} cannot be read offline and is not in the bundled catalog`,
   };
+}
+
+/** A chart's name from an OCI URL or a chart path: its last segment. */
+export function chartNameOf(ref: string): string {
+  const clean = ref.replace(/\/+$/, "");
+  return clean.slice(clean.lastIndexOf("/") + 1);
 }

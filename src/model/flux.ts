@@ -1,7 +1,8 @@
 import { parse as parseValuesYaml } from "yaml";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
-import { applyComponents, type KustomizeBuilder } from "./kustomize.ts";
+import { chartNameOf } from "./charts.ts";
+import type { KustomizeBuilder } from "./kustomize.ts";
 import {
   annotation,
   asArray,
@@ -236,17 +237,11 @@ function renderKustomization(
   findings: Finding[],
 ): void {
   const spec = asRecord(ks.object.body.spec);
-  const where = (...path: string[]): SourceLocation => {
-    const o = ks.object;
-    return {
-      file: o.source.file,
-      get line() {
-        return o.source.docIndex >= 0
-          ? builder.lineOf(o.source.file, o.source.docIndex, ["spec", ...path])
-          : o.source.line;
-      },
-    };
-  };
+  const { source } = ks.object;
+  const where = (...path: string[]): SourceLocation =>
+    source.docIndex >= 0
+      ? repo.location(source.file, source.docIndex, ["spec", ...path], source.line)
+      : { file: source.file, line: source.line };
   if (ks.sourceRef.kind !== "GitRepository") {
     ks.local = false;
     findings.push({
@@ -286,8 +281,7 @@ function renderKustomization(
   const components = asArray(spec.components)
     .map(asString)
     .filter((c): c is string => c !== undefined);
-  if (components.length > 0)
-    objects = applyComponents(builder, repo, dir, components, objects, where("components"));
+  if (components.length > 0) objects = builder.applyComponents(dir, components, objects, where("components"));
   const patches = asArray(spec.patches).flatMap((p, i) =>
     builder.readPatch(p, dir, where("patches", String(i))),
   );
@@ -429,7 +423,7 @@ function toHelmRelease(
     const source = model.sources.get(`${kind}/${ref.namespace}/${ref.name}`);
     if (source && kind === "OCIRepository") {
       const url = asString(getPath(source.body, ["spec", "url"])) ?? "";
-      const chart: ChartSource = { kind: "OCIRepository", name: lastSegment(url), url, source };
+      const chart: ChartSource = { kind: "OCIRepository", name: chartNameOf(url), url, source };
       const version =
         asString(getPath(source.body, ["spec", "ref", "tag"])) ??
         asString(getPath(source.body, ["spec", "ref", "semver"]));
@@ -452,7 +446,7 @@ function toHelmRelease(
     const ref = sourceReference(sourceRef, kind, namespace, o);
     hr.chartRef = ref;
     const source = model.sources.get(`${kind}/${ref.namespace}/${ref.name}`);
-    const chart: ChartSource = { kind: kind as ChartSource["kind"], name: lastSegment(chartName) };
+    const chart: ChartSource = { kind: kind as ChartSource["kind"], name: chartNameOf(chartName) };
     const version = asString(chartSpec.version);
     if (version) chart.version = version;
     if (source) {
@@ -514,9 +508,4 @@ export function deepMerge(base: Json, over: Json): Json {
         : v;
   }
   return out;
-}
-
-function lastSegment(url: string): string {
-  const clean = url.replace(/\/+$/, "");
-  return clean.slice(clean.lastIndexOf("/") + 1);
 }

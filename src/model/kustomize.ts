@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
-import { locateInYaml, parseYaml } from "../load/yaml.ts";
+import { parseYaml } from "../load/yaml.ts";
 import {
   asArray,
   asRecord,
@@ -148,9 +148,29 @@ export class KustomizeBuilder {
     return out;
   }
 
-  /** Applies a Component's kustomization file to objects built elsewhere. */
-  buildComponent(file: string, objects: KubeObject[]): KubeObject[] {
-    return this.buildKustomization(file, objects);
+  /** Applies kustomize Components (directories relative to `dir`) to already built objects, as Flux's spec.components. */
+  applyComponents(
+    dir: string,
+    refs: string[],
+    objects: KubeObject[],
+    location: SourceLocation,
+  ): KubeObject[] {
+    let out = objects;
+    for (const ref of refs) {
+      const compDir = resolveRepoPath(dir, ref);
+      const file = compDir === undefined ? undefined : this.kustomizationFile(compDir);
+      if (!file) {
+        this.report({
+          ruleId: "path-missing",
+          severity: "error",
+          message: `component ${ref} not found`,
+          location,
+        });
+        continue;
+      }
+      out = this.buildKustomization(file, out);
+    }
+    return out;
   }
 
   private buildKustomization(file: string, accumulated: KubeObject[]): KubeObject[] {
@@ -158,20 +178,7 @@ export class KustomizeBuilder {
     const doc = (this.repo.documents(file) ?? [])[0];
     const k = asRecord(doc?.value);
     const docIndex = doc?.index ?? 0;
-    // The line is looked up only when a finding reads it: locating re-parses the file.
-    const at = (...path: (string | number)[]): SourceLocation => {
-      let line: number | undefined;
-      const lineOf = (): number => {
-        line ??= this.lineOf(file, docIndex, path);
-        return line;
-      };
-      return {
-        file,
-        get line() {
-          return lineOf();
-        },
-      };
-    };
+    const at = (...path: (string | number)[]): SourceLocation => this.repo.location(file, docIndex, path);
     let objects = [...accumulated];
 
     for (const field of Object.keys(k)) {
@@ -193,7 +200,7 @@ export class KustomizeBuilder {
       objects.push(...this.loadResource(dir, ref, at(field, i)));
     });
 
-    objects.push(...this.generators(k, dir, file, at));
+    objects.push(...this.generators(k, dir, at));
 
     asArray(k.components).forEach((entry, i) => {
       const ref = asString(entry);
@@ -419,7 +426,6 @@ export class KustomizeBuilder {
   private generators(
     k: Json,
     dir: string,
-    file: string,
     at: (...path: (string | number)[]) => SourceLocation,
   ): KubeObject[] {
     const out: KubeObject[] = [];
@@ -535,12 +541,6 @@ export class KustomizeBuilder {
     });
   }
 
-  lineOf(file: string, docIndex: number, path: (string | number)[]): number {
-    const text = this.repo.readText(file);
-    if (text === undefined) return 1;
-    return locateInYaml(text, docIndex, path) ?? 1;
-  }
-
   report(finding: Finding): void {
     const key = `${finding.ruleId}|${finding.location?.file}|${finding.location?.line}|${finding.message}`;
     if (this.reported.has(key)) return;
@@ -581,31 +581,4 @@ function describeTarget(t: PatchTarget | undefined): string {
   return Object.entries(t)
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
-}
-
-/** Applies kustomize Components (directories relative to `dir`) to already built objects, as Flux's spec.components. */
-export function applyComponents(
-  builder: KustomizeBuilder,
-  repo: Repository,
-  dir: string,
-  refs: string[],
-  objects: KubeObject[],
-  location: SourceLocation,
-): KubeObject[] {
-  let out = objects;
-  for (const ref of refs) {
-    const compDir = resolveRepoPath(dir, ref);
-    const file = compDir === undefined ? undefined : builder.kustomizationFile(compDir);
-    if (!file) {
-      builder.report({
-        ruleId: "path-missing",
-        severity: "error",
-        message: `component ${ref} not found`,
-        location,
-      });
-      continue;
-    }
-    out = builder.buildComponent(file, out);
-  }
-  return out;
 }
