@@ -1,0 +1,20 @@
+/**
+ * The pinned versions of every binary in the integration-test environment. Each tool is built from the Go
+ * module proxy into a cache directory named after its version, so changing a version here builds the new
+ * binary once and leaves the old one in the cache.
+ */
+export const VERSIONS = {
+  /** kube-apiserver, kube-controller-manager, kube-scheduler and kubectl; the staging modules use v0.<minor>.<patch>. */
+  kubernetes: "1.36.3",
+  /** etcd and etcdctl; the Kubernetes 1.36 client is etcd 3.6. */
+  etcd: "3.6.16",
+  /** kwok, the fake-node controller; 0.8 is built against the Kubernetes 1.36 libraries. */
+  kwok: "0.8.0",
+  helm3: "3.22.0",
+  helm4: "4.3.1",
+  /** The CNCF distribution registry, for oci:// charts. */
+  registry: "3.1.2",
+} as const;
+
+/** The Go release the tools are built with must be at least the newest `go` line among their go.mod files. */
+export const MIN_GO = "1.26.0";

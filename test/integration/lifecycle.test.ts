@@ -1,0 +1,54 @@
+/**
+ * The environment's own lifecycle, on a second environment in a temporary directory (the suite's one keeps
+ * running): a start reuses a healthy environment, a crashed one is cleaned up and started afresh, and a stop
+ * leaves no process behind.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import {
+  environmentProcesses,
+  runningEnvironment,
+  startEnvironment,
+  stopEnvironment,
+} from "../../scripts/testenv/cluster.ts";
+
+const dir = join(mkdtempSync(join(tmpdir(), "kubestrap-lifecycle-")), "env");
+
+afterAll(async () => {
+  await stopEnvironment(dir);
+});
+
+test("start, reuse, recover from a crash, stop without leftovers", async () => {
+  const first = await startEnvironment(() => {}, dir);
+  expect(first.reused).toBe(false);
+  expect(first.env.nodes).toHaveLength(3);
+  const processes = environmentProcesses(dir);
+  expect(processes.length).toBe(6);
+
+  const again = await startEnvironment(() => {}, dir);
+  expect(again.reused).toBe(true);
+  expect(again.env.server).toBe(first.env.server);
+
+  // A crash: the API server dies without anyone calling stop.
+  const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as {
+    processes: { name: string; pid: number }[];
+  };
+  const apiserver = state.processes.find((p) => p.name === "kube-apiserver");
+  expect(apiserver).toBeDefined();
+  process.kill(apiserver?.pid as number, "SIGKILL");
+  await expect.poll(() => environmentProcesses(dir).includes(apiserver?.pid as number)).toBe(false);
+  expect(await runningEnvironment(dir)).toBeUndefined();
+
+  const recovered = await startEnvironment(() => {}, dir);
+  expect(recovered.reused).toBe(false);
+  expect(recovered.env.server).not.toBe(first.env.server);
+  const survivors = environmentProcesses(dir).filter((pid) => processes.includes(pid));
+  expect(survivors).toEqual([]);
+
+  const stopped = await stopEnvironment(dir);
+  expect(stopped).toBe(6);
+  expect(environmentProcesses(dir)).toEqual([]);
+  expect(await runningEnvironment(dir)).toBeUndefined();
+});
