@@ -2,12 +2,18 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type LintOptions, lint, type SeveritySetting, UsageError } from "../analysis/lint.ts";
 import { RULES } from "../analysis/rules/index.ts";
+import { bootstrapCrds, type CrdPhaseOptions } from "../charts/crd-phase.ts";
+import { formatCrdSet } from "../charts/crd-set.ts";
+import { HelmError } from "../charts/helm.ts";
+import { plural } from "../charts/render.ts";
 import { RepositoryError } from "../load/repository.ts";
 import { formatGithub } from "../report/github.ts";
 import { buildDag, formatDot, formatMermaid } from "../report/graph.ts";
 import { formatJson } from "../report/json.ts";
 import { formatSarif } from "../report/sarif.ts";
 import { formatText } from "../report/text.ts";
+import { applyCrds, CrdWaitTimeout, StoredVersionRefusal } from "../run/apply-crds.ts";
+import { KubeClient, KubeError, type KubeTarget } from "../run/kube.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -118,7 +124,138 @@ export function createProgram(out: (s: string) => void, err: (s: string) => void
       else out(formatMermaid(dag));
     });
 
+  addCommon(
+    program
+      .command("crds")
+      .description(
+        "Render the CRD set of the bootstrap: every bootstrap helmfile release's chart, with the values Flux\n" +
+          "would use and its CRD switches on (cert-manager crds.enabled, ...), rendered by helm template\n" +
+          "--include-crds in parallel and cached. Print it, or --apply it (server-side) and wait until every\n" +
+          "CRD is Established.\n" +
+          "Exit status: 0 done, 1 a chart failed to resolve or render, a CRD apply was refused or failed,\n" +
+          "2 bad usage or unreadable repository.",
+      ),
+  )
+    .addOption(
+      new Option("-o, --output <format>", "what to print").choices(["yaml", "json", "names"]).default("yaml"),
+    )
+    .option("--apply", "server-side apply the CRDs to the cluster and wait until they are Established")
+    .option("--kubeconfig <file>", "kubeconfig for --apply (default: $KUBECONFIG, ~/.kube/config)")
+    .option("--context <name>", "kubeconfig context for --apply")
+    .option("--force-conflicts", "take over fields another field manager owns (server-side apply force)")
+    .option(
+      "--allow-stored-version-removal",
+      "apply even when a CRD drops a version still listed in its status.storedVersions",
+    )
+    .option("--timeout <seconds>", "how long to wait for the CRDs to be Established", parsePositive, 120)
+    .option("--helm <path>", "helm binary, 3.14+ or 4.x (default: $KUBESTRAP_HELM, helm on PATH)")
+    .option(
+      "--kube-version <version>",
+      "Kubernetes version charts render for (default: the cluster's with --apply, else helm's)",
+    )
+    .option("--offline", "use only charts already in the cache")
+    .option("--plain-http", "pull oci:// charts over plain HTTP (a local registry without TLS)")
+    .option("--concurrency <n>", "charts rendered at once (default: the number of cores)", parsePositive)
+    .action(async (flags: CommonFlags & CrdsFlags) => {
+      process.exitCode = await runCrds(flags, out, err, isTTY);
+    });
+
   return program;
+}
+
+interface CrdsFlags {
+  output: "yaml" | "json" | "names";
+  apply?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  forceConflicts?: boolean;
+  allowStoredVersionRemoval?: boolean;
+  timeout: number;
+  helm?: string;
+  kubeVersion?: string;
+  offline?: boolean;
+  plainHttp?: boolean;
+  concurrency?: number;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
+  return n;
+}
+
+async function runCrds(
+  flags: CommonFlags & CrdsFlags,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): Promise<number> {
+  const progress = (line: string) => {
+    if (isTTY || flags.apply) err(`${line}\n`);
+  };
+  let client: KubeClient | undefined;
+  let kubeVersion = flags.kubeVersion;
+  if (flags.apply) {
+    const target: KubeTarget = {};
+    if (flags.kubeconfig) target.kubeconfig = flags.kubeconfig;
+    if (flags.context) target.context = flags.context;
+    client = await KubeClient.load(target);
+    kubeVersion ??= (await client.serverVersion()) || undefined;
+  }
+  const options: CrdPhaseOptions = {
+    repo: flags.repo,
+    onProgress: (e) => {
+      if (e.state !== "start")
+        progress(`${e.state === "done" ? "rendered" : "failed  "} ${e.release.id}: ${e.detail ?? ""}`);
+    },
+  };
+  if (flags.cluster) options.cluster = flags.cluster;
+  if (flags.entry) options.entry = flags.entry;
+  if (flags.helm) options.helm = flags.helm;
+  if (kubeVersion) options.kubeVersion = kubeVersion;
+  if (flags.offline) options.offline = true;
+  if (flags.plainHttp) options.plainHttp = true;
+  if (flags.concurrency) options.concurrency = flags.concurrency;
+  const phase = await bootstrapCrds(options);
+  for (const f of phase.findings) {
+    const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
+    err(`${where}${f.severity} ${f.ruleId}: ${f.message}\n`);
+  }
+  if (phase.findings.some((f) => f.severity === "error")) return EXIT.findings;
+  if (!client) {
+    out(formatCrdSet(phase.set, flags.output));
+    return EXIT.ok;
+  }
+  const cached = phase.render.rendered.filter((r) => r.cached).length;
+  progress(
+    `${plural(phase.set.crds.length, "CRD")} from ${plural(phase.render.rendered.length, "release")} (${cached} cached); applying to ${client.server}`,
+  );
+  try {
+    const results = await applyCrds(client, phase.set.crds, {
+      force: flags.forceConflicts ?? false,
+      allowStoredVersionRemoval: flags.allowStoredVersionRemoval ?? false,
+      timeoutMs: flags.timeout * 1000,
+    });
+    for (const r of results) {
+      out(`${r.action.padEnd(10)} ${r.name}  Established in ${r.seconds.toFixed(2)} s\n`);
+      for (const change of r.changes) out(`             ${change}\n`);
+    }
+    const count = (a: string) => results.filter((r) => r.action === a).length;
+    out(
+      `${results.length} CRDs Established: ${count("created")} created, ${count("configured")} configured, ${count("unchanged")} unchanged\n`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    if (
+      error instanceof StoredVersionRefusal ||
+      error instanceof CrdWaitTimeout ||
+      error instanceof KubeError
+    ) {
+      err(`kubestrap: ${error.message}\n`);
+      return EXIT.findings;
+    }
+    throw error;
+  }
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -139,6 +276,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || e instanceof RepositoryError) {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof HelmError || e instanceof KubeError) {
+      process.stderr.write(`kubestrap: ${e.message}\n`);
+      return EXIT.findings;
     }
     throw e;
   }

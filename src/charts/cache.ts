@@ -1,0 +1,156 @@
+/**
+ * Content-addressed caches for charts and renders, under `<cache>/charts` and `<cache>/renders`.
+ *
+ * - A pulled chart archive is stored by its sha256 (`charts/blobs/sha256-<hex>.tgz`); `charts/refs/` maps a
+ *   reference (URL + tag, semver range or digest) to that digest, so an exact reference is served from the
+ *   cache without the network and a range falls back to the last pull when the registry cannot be reached.
+ * - A render is stored by the hash of everything that decides its output: chart digest, values, helm
+ *   version, Kubernetes version, release name and namespace.
+ *
+ * Every write goes to a temporary file that is renamed into place, so concurrent runs and interruptions
+ * never leave a torn entry.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, relative } from "node:path";
+import type { Helm } from "./helm.ts";
+import type { ChartLocation } from "./releases.ts";
+
+/** `$KUBESTRAP_CACHE_DIR`, else `$XDG_CACHE_HOME/kubestrap`, else `~/.cache/kubestrap`. */
+export function defaultCacheDir(): string {
+  if (process.env.KUBESTRAP_CACHE_DIR) return process.env.KUBESTRAP_CACHE_DIR;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kubestrap");
+}
+
+export interface FetchedChart {
+  /** A .tgz archive or a chart directory, ready for `helm template`. */
+  path: string;
+  /** `sha256:<hex>` of the archive, or of the directory's files for a local chart. */
+  digest: string;
+  from: "cache" | "registry" | "directory";
+}
+
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/;
+
+export class ChartCache {
+  private readonly root: string;
+
+  constructor(cacheDir = defaultCacheDir()) {
+    this.root = cacheDir;
+  }
+
+  async fetch(helm: Helm, chart: ChartLocation, options: { offline?: boolean } = {}): Promise<FetchedChart> {
+    if (chart.type === "path")
+      return { path: chart.path, digest: await directoryDigest(chart.path), from: "directory" };
+    const refFile = join(this.root, "charts", "refs", sha256(stableJson(chart)));
+    const cached = await this.cachedRef(refFile);
+    const exact =
+      chart.type === "oci"
+        ? chart.digest !== undefined || (chart.tag !== undefined && EXACT_VERSION.test(chart.tag))
+        : chart.version !== undefined && EXACT_VERSION.test(chart.version);
+    if (cached && (exact || options.offline)) return { ...cached, from: "cache" };
+    if (options.offline) throw new Error("not in the chart cache, and --offline forbids pulling it");
+    try {
+      return { ...(await this.pull(helm, chart, refFile)), from: "registry" };
+    } catch (error) {
+      // A version range whose registry is unreachable: the last chart it resolved to.
+      if (cached) return { ...cached, from: "cache" };
+      throw error;
+    }
+  }
+
+  private async cachedRef(refFile: string): Promise<Omit<FetchedChart, "from"> | undefined> {
+    if (!existsSync(refFile)) return undefined;
+    const digest = (await readFile(refFile, "utf8")).trim();
+    const path = this.blobPath(digest);
+    return existsSync(path) ? { path, digest } : undefined;
+  }
+
+  private blobPath(digest: string): string {
+    return join(this.root, "charts", "blobs", `${digest.replace(":", "-")}.tgz`);
+  }
+
+  private async pull(
+    helm: Helm,
+    chart: Exclude<ChartLocation, { type: "path" }>,
+    refFile: string,
+  ): Promise<Omit<FetchedChart, "from">> {
+    await mkdir(join(this.root, "charts", "blobs"), { recursive: true });
+    await mkdir(join(this.root, "charts", "refs"), { recursive: true });
+    const tmp = await mkdtemp(join(this.root, "charts", "pull-"));
+    try {
+      await helm.pull(chart, tmp);
+      const archive = (await readdir(tmp)).find((f) => f.endsWith(".tgz"));
+      if (!archive) throw new Error("helm pull wrote no chart archive");
+      const bytes = await readFile(join(tmp, archive));
+      const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+      const blob = this.blobPath(digest);
+      if (!existsSync(blob)) await rename(join(tmp, archive), blob);
+      await atomicWrite(refFile, `${digest}\n`);
+      return { path: blob, digest };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  renderKey(parts: Record<string, unknown>): string {
+    return sha256(stableJson(parts));
+  }
+
+  async readRender<T>(key: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.root, "renders", `${key}.json`), "utf8")) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async writeRender(key: string, value: unknown): Promise<void> {
+    await atomicWrite(join(this.root, "renders", `${key}.json`), JSON.stringify(value));
+  }
+}
+
+async function atomicWrite(file: string, content: string): Promise<void> {
+  await mkdir(join(file, ".."), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** JSON with object keys sorted, so that equal values hash equally whatever their key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/** Hash of a chart directory: every file's relative path and content, in sorted order. */
+async function directoryDigest(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  const files: string[] = [];
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  await walk(dir);
+  files.sort();
+  for (const file of files) {
+    hash.update(`${relative(dir, file)}\0`);
+    hash.update(await readFile(file));
+    hash.update("\0");
+  }
+  return `sha256:${hash.digest("hex")}`;
+}

@@ -1,0 +1,182 @@
+/**
+ * The chart releases whose CRDs form the bootstrap CRD phase, with where each chart comes from and the
+ * values it is rendered with. They are the bootstrap helmfile releases (both the CRD phase and the release
+ * phase: everything that must exist before Flux runs), each matched with the HelmRelease Flux will use for
+ * the same release, whose source (OCIRepository, HelmRepository, GitRepository path) names the chart when
+ * the helmfile takes it from the Flux files.
+ */
+import type { SourceLocation } from "../findings.ts";
+import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
+import { catalogEntry } from "../model/catalog/charts.ts";
+import { deepMerge, type FluxModel, type HelmReleaseModel } from "../model/flux.ts";
+import { asString, getPath, type Json } from "../model/objects.ts";
+
+export type ChartLocation =
+  | { type: "oci"; url: string; tag?: string; semver?: string; digest?: string; plainHttp?: boolean }
+  | { type: "repo"; repoUrl: string; chart: string; version?: string }
+  | { type: "path"; path: string };
+
+export interface ChartRelease {
+  /** `namespace/name`. */
+  id: string;
+  name: string;
+  namespace: string;
+  phase: "crds" | "releases";
+  chart: ChartLocation;
+  values: Json;
+  /** The helmfile release. */
+  location: SourceLocation;
+  /** Where the chart was named, when not in the helmfile (an OCIRepository or HelmRelease file). */
+  chartFrom?: SourceLocation;
+}
+
+export interface UnresolvedRelease {
+  id: string;
+  location: SourceLocation;
+  reason: string;
+}
+
+export interface CrdReleases {
+  releases: ChartRelease[];
+  unresolved: UnresolvedRelease[];
+}
+
+/** Repository-relative paths of local charts are made absolute with `repoDir`. */
+export function crdReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: string): CrdReleases {
+  const out: CrdReleases = { releases: [], unresolved: [] };
+  const byId = new Map(model.helmReleases.map((hr) => [hr.id, hr]));
+  for (const br of bootstrap.releases) {
+    const id = `${br.namespace}/${br.name}`;
+    const hr = byId.get(id);
+    // A chart the helmfile names itself wins; one it reads from the Flux files is taken from the HelmRelease
+    // and its source object, which carry what the helmfile's copy lacks (semver ranges, digests, insecure).
+    const resolved =
+      (br.chartFrom === undefined ? fromHelmfile(br, repoDir) : undefined) ??
+      (hr ? fromHelmRelease(hr, repoDir) : undefined) ??
+      fromHelmfile(br, repoDir);
+    if (!resolved || typeof resolved === "string") {
+      out.unresolved.push({
+        id,
+        location: br.location,
+        reason:
+          typeof resolved === "string"
+            ? resolved
+            : "the helmfile names no chart kubestrap can read, and no HelmRelease of the same name and namespace does",
+      });
+      continue;
+    }
+    const fromFlux = br.chartFrom !== undefined || !br.chart;
+    // The values the chart is really installed with: the helmfile's, or, when the helmfile reads them from
+    // the Flux files, the HelmRelease's (values and valuesFrom, merged as helm-controller does).
+    const base = fromFlux && hr ? deepMerge(hr.values, br.values) : br.values;
+    const release: ChartRelease = {
+      id,
+      name: br.name,
+      namespace: br.namespace,
+      phase: br.phase,
+      chart: resolved.chart,
+      values: deepMerge(base, crdSwitches(chartName(resolved.chart))),
+      location: br.location,
+    };
+    if (resolved.from) release.chartFrom = resolved.from;
+    out.releases.push(release);
+  }
+  return out;
+}
+
+interface Resolved {
+  chart: ChartLocation;
+  from?: SourceLocation;
+}
+
+function fromHelmfile(br: BootstrapRelease, repoDir: string): Resolved | undefined {
+  const chart = br.chart;
+  if (!chart) return undefined;
+  if (chart.localPath !== undefined)
+    return { chart: { type: "path", path: `${repoDir}/${chart.localPath}` } };
+  if (!chart.url) return undefined;
+  if (chart.url.startsWith("oci://")) {
+    const loc: ChartLocation = { type: "oci", url: chart.url };
+    if (chart.version) loc.tag = chart.version;
+    return { chart: loc };
+  }
+  const loc: ChartLocation = { type: "repo", repoUrl: chart.url, chart: chart.name };
+  if (chart.version) loc.version = chart.version;
+  return { chart: loc };
+}
+
+function fromHelmRelease(hr: HelmReleaseModel, repoDir: string): Resolved | string | undefined {
+  const chart = hr.chart;
+  if (!chart) return undefined;
+  const source = chart.source;
+  const from = source ? { file: source.source.file, line: source.source.line } : undefined;
+  const withFrom = (loc: ChartLocation): Resolved => (from ? { chart: loc, from } : { chart: loc });
+  if (chart.kind === "OCIRepository" && source) {
+    const url = asString(getPath(source.body, ["spec", "url"]));
+    if (!url) return `OCIRepository ${source.name} has no spec.url`;
+    const loc: ChartLocation = { type: "oci", url };
+    const ref = (key: string) => asString(getPath(source.body, ["spec", "ref", key]));
+    const digest = ref("digest");
+    const tag = ref("tag");
+    const semver = ref("semver");
+    if (digest) loc.digest = digest;
+    else if (semver) loc.semver = semver;
+    else if (tag) loc.tag = tag;
+    if (getPath(source.body, ["spec", "insecure"]) === true) loc.plainHttp = true;
+    return withFrom(loc);
+  }
+  if (chart.kind === "HelmRepository" && source && chart.url) {
+    const oci = getPath(source.body, ["spec", "type"]) === "oci" || chart.url.startsWith("oci://");
+    if (oci) {
+      const loc: ChartLocation = { type: "oci", url: `${chart.url.replace(/\/+$/, "")}/${chart.name}` };
+      if (chart.version) loc.semver = chart.version;
+      if (getPath(source.body, ["spec", "insecure"]) === true) loc.plainHttp = true;
+      return withFrom(loc);
+    }
+    const loc: ChartLocation = { type: "repo", repoUrl: chart.url, chart: chart.name };
+    if (chart.version) loc.version = chart.version;
+    return withFrom(loc);
+  }
+  if (chart.kind === "GitRepository" && chart.localPath !== undefined) {
+    return withFrom({ type: "path", path: `${repoDir}/${chart.localPath}` });
+  }
+  return `chart ${chart.name} comes from a ${chart.kind}${source ? "" : " that is not in the repository"}, which kubestrap cannot fetch`;
+}
+
+export function chartName(loc: ChartLocation): string {
+  const ref = loc.type === "oci" ? loc.url : loc.type === "repo" ? loc.chart : loc.path;
+  const clean = ref.replace(/\/+$/, "");
+  return clean.slice(clean.lastIndexOf("/") + 1);
+}
+
+/** Human form of a chart location: `oci://host/charts/x:1.2.0`, `x 1.2.0 from https://...`, a path. */
+export function describeChart(loc: ChartLocation): string {
+  if (loc.type === "oci") {
+    const ref = loc.digest
+      ? `@${loc.digest}`
+      : loc.tag
+        ? `:${loc.tag}`
+        : loc.semver
+          ? ` (${loc.semver})`
+          : "";
+    return `${loc.url}${ref}`;
+  }
+  if (loc.type === "repo") return `${loc.chart}${loc.version ? ` ${loc.version}` : ""} from ${loc.repoUrl}`;
+  return loc.path;
+}
+
+/**
+ * Values that make a chart render its CRDs (cert-manager's `crds.enabled`, external-secrets' `installCRDs`):
+ * every switch the bundled catalog knows for the chart, set to true.
+ */
+export function crdSwitches(name: string): Json {
+  const entry = catalogEntry(name);
+  let values: Json = {};
+  for (const path of entry?.condition?.paths ?? []) {
+    const keys = path.split(".");
+    let leaf: Json = { [keys[keys.length - 1] as string]: true };
+    for (const key of keys.slice(0, -1).reverse()) leaf = { [key]: leaf };
+    values = deepMerge(values, leaf);
+  }
+  return values;
+}

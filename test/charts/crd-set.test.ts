@@ -1,0 +1,141 @@
+import { load } from "js-yaml";
+import { describe, expect, test } from "vitest";
+import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
+import { crdSwitches } from "../../src/charts/releases.ts";
+import { extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
+import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
+
+const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${name}
+spec:
+  group: ${name.slice(name.indexOf(".") + 1)}
+  scope: Namespaced
+  names: { kind: Thing, plural: ${name.slice(0, name.indexOf("."))} }
+  versions:
+${versions.map((v, i) => `    - name: ${v}\n      served: true\n      storage: ${i === versions.length - 1}\n      schema: { openAPIV3Schema: { type: object${extra} } }\n`).join("")}`;
+
+function rendered(id: string, phase: "crds" | "releases", docs: string[]): RenderedRelease {
+  const [namespace, name] = id.split("/") as [string, string];
+  const crds = extractCrds(docs.map((d) => `---\n${d}`).join("")).map((c) => ({
+    ...c,
+    object: load(c.text) as Record<string, unknown>,
+    release: id,
+  }));
+  return {
+    release: {
+      id,
+      name,
+      namespace,
+      phase,
+      chart: { type: "path", path: `/charts/${name}` },
+      values: {},
+      location: { file: `bootstrap/${phase}.yaml`, line: 3 },
+    },
+    crds,
+    chartDigest: "sha256:0",
+    cached: false,
+    seconds: 0,
+  };
+}
+
+describe("CRD extraction", () => {
+  test("takes only CustomResourceDefinitions from helm output, with their text", () => {
+    const output = `---
+# Source: x/crds/a.yaml
+${crdText("as.example.com", ["v1"])}
+---
+# Source: x/templates/cm.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: not-a-crd
+  annotations:
+    note: "kind: CustomResourceDefinition"
+---
+# Source: x/templates/b.yaml
+${crdText("bs.example.com", ["v1beta1", "v1"])}`;
+    const crds = extractCrds(output);
+    expect(crds.map((c) => c.name)).toEqual(["as.example.com", "bs.example.com"]);
+    expect(crds[0]?.text.startsWith("# Source: x/crds/a.yaml\napiVersion: apiextensions.k8s.io/v1\n")).toBe(
+      true,
+    );
+  });
+});
+
+describe("CRD set", () => {
+  test("de-duplicates identical CRDs silently and sorts by name", () => {
+    const set = buildCrdSet([
+      rendered("a/one", "crds", [crdText("zs.example.com", ["v1"]), crdText("as.example.com", ["v1"])]),
+      rendered("b/two", "releases", [crdText("as.example.com", ["v1"])]),
+    ]);
+    expect(set.crds.map((c) => c.name)).toEqual(["as.example.com", "zs.example.com"]);
+    expect(set.findings).toEqual([]);
+    expect(formatCrdSet(set, "names")).toBe("as.example.com\nzs.example.com\n");
+  });
+
+  test("different content for one CRD is a crd-version-conflict; the CRD phase wins", () => {
+    const set = buildCrdSet([
+      rendered("b/release", "releases", [crdText("as.example.com", ["v1alpha1", "v1"])]),
+      rendered("a/crds", "crds", [crdText("as.example.com", ["v1"])]),
+    ]);
+    expect(set.crds[0]?.release).toBe("a/crds");
+    expect(set.findings).toHaveLength(1);
+    expect(set.findings[0]?.ruleId).toBe("crd-version-conflict");
+    expect(set.findings[0]?.message).toMatch(
+      /applies the one from a\/crds: it comes from the bootstrap CRD phase/,
+    );
+  });
+
+  test("within one phase the CRD serving more versions wins", () => {
+    const set = buildCrdSet([
+      rendered("a/old", "releases", [crdText("as.example.com", ["v1"])]),
+      rendered("b/new", "releases", [crdText("as.example.com", ["v1", "v2"])]),
+    ]);
+    expect(set.crds[0]?.release).toBe("b/new");
+    expect(set.findings[0]?.message).toMatch(/it serves more versions/);
+  });
+});
+
+describe("CRD switches", () => {
+  test("turns on every CRD value the catalog knows for a chart", () => {
+    expect(crdSwitches("cert-manager")).toEqual({ crds: { enabled: true }, installCRDs: true });
+    expect(crdSwitches("external-secrets")).toEqual({ installCRDs: true });
+    expect(crdSwitches("podinfo")).toEqual({});
+  });
+});
+
+describe("CRD updates", () => {
+  const live = (versions: string[], stored: string[]) => {
+    const object = load(crdText("as.example.com", versions)) as {
+      metadata: { name: string };
+      spec: Record<string, unknown>;
+    };
+    return {
+      metadata: { ...object.metadata, resourceVersion: "1" },
+      spec: object.spec,
+      status: { storedVersions: stored },
+    };
+  };
+  const next = (versions: string[], extra = "") =>
+    rendered("a/x", "crds", [crdText("as.example.com", versions, extra)]).crds[0]!;
+
+  test("finds stored versions the new CRD drops", () => {
+    expect(removedStoredVersions(live(["v1alpha1", "v1"], ["v1alpha1", "v1"]), next(["v1"]))).toEqual([
+      "v1alpha1",
+    ]);
+    expect(removedStoredVersions(live(["v1alpha1", "v1"], ["v1"]), next(["v1"]))).toEqual([]);
+    expect(removedStoredVersions(undefined, next(["v1"]))).toEqual([]);
+  });
+
+  test("describes version and schema changes", () => {
+    expect(describeChanges(live(["v1"], ["v1"]), next(["v1", "v2"]))).toEqual([
+      "version v1 is no longer the storage version",
+      "version v2 added (storage)",
+    ]);
+    expect(
+      describeChanges(live(["v1"], ["v1"]), next(["v1"], ", x-kubernetes-preserve-unknown-fields: true")),
+    ).toEqual(["version v1 schema changed"]);
+  });
+});
