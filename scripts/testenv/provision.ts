@@ -39,6 +39,8 @@ interface Recipe {
   dir: string;
   /** What a complete entry holds, relative to its directory (binaries are under bin/). */
   files: string[];
+  /** Needed by the benchmarks only; `npm test` does not build it. */
+  bench?: boolean;
   build(out: string, work: string, run: Runner): Promise<void>;
 }
 
@@ -82,6 +84,19 @@ const RECIPES: Record<string, Recipe> = {
     files: ["bin/helm"],
     build: (out, work, run) => buildHelm("v4", VERSIONS.helm4, out, work, run),
   },
+  helmfile: {
+    dir: `helmfile-v${VERSIONS.helmfile}`,
+    files: ["bin/helmfile"],
+    bench: true,
+    build: (out, work, run) =>
+      buildWithReplaces("github.com/helmfile/helmfile", VERSIONS.helmfile, "github.com/helmfile/helmfile", out, work, run),
+  },
+  yq: {
+    dir: `yq-v${VERSIONS.yq}`,
+    files: ["bin/yq"],
+    bench: true,
+    build: (out, work, run) => goInstall(`github.com/mikefarah/yq/v4@v${VERSIONS.yq}`, out, work, run),
+  },
   registry: {
     dir: `distribution-registry-v${VERSIONS.registry}`,
     files: ["bin/registry"],
@@ -116,6 +131,11 @@ export function toolPaths(): ToolPaths {
   };
 }
 
+/** helmfile and yq, for the benchmarks. */
+export function benchToolPaths(): { helmfile: string; yq: string } {
+  return { helmfile: binPath("helmfile", "helmfile"), yq: binPath("yq", "yq") };
+}
+
 /** Binaries that are not in the cache, as absolute paths. */
 export function missingBinaries(): string[] {
   return Object.values(toolPaths()).filter((path) => !existsSync(path));
@@ -128,7 +148,9 @@ export interface ProvisionResult {
   seconds: number;
 }
 
-export const TOOLS = Object.keys(RECIPES);
+/** What the integration tests need; the benchmarks add BENCH_TOOLS. */
+export const TOOLS = Object.keys(RECIPES).filter((t) => !RECIPES[t]?.bench);
+export const BENCH_TOOLS = Object.keys(RECIPES).filter((t) => RECIPES[t]?.bench);
 
 /**
  * Builds every tool (or the named ones) that is not cached yet, one after another: each Go build already
@@ -138,8 +160,9 @@ export async function provision(
   log: (line: string) => void = () => {},
   only: string[] = TOOLS,
 ): Promise<ProvisionResult[]> {
-  const unknown = only.filter((t) => !TOOLS.includes(t));
-  if (unknown.length > 0) throw new Error(`unknown tool ${unknown.join(", ")}; known: ${TOOLS.join(", ")}`);
+  const known = Object.keys(RECIPES);
+  const unknown = only.filter((t) => !known.includes(t));
+  if (unknown.length > 0) throw new Error(`unknown tool ${unknown.join(", ")}; known: ${known.join(", ")}`);
   const results: ProvisionResult[] = [];
   let goChecked = false;
   for (const [tool, recipe] of Object.entries(RECIPES)) {
@@ -323,6 +346,24 @@ async function downloadedGoMod(moduleAtVersion: string, work: string, run: Runne
   };
   if (!info.GoMod) throw new Error(`go mod download gave no go.mod for ${moduleAtVersion}`);
   return readFileSync(info.GoMod, "utf8");
+}
+
+/**
+ * A module whose go.mod pins some dependencies with `replace old => new version` (helmfile pins k8s.io
+ * libraries this way) cannot be `go install`ed; a wrapper module repeats those replaces and builds it.
+ */
+async function buildWithReplaces(module: string, version: string, pkg: string, out: string, work: string, run: Runner) {
+  await run(["go", "mod", "init", "local.test/wrapper"], { cwd: work });
+  const gomod = await downloadedGoMod(`${module}@v${version}`, work, run);
+  const replaces = [...gomod.matchAll(/^\s*(?:replace\s+)?(\S+)\s+=>\s+(\S+)\s+(v\S+)\s*$/gm)].map(
+    (m) => `-replace=${m[1]}=${m[2]}@${m[3]}`,
+  );
+  const goLine = /^go (\S+)/m.exec(gomod)?.[1];
+  await run(["go", "mod", "edit", ...(goLine ? [`-go=${goLine}`] : []), ...replaces], { cwd: work });
+  await run(["go", "get", `${module}@v${version}`], { cwd: work });
+  await run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", join(out, pkg.slice(pkg.lastIndexOf("/") + 1)), pkg], {
+    cwd: work,
+  });
 }
 
 /**

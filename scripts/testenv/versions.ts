@@ -14,6 +14,9 @@ export const VERSIONS = {
   helm4: "4.3.1",
   /** The CNCF distribution registry, for oci:// charts. */
   registry: "3.1.2",
+  /** Only for `npm run bench`: the helmfile | yq pipeline kubestrap crds is compared with. */
+  helmfile: "1.8.0",
+  yq: "4.54.2",
 } as const;
 
 /** The Go release the tools are built with must be at least the newest `go` line among their go.mod files. */

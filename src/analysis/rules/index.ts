@@ -1,4 +1,5 @@
 import { diagnosticRule, type Rule } from "../context.ts";
+import { chartVersionDrift } from "./chart-version-drift.ts";
 import { crdDeadlock } from "./crd-deadlock.ts";
 import { crdMissing } from "./crd-missing.ts";
 import { crdRace } from "./crd-race.ts";
@@ -29,6 +30,7 @@ export const RULES: Rule[] = [
     "A path that Flux or kustomize reads (Kustomization spec.path, resources, components, patches, generator files) does not exist.",
   ),
   sourceMissing,
+  chartVersionDrift,
   diagnosticRule("yaml-syntax", "error", "A YAML document that cannot be parsed."),
   diagnosticRule(
     "invalid-object",
