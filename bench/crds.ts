@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadAll } from "js-yaml";
 import { startEnvironment } from "../scripts/testenv/cluster.ts";
-import { benchToolPaths, BENCH_TOOLS, provision, toolPaths } from "../scripts/testenv/provision.ts";
+import { BENCH_TOOLS, benchToolPaths, provision, toolPaths } from "../scripts/testenv/provision.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../shared/fixtures/crds");
 const BIN = join(import.meta.dirname, "../bin/kubestrap.js");
@@ -30,11 +30,21 @@ interface ChartSpec {
 
 const CHARTS: ChartSpec[] = [
   { chart: "cert-manager", project: "cert-manager", version: "1.19.1", layout: { value: "crds.enabled" } },
-  { chart: "external-secrets", project: "external-secrets", version: "0.20.4", layout: { value: "installCRDs" } },
+  {
+    chart: "external-secrets",
+    project: "external-secrets",
+    version: "0.20.4",
+    layout: { value: "installCRDs" },
+  },
   { chart: "keda", project: "keda", version: "2.18.0", layout: "crds" },
   { chart: "cloudnative-pg", project: "cloudnative-pg", version: "0.26.1", layout: "templates" },
   { chart: "prometheus-operator-crds", project: "prometheus-operator", version: "24.0.1", layout: "crds" },
-  { chart: "victoria-metrics-operator-crds", project: "victoriametrics-operator", version: "0.5.0", layout: "crds" },
+  {
+    chart: "victoria-metrics-operator-crds",
+    project: "victoriametrics-operator",
+    version: "0.5.0",
+    layout: "crds",
+  },
   { chart: "flux-crds", project: "flux", version: "2.7.2", layout: "templates" },
   { chart: "gateway-api-crds", project: "gateway-api", version: "1.4.0", layout: "crds" },
 ];
@@ -51,10 +61,14 @@ function writeChart(root: string, spec: ChartSpec): string {
   mkdirSync(join(dir, target), { recursive: true });
   for (const file of files) {
     const text = readFileSync(join(FIXTURES, spec.project, file), "utf8");
-    const body = typeof spec.layout === "object" ? `{{- if .Values.${spec.layout.value} }}\n${text}{{- end }}\n` : text;
+    const body =
+      typeof spec.layout === "object" ? `{{- if .Values.${spec.layout.value} }}\n${text}{{- end }}\n` : text;
     writeFileSync(join(dir, target, file), body);
   }
-  writeFileSync(join(dir, "templates", "serviceaccount.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n");
+  writeFileSync(
+    join(dir, "templates", "serviceaccount.yaml"),
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n",
+  );
   return dir;
 }
 
@@ -62,21 +76,31 @@ function writeChart(root: string, spec: ChartSpec): string {
 function valuesYaml(spec: ChartSpec): string {
   if (typeof spec.layout !== "object") return "";
   const keys = spec.layout.value.split(".");
-  return keys.map((k, i) => `${"  ".repeat(i)}${k}:${i === keys.length - 1 ? " false" : ""}`).join("\n") + "\n";
+  return (
+    keys.map((k, i) => `${"  ".repeat(i)}${k}:${i === keys.length - 1 ? " false" : ""}`).join("\n") + "\n"
+  );
 }
 
 function switchValues(spec: ChartSpec): string {
   if (typeof spec.layout !== "object") return "";
   const keys = spec.layout.value.split(".");
-  const lines = keys.map((k, i) => `${"  ".repeat(i + 3)}${i === 0 ? "- " : "  "}${k}:${i === keys.length - 1 ? " true" : ""}`);
+  const lines = keys.map(
+    (k, i) => `${"  ".repeat(i + 3)}${i === 0 ? "- " : "  "}${k}:${i === keys.length - 1 ? " true" : ""}`,
+  );
   return `    values:\n${lines.join("\n")}\n`;
 }
 
-function time(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: number; stdout: string } {
+function time(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { seconds: number; stdout: string } {
   const started = performance.now();
   const result = spawnSync(command, args, { env, cwd, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
   return { seconds, stdout: result.stdout };
 }
 
@@ -123,7 +147,8 @@ async function main() {
     writeFileSync(
       helmfilePath,
       `repositories:\n  - name: local\n    url: ${env.registry}/charts\n    oci: true\n    plainHttp: true\nreleases:\n${CHARTS.map(
-        (c) => `  - name: ${c.chart}\n    namespace: ${c.chart}\n    chart: local/${c.chart}\n    version: ${c.version}\n${switchValues(c)}`,
+        (c) =>
+          `  - name: ${c.chart}\n    namespace: ${c.chart}\n    chart: local/${c.chart}\n    version: ${c.version}\n${switchValues(c)}`,
       ).join("")}`,
     );
     const binDir = join(work, "bin");
@@ -152,7 +177,12 @@ async function main() {
     const kubestrapArgs = [BIN, "crds", "--repo", repo, "--plain-http", "--output", "yaml"];
     const pipeline = `'${helmfile}' --file '${helmfilePath}' template --include-crds --skip-deps | '${yq}' 'select(.kind == "CustomResourceDefinition")'`;
 
-    const figures = { kubestrapCold: [] as number[], kubestrapWarm: [] as number[], helmfileCold: [] as number[], helmfileWarm: [] as number[] };
+    const figures = {
+      kubestrapCold: [] as number[],
+      kubestrapWarm: [] as number[],
+      helmfileCold: [] as number[],
+      helmfileWarm: [] as number[],
+    };
     let kubestrapOut = "";
     let helmfileOut = "";
     for (let i = 0; i < runs; i++) {
@@ -160,26 +190,41 @@ async function main() {
       const cold = time(process.execPath, kubestrapArgs, k, repo);
       figures.kubestrapCold.push(cold.seconds);
       kubestrapOut = cold.stdout;
-      for (let w = 0; w < 2; w++) figures.kubestrapWarm.push(time(process.execPath, kubestrapArgs, k, repo).seconds);
+      for (let w = 0; w < 2; w++)
+        figures.kubestrapWarm.push(time(process.execPath, kubestrapArgs, k, repo).seconds);
       const h = freshEnv(`h${i}`);
       const hCold = time("bash", ["-o", "pipefail", "-c", pipeline], h, repo);
       figures.helmfileCold.push(hCold.seconds);
       helmfileOut = hCold.stdout;
-      for (let w = 0; w < 2; w++) figures.helmfileWarm.push(time("bash", ["-o", "pipefail", "-c", pipeline], h, repo).seconds);
+      for (let w = 0; w < 2; w++)
+        figures.helmfileWarm.push(time("bash", ["-o", "pipefail", "-c", pipeline], h, repo).seconds);
     }
 
     // Same CRDs, same bytes: kubestrap's documents through the same yq expression equal helmfile | yq's.
-    const viaYq = execFileSync(yq, ['select(.kind == "CustomResourceDefinition")'], { input: kubestrapOut, maxBuffer: 1 << 30 }).toString();
+    const viaYq = execFileSync(yq, ['select(.kind == "CustomResourceDefinition")'], {
+      input: kubestrapOut,
+      maxBuffer: 1 << 30,
+    }).toString();
     const sameNames = JSON.stringify(names(kubestrapOut)) === JSON.stringify(names(helmfileOut));
     const sameBytes = normalised(viaYq) === normalised(helmfileOut);
     const sameValues =
-      JSON.stringify((loadAll(kubestrapOut) as { metadata: { name: string } }[]).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) ===
-      JSON.stringify((loadAll(helmfileOut) as { metadata: { name: string } }[]).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)));
+      JSON.stringify(
+        (loadAll(kubestrapOut) as { metadata: { name: string } }[]).sort((a, b) =>
+          a.metadata.name < b.metadata.name ? -1 : 1,
+        ),
+      ) ===
+      JSON.stringify(
+        (loadAll(helmfileOut) as { metadata: { name: string } }[]).sort((a, b) =>
+          a.metadata.name < b.metadata.name ? -1 : 1,
+        ),
+      );
 
     const crdCount = names(kubestrapOut).length;
     const line = (label: string, k: number[], h: number[]) =>
       `${label.padEnd(6)} kubestrap ${min(k).toFixed(3)} s   helmfile|yq ${min(h).toFixed(3)} s   ratio ${(min(h) / min(k)).toFixed(1)}x`;
-    console.log(`crds: ${CHARTS.length} charts, ${crdCount} CRDs, ${(kubestrapOut.length / 1024 / 1024).toFixed(1)} MiB; best of ${runs} cold, ${runs * 2} warm`);
+    console.log(
+      `crds: ${CHARTS.length} charts, ${crdCount} CRDs, ${(kubestrapOut.length / 1024 / 1024).toFixed(1)} MiB; best of ${runs} cold, ${runs * 2} warm`,
+    );
     console.log(line("cold", figures.kubestrapCold, figures.helmfileCold));
     console.log(line("warm", figures.kubestrapWarm, figures.helmfileWarm));
     console.log(

@@ -89,7 +89,14 @@ const RECIPES: Record<string, Recipe> = {
     files: ["bin/helmfile"],
     bench: true,
     build: (out, work, run) =>
-      buildWithReplaces("github.com/helmfile/helmfile", VERSIONS.helmfile, "github.com/helmfile/helmfile", out, work, run),
+      buildWithReplaces(
+        "github.com/helmfile/helmfile",
+        VERSIONS.helmfile,
+        "github.com/helmfile/helmfile",
+        out,
+        work,
+        run,
+      ),
   },
   yq: {
     dir: `yq-v${VERSIONS.yq}`,
@@ -352,7 +359,14 @@ async function downloadedGoMod(moduleAtVersion: string, work: string, run: Runne
  * A module whose go.mod pins some dependencies with `replace old => new version` (helmfile pins k8s.io
  * libraries this way) cannot be `go install`ed; a wrapper module repeats those replaces and builds it.
  */
-async function buildWithReplaces(module: string, version: string, pkg: string, out: string, work: string, run: Runner) {
+async function buildWithReplaces(
+  module: string,
+  version: string,
+  pkg: string,
+  out: string,
+  work: string,
+  run: Runner,
+) {
   await run(["go", "mod", "init", "local.test/wrapper"], { cwd: work });
   const gomod = await downloadedGoMod(`${module}@v${version}`, work, run);
   const replaces = [...gomod.matchAll(/^\s*(?:replace\s+)?(\S+)\s+=>\s+(\S+)\s+(v\S+)\s*$/gm)].map(
@@ -361,9 +375,12 @@ async function buildWithReplaces(module: string, version: string, pkg: string, o
   const goLine = /^go (\S+)/m.exec(gomod)?.[1];
   await run(["go", "mod", "edit", ...(goLine ? [`-go=${goLine}`] : []), ...replaces], { cwd: work });
   await run(["go", "get", `${module}@v${version}`], { cwd: work });
-  await run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", join(out, pkg.slice(pkg.lastIndexOf("/") + 1)), pkg], {
-    cwd: work,
-  });
+  await run(
+    ["go", "build", "-trimpath", "-ldflags=-s -w", "-o", join(out, pkg.slice(pkg.lastIndexOf("/") + 1)), pkg],
+    {
+      cwd: work,
+    },
+  );
 }
 
 /**

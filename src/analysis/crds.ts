@@ -89,7 +89,11 @@ export function analyseCrds(
     const label = `bootstrap ${br.phase === "crds" ? "CRD phase" : "release"} ${br.namespace}/${br.name}`;
     const p: CrdProvider = { kind: "bootstrap", label, bootstrapRelease: br, location: br.location };
     if (!br.chart) continue;
-    const chart: ChartRef = { name: br.chart.name, values: br.values };
+    const chart: ChartRef = {
+      name: br.chart.name,
+      values: br.values,
+      release: `bootstrap:${br.namespace}/${br.name}`,
+    };
     if (br.chart.url) chart.url = br.chart.url;
     if (br.chart.localPath) chart.localPath = br.chart.localPath;
     const crds = resolveChartCrds(resolvers, chart);
@@ -122,7 +126,7 @@ export function analyseCrds(
       release: hr,
       location: hr.object.source,
     };
-    const chart: ChartRef = { name: hr.chart.name, values: hr.values };
+    const chart: ChartRef = { name: hr.chart.name, values: hr.values, release: `flux:${hr.id}` };
     if (hr.chart.url) chart.url = hr.chart.url;
     if (hr.chart.version) chart.version = hr.chart.version;
     if (hr.chart.localPath) chart.localPath = hr.chart.localPath;

@@ -32,6 +32,13 @@ export interface LintOptions {
   rules?: Record<string, SeveritySetting>;
   /** Chart CRD resolvers tried before the bundled catalog (a helm renderer, say). */
   resolvers?: ChartCrdResolver[];
+  /**
+   * Objects each HelmRelease's chart renders (by HelmRelease id): its custom resources are consumers of
+   * their CRDs when the release installs, in the Kustomization that applies the HelmRelease.
+   */
+  chartObjects?: Map<string, { apiVersion: string; kind: string; name: string; namespace?: string }[]>;
+  /** Findings made before the analysis (charts that failed to render), reported by their diagnostic rules. */
+  diagnostics?: Finding[];
 }
 
 export interface Count {
@@ -63,7 +70,7 @@ export class UsageError extends Error {}
 /** Loads a repository, builds its Flux model and graphs, and runs every rule. */
 export function lint(options: LintOptions): LintResult {
   const repo = Repository.load(options.repo);
-  const diagnostics: Finding[] = [...repo.findings];
+  const diagnostics: Finding[] = [...repo.findings, ...(options.diagnostics ?? [])];
   const entry = chooseEntry(repo, options, diagnostics);
   const scopes = catalogScopes();
   const crdScopes = collectCrdScopes(repo);
@@ -72,6 +79,7 @@ export function lint(options: LintOptions): LintResult {
     return s === "Cluster" ? "Cluster" : "Namespaced";
   });
   const model = buildFluxModel(repo, builder, entry);
+  if (options.chartObjects) addChartObjects(model, options.chartObjects);
   const bootstrap = loadBootstrap(repo);
   diagnostics.push(...builder.findings, ...model.findings, ...bootstrap.findings);
   const graph = new KustomizationGraph(model);
@@ -141,6 +149,26 @@ function chooseEntry(repo: Repository, options: LintOptions, diagnostics: Findin
     });
   }
   return entries[0];
+}
+
+/**
+ * Adds what each HelmRelease's chart renders to the objects of the Kustomization that applies it, located at
+ * the HelmRelease (generated objects have no document of their own).
+ */
+function addChartObjects(model: FluxModel, chartObjects: NonNullable<LintOptions["chartObjects"]>): void {
+  for (const hr of model.helmReleases) {
+    const ks = model.kustomizations.get(hr.ks);
+    for (const o of chartObjects.get(hr.id) ?? []) {
+      ks?.objects.push({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        namespace: o.namespace ?? hr.namespace,
+        body: { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } },
+        source: { file: hr.object.source.file, line: hr.object.source.line, docIndex: -1, renderedBy: hr.id },
+      });
+    }
+  }
 }
 
 /** Scopes declared by CRD manifests anywhere in the repository. */

@@ -105,6 +105,34 @@ function fromHelmfile(br: BootstrapRelease, repoDir: string): Resolved | undefin
   return { chart: loc };
 }
 
+/**
+ * Every HelmRelease of the Flux tree whose chart kubestrap can fetch, with the values helm-controller would
+ * use (no CRD switches: this is what Flux installs). Releases it cannot fetch are returned as unresolved.
+ */
+export function fluxChartReleases(model: FluxModel, repoDir: string): CrdReleases {
+  const out: CrdReleases = { releases: [], unresolved: [] };
+  for (const hr of model.helmReleases) {
+    const location = { file: hr.object.source.file, line: hr.object.source.line };
+    const resolved = fromHelmRelease(hr, repoDir);
+    if (!resolved || typeof resolved === "string") {
+      out.unresolved.push({ id: hr.id, location, reason: resolved ?? "the HelmRelease names no chart" });
+      continue;
+    }
+    const release: ChartRelease = {
+      id: hr.id,
+      name: hr.name,
+      namespace: hr.namespace,
+      phase: "releases",
+      chart: resolved.chart,
+      values: hr.values,
+      location,
+    };
+    if (resolved.from) release.chartFrom = resolved.from;
+    out.releases.push(release);
+  }
+  return out;
+}
+
 function fromHelmRelease(hr: HelmReleaseModel, repoDir: string): Resolved | string | undefined {
   const chart = hr.chart;
   if (!chart) return undefined;

@@ -8,8 +8,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { load } from "js-yaml";
-import type { ChartCache } from "./cache.ts";
-import type { Helm } from "./helm.ts";
+import { ChartCache } from "./cache.ts";
+import { Helm } from "./helm.ts";
 import { type ChartRelease, describeChart } from "./releases.ts";
 
 /** One CRD document as the chart rendered it. */
@@ -22,9 +22,18 @@ export interface RenderedCrd {
   release: string;
 }
 
+/** An object the chart renders besides CRDs, by its identity only (what the CRD analysis needs). */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
 export interface RenderedRelease {
   release: ChartRelease;
   crds: RenderedCrd[];
+  objects: RenderedObject[];
   chartDigest: string;
   cached: boolean;
   seconds: number;
@@ -48,6 +57,33 @@ export interface RenderOptions {
   }) => void;
 }
 
+/** What a command says about rendering; `renderSettings` turns it into RenderOptions. */
+export interface RenderSettings {
+  helm?: string;
+  kubeVersion?: string;
+  cacheDir?: string;
+  offline?: boolean;
+  /** Pull every oci:// chart over plain HTTP (a local registry); OCIRepository `insecure: true` does it per chart. */
+  plainHttp?: boolean;
+  concurrency?: number;
+  onProgress?: RenderOptions["onProgress"];
+}
+
+export function renderOptionsFrom(settings: RenderSettings): RenderOptions {
+  const options: RenderOptions = { helm: new Helm(settings.helm), cache: new ChartCache(settings.cacheDir) };
+  if (settings.kubeVersion) options.kubeVersion = settings.kubeVersion;
+  if (settings.offline) options.offline = true;
+  if (settings.concurrency) options.concurrency = settings.concurrency;
+  if (settings.onProgress) options.onProgress = settings.onProgress;
+  return options;
+}
+
+/** Applies `plainHttp` to the releases' oci:// charts. */
+export function applyPlainHttp(releases: ChartRelease[], settings: RenderSettings): void {
+  if (!settings.plainHttp) return;
+  for (const r of releases) if (r.chart.type === "oci") r.chart.plainHttp = true;
+}
+
 export interface RenderResult {
   rendered: RenderedRelease[];
   failures: RenderFailure[];
@@ -55,6 +91,7 @@ export interface RenderResult {
 
 interface CachedRender {
   crds: { name: string; text: string }[];
+  objects: RenderedObject[];
 }
 
 export async function renderCrds(releases: ChartRelease[], options: RenderOptions): Promise<RenderResult> {
@@ -106,10 +143,11 @@ async function renderOne(
     namespace: release.namespace,
   });
   const hit = await options.cache.readRender<CachedRender>(key);
-  if (hit) {
+  if (hit?.objects) {
     return {
       release,
       crds: hit.crds.map((c) => toRendered(c, release)),
+      objects: hit.objects,
       chartDigest: fetched.digest,
       cached: true,
       seconds: 0,
@@ -124,11 +162,12 @@ async function renderOne(
       fetched.path,
       options.kubeVersion ? { ...templateOptions, kubeVersion: options.kubeVersion } : templateOptions,
     );
-    const crds = extractCrds(output);
-    await options.cache.writeRender(key, { crds } satisfies CachedRender);
+    const { crds, objects } = splitRendered(output);
+    await options.cache.writeRender(key, { crds, objects } satisfies CachedRender);
     return {
       release,
       crds: crds.map((c) => toRendered(c, release)),
+      objects,
       chartDigest: fetched.digest,
       cached: false,
       seconds: 0,
@@ -150,14 +189,33 @@ const CRD_KIND = /^kind:\s*["']?CustomResourceDefinition["']?\s*$/m;
 
 /** The CustomResourceDefinition documents of a multi-document helm output, as text with their names. */
 export function extractCrds(output: string): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
+  return splitRendered(output).crds;
+}
+
+/**
+ * Splits helm output into the CRD documents (kept as text, exactly as rendered) and the identity of every
+ * other object.
+ */
+export function splitRendered(output: string): CachedRender {
+  const crds: CachedRender["crds"] = [];
+  const objects: RenderedObject[] = [];
   for (const chunk of output.split(/^---[ \t]*$/m)) {
-    if (!CRD_KIND.test(chunk)) continue;
+    if (!/^kind:/m.test(chunk)) continue;
     const object = load(chunk) as Record<string, unknown> | null;
-    if (!object || object.kind !== "CustomResourceDefinition") continue;
-    const name = (object.metadata as { name?: unknown } | undefined)?.name;
-    if (typeof name !== "string") continue;
-    out.push({ name, text: `${chunk.replace(/^\s*\n/, "").trimEnd()}\n` });
+    if (!object || typeof object.kind !== "string" || typeof object.apiVersion !== "string") continue;
+    const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+    if (typeof metadata.name !== "string") continue;
+    if (object.kind === "CustomResourceDefinition" && CRD_KIND.test(chunk)) {
+      crds.push({ name: metadata.name, text: `${chunk.replace(/^\s*\n/, "").trimEnd()}\n` });
+      continue;
+    }
+    const identity: RenderedObject = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: metadata.name,
+    };
+    if (typeof metadata.namespace === "string") identity.namespace = metadata.namespace;
+    objects.push(identity);
   }
-  return out;
+  return { crds, objects };
 }

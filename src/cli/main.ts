@@ -5,6 +5,7 @@ import { RULES } from "../analysis/rules/index.ts";
 import { bootstrapCrds, type CrdPhaseOptions } from "../charts/crd-phase.ts";
 import { formatCrdSet } from "../charts/crd-set.ts";
 import { HelmError } from "../charts/helm.ts";
+import { lintWithCharts, type RenderLintOptions } from "../charts/lint-render.ts";
 import { plural } from "../charts/render.ts";
 import { RepositoryError } from "../load/repository.ts";
 import { formatGithub } from "../report/github.ts";
@@ -47,6 +48,25 @@ function lintOptions(flags: CommonFlags): LintOptions {
   return options;
 }
 
+interface LintFlags {
+  output: string;
+  color: boolean;
+  render?: boolean;
+  helm?: string;
+  kubeVersion?: string;
+  offline?: boolean;
+  plainHttp?: boolean;
+}
+
+function renderLintOptions(flags: CommonFlags & LintFlags): RenderLintOptions {
+  const options: RenderLintOptions = lintOptions(flags);
+  if (flags.helm) options.helm = flags.helm;
+  if (flags.kubeVersion) options.kubeVersion = flags.kubeVersion;
+  if (flags.offline) options.offline = true;
+  if (flags.plainHttp) options.plainHttp = true;
+  return options;
+}
+
 function addCommon(cmd: Command): Command {
   return cmd
     .option("--repo <dir>", "repository directory", ".")
@@ -81,12 +101,23 @@ export function createProgram(out: (s: string) => void, err: (s: string) => void
       parseRule,
     )
     .option("--no-color", "never colour text output")
+    .option(
+      "--render",
+      "render every chart with helm (bootstrap releases and HelmReleases) instead of the bundled catalog: chart CRDs become providers, and custom resources a chart renders become consumers",
+    )
+    .option("--helm <path>", "helm binary for --render (default: $KUBESTRAP_HELM, helm on PATH)")
+    .option(
+      "--kube-version <version>",
+      "Kubernetes version charts render for with --render (default: helm's)",
+    )
+    .option("--offline", "with --render, use only charts already in the cache")
+    .option("--plain-http", "with --render, pull oci:// charts over plain HTTP")
     .addHelpText(
       "after",
       `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
     )
-    .action((flags: CommonFlags & { output: string; color: boolean }) => {
-      const result = lint(lintOptions(flags));
+    .action(async (flags: CommonFlags & LintFlags) => {
+      const result = flags.render ? await lintWithCharts(renderLintOptions(flags)) : lint(lintOptions(flags));
       switch (flags.output) {
         case "json":
           out(formatJson(result));

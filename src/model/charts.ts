@@ -11,6 +11,8 @@ export interface ChartRef {
   localPath?: string;
   /** The values the chart is installed with. */
   values: Json;
+  /** Who installs it: `bootstrap:<namespace>/<name>` or `flux:<namespace>/<name>`, for resolvers that render. */
+  release?: string;
 }
 
 export interface ProvidedCrd {

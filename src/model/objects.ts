@@ -15,6 +15,8 @@ export interface KubeObject {
 export interface ObjectSource extends SourceLocation {
   /** Index of the YAML document within its file; -1 for generated objects. */
   docIndex: number;
+  /** For an object rendered by a HelmRelease's chart: that HelmRelease's id. */
+  renderedBy?: string;
 }
 
 export function isRecord(v: unknown): v is Json {

@@ -34,6 +34,7 @@ function rendered(id: string, phase: "crds" | "releases", docs: string[]): Rende
       location: { file: `bootstrap/${phase}.yaml`, line: 3 },
     },
     crds,
+    objects: [],
     chartDigest: "sha256:0",
     cached: false,
     seconds: 0,

@@ -35,7 +35,9 @@ export function verdictFindings(
         message,
         fix,
         location: { file: v.consumer.source.file, line: v.consumer.source.line },
-        object: describeObject(v.consumer),
+        object: v.consumer.source.renderedBy
+          ? `${describeObject(v.consumer)}, rendered by the chart of HelmRelease ${v.consumer.source.renderedBy}`
+          : describeObject(v.consumer),
       };
       if (v.provider?.location) {
         finding.related = [{ ...v.provider.location, message: `provider: ${v.provider.label}` }];

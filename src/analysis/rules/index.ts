@@ -58,6 +58,11 @@ export const RULES: Rule[] = [
     "info",
     "A bootstrap helmfile release whose chart kubestrap cannot determine.",
   ),
+  diagnosticRule(
+    "chart-render-failed",
+    "error",
+    "A chart that helm cannot pull or render (kubestrap crds, kubestrap lint --render).",
+  ),
   diagnosticRule("entry-point", "info", "How the Flux entry point was chosen, when it is not certain."),
   diagnosticRule(
     "file-skipped",

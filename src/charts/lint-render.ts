@@ -1,0 +1,78 @@
+/**
+ * `kubestrap lint --render`: the static analysis, with every chart rendered by helm instead of guessed.
+ * Chart-rendered CRDs become providers (bootstrap releases and HelmReleases), and the custom resources a
+ * HelmRelease's chart renders (a ServiceMonitor switched on by a value, an HTTPRoute) become consumers of their
+ * CRDs when the release installs, in the Kustomization that applies the HelmRelease.
+ */
+import { type LintOptions, type LintResult, lint } from "../analysis/lint.ts";
+import type { Finding } from "../findings.ts";
+import { isBuiltinKind } from "../model/builtin-api.ts";
+import type { ChartCrdResolver, ChartCrds, ChartRef } from "../model/charts.ts";
+import { groupOf } from "../model/objects.ts";
+import { crdReleases, fluxChartReleases } from "./releases.ts";
+import {
+  applyPlainHttp,
+  type RenderedObject,
+  type RenderedRelease,
+  type RenderSettings,
+  renderCrds,
+  renderOptionsFrom,
+} from "./render.ts";
+
+export interface RenderLintOptions extends LintOptions, Omit<RenderSettings, "onProgress"> {}
+
+/** Answers for the charts that were rendered, by who installs them; the catalog answers for the rest. */
+class RenderedChartResolver implements ChartCrdResolver {
+  private readonly byRelease: Map<string, RenderedRelease>;
+  constructor(byRelease: Map<string, RenderedRelease>) {
+    this.byRelease = byRelease;
+  }
+
+  resolve(chart: ChartRef): ChartCrds | undefined {
+    const rendered = chart.release ? this.byRelease.get(chart.release) : undefined;
+    if (!rendered) return undefined;
+    const crds = rendered.crds.map((c) => {
+      const spec = (c.object.spec ?? {}) as { group?: string; scope?: string; names?: { kind?: string } };
+      return {
+        group: spec.group ?? "",
+        kind: spec.names?.kind ?? "",
+        scope: spec.scope ?? "Namespaced",
+        name: c.name,
+      };
+    });
+    return { status: "resolved", crds, via: `helm template of ${rendered.release.id}` };
+  }
+}
+
+export async function lintWithCharts(options: RenderLintOptions): Promise<LintResult> {
+  const first = lint(options);
+  const bootstrap = crdReleases(first.bootstrap, first.model, options.repo);
+  const flux = fluxChartReleases(first.model, options.repo);
+  const all = [...bootstrap.releases, ...flux.releases];
+  applyPlainHttp(all, options);
+  const render = await renderCrds(all, renderOptionsFrom(options));
+  const byRelease = new Map<string, RenderedRelease>();
+  const chartObjects = new Map<string, RenderedObject[]>();
+  for (const r of render.rendered) {
+    const phase = bootstrap.releases.includes(r.release) ? "bootstrap" : "flux";
+    byRelease.set(`${phase}:${r.release.id}`, r);
+    if (phase === "flux") chartObjects.set(r.release.id, r.objects.filter(isCustomResource));
+  }
+  const diagnostics: Finding[] = render.failures.map((f) => ({
+    ruleId: "chart-render-failed",
+    severity: "error",
+    message: f.message,
+    location: f.release.location,
+  }));
+  return lint({
+    ...options,
+    resolvers: [new RenderedChartResolver(byRelease), ...(options.resolvers ?? [])],
+    chartObjects,
+    diagnostics: [...(options.diagnostics ?? []), ...diagnostics],
+  });
+}
+
+function isCustomResource(o: RenderedObject): boolean {
+  const group = groupOf(o.apiVersion);
+  return !isBuiltinKind(`${group}/${o.kind}`) && !group.endsWith(".toolkit.fluxcd.io");
+}

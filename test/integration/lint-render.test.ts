@@ -1,0 +1,156 @@
+/**
+ * `kubestrap lint --render`: charts rendered by the real helm from the local OCI registry. A chart not in the
+ * bundled catalog provides a CRD, and another chart renders a custom resource of it only because a value
+ * says so; neither is visible without rendering.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { makeRepo } from "../helpers.ts";
+import { fixtureCrd } from "./crd-repo.ts";
+import { helmBin, pushChart, writeChart } from "./env.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
+
+function kubestrap(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cache = mkdtempSync(join(tmpdir(), "kubestrap-cache-"));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, KUBESTRAP_HELM: helmBin(3), KUBESTRAP_CACHE_DIR: cache, NO_COLOR: "1" } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, stdout, stderr }),
+    );
+  });
+}
+
+let platformRef = "";
+let webappRef = "";
+
+beforeAll(async () => {
+  platformRef = await pushChart(
+    writeChart({
+      name: "platform-crds",
+      version: "1.0.0",
+      crds: { "scaledobjects.yaml": fixtureCrd("keda", "scaledobjects.keda.sh") },
+    }),
+  );
+  webappRef = await pushChart(
+    writeChart({
+      name: "webapp",
+      version: "1.0.0",
+      values: "autoscaling:\n  enabled: false\n",
+      templates: {
+        "scaledobject.yaml": `{{- if .Values.autoscaling.enabled }}
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  scaleTargetRef:
+    name: {{ .Release.Name }}
+  triggers: []
+{{- end }}
+`,
+      },
+    }),
+  );
+});
+
+const release = (name: string, namespace: string, ref: string, values = "") => `---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  url: ${ref}
+  insecure: true
+  ref:
+    tag: 1.0.0
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  chartRef:
+    kind: OCIRepository
+    name: ${name}
+${values}`;
+
+const kustomization = (name: string, extra = "") => `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  path: ./apps/${name}
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+${extra}`;
+
+function repo(autoscaling: boolean, ordered: boolean): string {
+  return makeRepo({
+    "kubernetes/flux/cluster/ks.yaml":
+      kustomization("platform", "  wait: true\n") +
+      kustomization("webapp", ordered ? "  dependsOn:\n    - name: platform\n" : ""),
+    "apps/platform/release.yaml": release("platform-crds", "platform", platformRef),
+    "apps/webapp/release.yaml": release(
+      "webapp",
+      "default",
+      webappRef,
+      autoscaling ? "  values:\n    autoscaling:\n      enabled: true\n" : "",
+    ),
+  });
+}
+
+describe("kubestrap lint --render", () => {
+  test("a custom resource rendered by a chart races its chart-provided CRD", async () => {
+    const dir = repo(true, false);
+    const rendered = await kubestrap(["lint", "--repo", dir, "--render", "-o", "json"]);
+    const findings = (
+      JSON.parse(rendered.stdout) as {
+        findings: { ruleId: string; message: string; object?: string; location?: { file: string } }[];
+      }
+    ).findings;
+    const race = findings.find((f) => f.ruleId === "crd-race");
+    expect(race?.object).toBe(
+      "ScaledObject default/webapp, rendered by the chart of HelmRelease default/webapp",
+    );
+    expect(race?.location?.file).toBe("apps/webapp/release.yaml");
+    expect(race?.message).toContain("HelmRelease platform/platform-crds");
+
+    // Without rendering, neither the consumer nor the provider is known.
+    const statically = await kubestrap(["lint", "--repo", dir, "-o", "json"]);
+    expect(
+      (JSON.parse(statically.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId),
+    ).not.toContain("crd-race");
+  });
+
+  test("dependsOn a waited provider makes it ok; values that render no custom resource need nothing", async () => {
+    for (const dir of [repo(true, true), repo(false, false)]) {
+      const run = await kubestrap(["lint", "--repo", dir, "--render"]);
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toContain("0 errors, 0 warnings");
+      expect(run.code).toBe(0);
+    }
+  });
+
+  test("a chart that cannot be pulled is a chart-render-failed error", async () => {
+    const dir = makeRepo({
+      "kubernetes/flux/cluster/ks.yaml": kustomization("webapp"),
+      "apps/webapp/release.yaml": release("webapp", "default", webappRef.replace("webapp", "missing-chart")),
+    });
+    const run = await kubestrap(["lint", "--repo", dir, "--render"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /error +release default\/webapp \(chart oci:\/\/127\.0\.0\.1:\d+\/charts\/missing-chart:1\.0\.0\): helm pull failed: .*not found +chart-render-failed/,
+    );
+  });
+});
