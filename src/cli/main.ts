@@ -273,7 +273,7 @@ async function runCrds(
     }
     const count = (a: string) => results.filter((r) => r.action === a).length;
     out(
-      `${results.length} CRDs Established: ${count("created")} created, ${count("configured")} configured, ${count("unchanged")} unchanged\n`,
+      `${plural(results.length, "CRD")} Established: ${count("created")} created, ${count("configured")} configured, ${count("unchanged")} unchanged\n`,
     );
     return EXIT.ok;
   } catch (error) {

@@ -8,7 +8,7 @@
  */
 import { stableJson } from "../charts/cache.ts";
 import type { RenderedCrd } from "../charts/render.ts";
-import type { KubeClient, WatchEvent } from "./kube.ts";
+import { type KubeClient, KubeError, type WatchEvent } from "./kube.ts";
 
 const CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
@@ -102,10 +102,21 @@ export async function applyCrds(
     const worker = async () => {
       for (let crd = queue.shift(); crd; crd = queue.shift()) {
         const before = live.get(crd.name);
-        const applied = await client.apply<LiveCrd>(`${CRDS_PATH}/${crd.name}`, crd.object, {
-          fieldManager: options.fieldManager ?? "kubestrap",
-          force: options.force ?? false,
-        });
+        const applied = await client
+          .apply<LiveCrd>(`${CRDS_PATH}/${crd.name}`, crd.object, {
+            fieldManager: options.fieldManager ?? "kubestrap",
+            force: options.force ?? false,
+          })
+          .catch((error: unknown) => {
+            if (error instanceof KubeError && error.status === 409) {
+              throw new KubeError(
+                `${error.message}; another field manager owns these fields of CRD ${crd.name}: pass --force-conflicts to take them over`,
+                409,
+                error.reason,
+              );
+            }
+            throw error;
+          });
         const action = !before
           ? "created"
           : before.metadata.resourceVersion === applied.metadata.resourceVersion

@@ -88,7 +88,6 @@ describe("kubestrap crds", () => {
     const first = await kubestrap(["crds", "--repo", repo.dir, "--apply", "--kubeconfig", env.kubeconfig], {
       cache,
     });
-    console.log(first.stderr, first.stdout);
     expect(first.stderr).toContain(`applying to ${env.server}`);
     expect(first.code).toBe(0);
     for (const name of ALL_EXPECTED)
@@ -108,7 +107,6 @@ describe("kubestrap crds", () => {
     const second = await kubestrap(["crds", "--repo", repo.dir, "--apply", "--kubeconfig", env.kubeconfig], {
       cache,
     });
-    console.log(second.stderr, second.stdout);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain("8 CRDs from 4 releases (4 cached)");
     expect(second.stdout).toContain(
@@ -143,12 +141,12 @@ ${versions
   )
   .join("")}`;
 
-  const singleChartRepo = async (chart: string) => {
+  const singleChartRepo = async (chart: string, version = "0.1.0") => {
     const ref = await pushChart(chart, 3);
     const name = ref.slice(ref.lastIndexOf("/") + 1);
     const { makeRepo } = await import("../helpers.ts");
     return makeRepo({
-      "bootstrap/helmfile.d/00-crds.yaml": `repositories:\n  - name: local\n    url: ${env.registry}/charts\n    oci: true\nreleases:\n  - name: ${name}\n    namespace: kube-system\n    chart: ${ref}\n    version: 0.1.0\n`,
+      "bootstrap/helmfile.d/00-crds.yaml": `repositories:\n  - name: local\n    url: ${env.registry}/charts\n    oci: true\nreleases:\n  - name: ${name}\n    namespace: kube-system\n    chart: ${ref}\n    version: ${version}\n`,
     });
   };
 
@@ -175,13 +173,42 @@ ${versions
       ["crds", "--repo", dir, "--plain-http", "--apply", "--kubeconfig", env.kubeconfig],
       { cache },
     );
-    console.log(run.stderr);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /CRD widgets\.kubestrap\.test would drop v1alpha1, still listed in status\.storedVersions/,
     );
     const after = await kubectlJson<Crd>(["get", "crd", "widgets.kubestrap.test"]);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+    // An update that keeps the stored version goes through, and says what it changes.
+    const next = writeChart({
+      name: "widgets",
+      version: "0.2.0",
+      crds: {
+        "widgets.yaml": widgets([
+          { name: "v1alpha1", storage: true },
+          { name: "v1", storage: false },
+          { name: "v2", storage: false },
+        ]),
+      },
+    });
+    const updateArgs = ["crds", "--repo", await singleChartRepo(next, "0.2.0"), "--plain-http", "--apply"];
+    updateArgs.push("--kubeconfig", env.kubeconfig);
+    // kubectl created the CRD, so server-side apply refuses to take its fields over unless told to.
+    const conflict = await kubestrap(updateArgs, { cache });
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/conflict with "kubectl".*pass --force-conflicts to take them over/);
+    const update = await kubestrap([...updateArgs, "--force-conflicts"], { cache });
+    expect(update.code).toBe(0);
+    expect(update.stdout).toMatch(
+      /^configured +widgets\.kubestrap\.test {2}Established in .*\n +version v2 added$/m,
+    );
+    const updated = await kubectlJson<{ spec: { versions: { name: string }[] } }>([
+      "get",
+      "crd",
+      "widgets.kubestrap.test",
+    ]);
+    expect(updated.spec.versions.map((v) => v.name)).toEqual(["v1alpha1", "v1", "v2"]);
   });
 
   test("a chart that fails to render is an error naming the release and the chart", async () => {
@@ -193,7 +220,6 @@ ${versions
     const dir = await singleChartRepo(chart);
     const cache = mkdtempSync(join(tmpdir(), "kubestrap-cache-"));
     const run = await kubestrap(["crds", "--repo", dir, "--plain-http", "-o", "names"], { cache });
-    console.log(run.stderr);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(
