@@ -7,10 +7,19 @@
  * run as child processes of this script with the same helm binary. Cold means empty kubestrap, helm and
  * helmfile caches; warm means the caches of the previous run. The outputs are compared document by document.
  *
- *   node bench/crds.ts [--runs N]
+ *   node bench/crds.ts [--runs N] [--keep]   (--keep leaves the charts, repository and caches in place)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadAll } from "js-yaml";
@@ -90,18 +99,24 @@ function switchValues(spec: ChartSpec): string {
   return `    values:\n${lines.join("\n")}\n`;
 }
 
+const TIMER = join(import.meta.dirname, "time-command.ts");
+
+/** Runs a command with its output going to a file, as `> crds.yaml` would, timed by a small child process. */
 function time(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): { seconds: number; stdout: string } {
-  const started = performance.now();
-  const result = spawnSync(command, args, { env, cwd, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
-  const seconds = (performance.now() - started) / 1000;
+  const outFile = join(cwd, "..", "out.yaml");
+  const result = spawnSync(process.execPath, [TIMER, outFile, command, ...args], {
+    env,
+    cwd,
+    encoding: "utf8",
+  });
   if (result.status !== 0)
     throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
-  return { seconds, stdout: result.stdout };
+  return { seconds: Number(result.stdout.trim()), stdout: readFileSync(outFile, "utf8") };
 }
 
 /** Documents sorted by their text, re-joined: equal bytes mean equal CRD sets, whatever the order. */
@@ -232,7 +247,8 @@ async function main() {
     );
     if (!sameNames || !sameValues || !sameBytes) process.exitCode = 1;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (process.argv.includes("--keep")) console.log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
     if (!reused) {
       const { stopEnvironment } = await import("../scripts/testenv/cluster.ts");
       await stopEnvironment();

@@ -16,7 +16,7 @@ export const VERSIONS = {
   registry: "3.1.2",
   /** Only for `npm run bench`: the helmfile | yq pipeline kubestrap crds is compared with. */
   helmfile: "1.8.0",
-  yq: "4.54.2",
+  yq: "4.53.6",
 } as const;
 
 /** The Go release the tools are built with must be at least the newest `go` line among their go.mod files. */

@@ -31,7 +31,7 @@ export async function bootstrapCrds(options: CrdPhaseOptions): Promise<CrdPhase>
   const loaded = lint(lintOptions);
   const releases = crdReleases(loaded.bootstrap, loaded.model, options.repo);
   applyPlainHttp(releases.releases, options);
-  const renderOptions = renderOptionsFrom(options);
+  const renderOptions = { ...renderOptionsFrom(options), crdsOnly: true };
   const render =
     releases.releases.length > 0
       ? await renderCrds(releases.releases, renderOptions)

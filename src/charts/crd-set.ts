@@ -81,10 +81,15 @@ function servedVersions(crd: RenderedCrd): string[] {
   return (versions ?? []).filter((v) => v.served !== false && v.name).map((v) => v.name as string);
 }
 
-export function formatCrdSet(set: CrdSet, output: "yaml" | "json" | "names"): string {
+/**
+ * The CRD set as YAML (the charts' own documents, as byte chunks to write in order), a JSON List, or one
+ * name per line.
+ */
+export function formatCrdSet(set: CrdSet, output: "yaml" | "json" | "names"): string | Buffer[] {
   if (output === "names") return set.crds.map((c) => `${c.name}\n`).join("");
   if (output === "json") {
     return `${JSON.stringify({ apiVersion: "v1", kind: "List", items: set.crds.map((c) => c.object) }, null, 2)}\n`;
   }
-  return set.crds.map((c) => `---\n${c.text}`).join("");
+  const separator = Buffer.from("---\n");
+  return set.crds.flatMap((c) => [separator, c.bytes]);
 }

@@ -3,9 +3,13 @@
  * are helm's own: its registry config and the docker config it reads, untouched.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
 import type { ChartLocation } from "./releases.ts";
 
 export class HelmError extends Error {
+  override readonly name = "HelmError";
   readonly stderr: string;
   constructor(message: string, stderr: string) {
     super(message);
@@ -23,16 +27,39 @@ export interface TemplateOptions {
 
 export class Helm {
   readonly bin: string;
+  private readonly cacheDir: string | undefined;
   private versionText: Promise<string> | undefined;
 
-  /** `bin`, else `$KUBESTRAP_HELM`, else `helm` on PATH. */
-  constructor(bin?: string) {
+  /**
+   * `bin`, else `$KUBESTRAP_HELM`, else `helm` on PATH. With a cache directory, the version of a given
+   * binary (by path, size and modification time) is asked once, not on every run.
+   */
+  constructor(bin?: string, cacheDir?: string) {
     this.bin = bin || process.env.KUBESTRAP_HELM || "helm";
+    this.cacheDir = cacheDir;
   }
 
   /** The semver helm reports, e.g. `v3.22.0`; fails with a clear message when helm cannot run. */
   version(): Promise<string> {
-    this.versionText ??= this.run(["version", "--short"]).then(
+    this.versionText ??= this.cachedVersion();
+    return this.versionText;
+  }
+
+  private async cachedVersion(): Promise<string> {
+    const path = this.resolvedPath();
+    const key =
+      path && this.cacheDir
+        ? (() => {
+            const st = statSync(path);
+            return join(
+              this.cacheDir,
+              "helm-version",
+              createHash("sha256").update(`${path}:${st.size}:${st.mtimeMs}`).digest("hex"),
+            );
+          })()
+        : undefined;
+    if (key && existsSync(key)) return readFileSync(key, "utf8").trim();
+    const version = await this.run(["version", "--short"]).then(
       (out) => out.trim().split("+")[0] ?? out.trim(),
       (error: Error) => {
         throw new HelmError(
@@ -41,7 +68,18 @@ export class Helm {
         );
       },
     );
-    return this.versionText;
+    if (key) {
+      mkdirSync(dirname(key), { recursive: true });
+      writeFileSync(key, `${version}\n`);
+    }
+    return version;
+  }
+
+  private resolvedPath(): string | undefined {
+    const candidates = this.bin.includes("/")
+      ? [resolve(this.bin)]
+      : (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, this.bin));
+    return candidates.find((p) => existsSync(p));
   }
 
   /** Pulls a remote chart archive into `destination` (a fresh directory). */

@@ -4,7 +4,6 @@ import { type LintOptions, lint, type SeveritySetting, UsageError } from "../ana
 import { RULES } from "../analysis/rules/index.ts";
 import { bootstrapCrds, type CrdPhaseOptions } from "../charts/crd-phase.ts";
 import { formatCrdSet } from "../charts/crd-set.ts";
-import { HelmError } from "../charts/helm.ts";
 import { lintWithCharts, type RenderLintOptions } from "../charts/lint-render.ts";
 import { plural } from "../charts/render.ts";
 import { RepositoryError } from "../load/repository.ts";
@@ -13,8 +12,7 @@ import { buildDag, formatDot, formatMermaid } from "../report/graph.ts";
 import { formatJson } from "../report/json.ts";
 import { formatSarif } from "../report/sarif.ts";
 import { formatText } from "../report/text.ts";
-import { applyCrds, CrdWaitTimeout, StoredVersionRefusal } from "../run/apply-crds.ts";
-import { KubeClient, KubeError, type KubeTarget } from "../run/kube.ts";
+import type { KubeClient, KubeTarget } from "../run/kube.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -74,7 +72,11 @@ function addCommon(cmd: Command): Command {
     .option("--entry <dir>", "Flux entry point directory, relative to the repository (default: detected)");
 }
 
-export function createProgram(out: (s: string) => void, err: (s: string) => void, isTTY: boolean): Command {
+export function createProgram(
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): Command {
   const program = new Command()
     .name("kubestrap")
     .description("Bootstrap a Flux-managed Kubernetes cluster, and prove its CRD ordering without a cluster.")
@@ -217,7 +219,7 @@ function parsePositive(value: string): number {
 
 async function runCrds(
   flags: CommonFlags & CrdsFlags,
-  out: (s: string) => void,
+  out: (s: string | Uint8Array) => void,
   err: (s: string) => void,
   isTTY: boolean,
 ): Promise<number> {
@@ -230,6 +232,8 @@ async function runCrds(
     const target: KubeTarget = {};
     if (flags.kubeconfig) target.kubeconfig = flags.kubeconfig;
     if (flags.context) target.context = flags.context;
+    // The cluster client (and node:http with it) is loaded only when a command talks to a cluster.
+    const { KubeClient } = await import("../run/kube.ts");
     client = await KubeClient.load(target);
     kubeVersion ??= (await client.serverVersion()) || undefined;
   }
@@ -254,7 +258,9 @@ async function runCrds(
   }
   if (phase.findings.some((f) => f.severity === "error")) return EXIT.findings;
   if (!client) {
-    out(formatCrdSet(phase.set, flags.output));
+    const formatted = formatCrdSet(phase.set, flags.output);
+    if (typeof formatted === "string") out(formatted);
+    else for (const chunk of formatted) out(chunk);
     return EXIT.ok;
   }
   const cached = phase.render.rendered.filter((r) => r.cached).length;
@@ -262,6 +268,7 @@ async function runCrds(
     `${plural(phase.set.crds.length, "CRD")} from ${plural(phase.render.rendered.length, "release")} (${cached} cached); applying to ${client.server}`,
   );
   try {
+    const { applyCrds } = await import("../run/apply-crds.ts");
     const results = await applyCrds(client, phase.set.crds, {
       force: flags.forceConflicts ?? false,
       allowStoredVersionRemoval: flags.allowStoredVersionRemoval ?? false,
@@ -278,9 +285,8 @@ async function runCrds(
     return EXIT.ok;
   } catch (error) {
     if (
-      error instanceof StoredVersionRefusal ||
-      error instanceof CrdWaitTimeout ||
-      error instanceof KubeError
+      error instanceof Error &&
+      ["StoredVersionRefusal", "CrdWaitTimeout", "KubeError"].includes(error.name)
     ) {
       err(`kubestrap: ${error.message}\n`);
       return EXIT.findings;
@@ -308,7 +314,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof HelmError || e instanceof KubeError) {
+    if (e instanceof Error && (e.name === "HelmError" || e.name === "KubeError")) {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.findings;
     }

@@ -1,8 +1,21 @@
+import { createRequire } from "node:module";
 import jsyaml from "js-yaml";
-import { type Document, LineCounter, parseAllDocuments } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import type { Finding } from "../findings.ts";
 
 /** One YAML document of a file, as plain data, with the line it starts on. */
+type YamlModule = typeof import("yaml");
+let yamlModule: YamlModule | undefined;
+
+/**
+ * The position-keeping parser, loaded on first use: ordinary files never need it (js-yaml reads them), and
+ * loading it costs a command ~18 ms of start-up.
+ */
+export function fullYaml(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as YamlModule;
+  return yamlModule;
+}
+
 export interface YamlDocument {
   file: string;
   /** Index of the document within its file (0-based). */
@@ -96,6 +109,7 @@ function documentStartLines(text: string): number[] | undefined {
 }
 
 function parseFull(text: string, file: string): ParsedYaml {
+  const { LineCounter, parseAllDocuments } = fullYaml();
   const lineCounter = new LineCounter();
   const documents: YamlDocument[] = [];
   const findings: Finding[] = [];
@@ -142,6 +156,7 @@ export interface YamlPositions {
 }
 
 export function parsePositions(text: string): YamlPositions {
+  const { LineCounter, parseAllDocuments } = fullYaml();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { ...parseOptions, lineCounter });
   return { documents: Array.isArray(docs) ? docs : [], lineCounter };

@@ -1,6 +1,6 @@
-import { parse as parseValuesYaml } from "yaml";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
+import { fullYaml } from "../load/yaml.ts";
 import { chartNameOf } from "./charts.ts";
 import type { KustomizeBuilder } from "./kustomize.ts";
 import {
@@ -495,7 +495,7 @@ function mergedValues(spec: Json, namespace: string, sources: ValueSources): Jso
 }
 
 function parseValues(text: string): unknown {
-  return parseValuesYaml(text, { uniqueKeys: false, strict: false });
+  return fullYaml().parse(text, { uniqueKeys: false, strict: false });
 }
 
 export function deepMerge(base: Json, over: Json): Json {

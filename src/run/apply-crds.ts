@@ -31,6 +31,7 @@ export interface CrdApplyResult {
 }
 
 export class StoredVersionRefusal extends Error {
+  override readonly name = "StoredVersionRefusal";
   readonly refusals: { name: string; removed: string[] }[];
   constructor(refusals: { name: string; removed: string[] }[]) {
     super(
@@ -44,7 +45,9 @@ export class StoredVersionRefusal extends Error {
   }
 }
 
-export class CrdWaitTimeout extends Error {}
+export class CrdWaitTimeout extends Error {
+  override readonly name = "CrdWaitTimeout";
+}
 
 interface LiveCrd {
   metadata: { name: string; resourceVersion: string };

@@ -8,6 +8,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 
 export class KubeError extends Error {
+  override readonly name = "KubeError";
   readonly status: number;
   readonly reason: string | undefined;
   constructor(message: string, status: number, reason?: string) {

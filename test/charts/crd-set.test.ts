@@ -20,6 +20,7 @@ function rendered(id: string, phase: "crds" | "releases", docs: string[]): Rende
   const [namespace, name] = id.split("/") as [string, string];
   const crds = extractCrds(docs.map((d) => `---\n${d}`).join("")).map((c) => ({
     ...c,
+    bytes: Buffer.from(c.text),
     object: load(c.text) as Record<string, unknown>,
     release: id,
   }));

@@ -1,0 +1,75 @@
+/**
+ * Reads a chart archive (.tgz) without helm, for the one case where helm's output is fixed by the archive
+ * alone: a chart without dependencies whose CRDs all sit in `crds/`. helm never templates `crds/`, and
+ * `helm template --include-crds` prints each of those files as `---\n# Source: <chart>/crds/<file>\n<content>\n`,
+ * in archive order; `crdsFromArchive` builds exactly that text. Anything else (a template that mentions
+ * CustomResourceDefinition, subcharts, dependencies) is left to helm.
+ */
+import { readFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
+import { load } from "js-yaml";
+
+interface TarEntry {
+  name: string;
+  data: Buffer;
+}
+
+/** Regular files of a tar stream, with PAX (`x`) and GNU long (`L`) names honoured. */
+export function readTar(tar: Buffer): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let offset = 0;
+  let longName: string | undefined;
+  while (offset + 512 <= tar.length) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString("utf8")
+        .replace(/\0.*$/s, "");
+    const size = Number.parseInt(field(124, 12).trim() || "0", 8);
+    const type = field(156, 1) || "0";
+    const prefix = field(345, 155);
+    const data = tar.subarray(offset + 512, offset + 512 + size);
+    offset += 512 + Math.ceil(size / 512) * 512;
+    if (type === "x") {
+      const path = /\d+ path=([^\n]*)\n/.exec(data.toString("utf8"));
+      if (path) longName = path[1];
+      continue;
+    }
+    if (type === "L") {
+      longName = data.toString("utf8").replace(/\0.*$/s, "");
+      continue;
+    }
+    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = undefined;
+    if (type === "0" || type === "\0") entries.push({ name, data });
+  }
+  return entries;
+}
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+/** helm's `--include-crds` output for the archive's CRDs, or undefined when only helm can tell. */
+export async function crdsFromArchive(archive: string): Promise<string | undefined> {
+  if (!archive.endsWith(".tgz")) return undefined;
+  const entries = readTar(gunzipSync(await readFile(archive)));
+  const root = entries[0]?.name.split("/")[0];
+  if (!root) return undefined;
+  const chartYaml = entries.find((e) => e.name === `${root}/Chart.yaml`);
+  if (!chartYaml) return undefined;
+  const chart = load(chartYaml.data.toString("utf8")) as
+    | { name?: string; dependencies?: unknown[] }
+    | undefined;
+  if (!chart?.name || (chart.dependencies?.length ?? 0) > 0) return undefined;
+  if (entries.some((e) => e.name.startsWith(`${root}/charts/`) || e.name === `${root}/requirements.yaml`)) {
+    return undefined;
+  }
+  const templates = entries.filter((e) => e.name.startsWith(`${root}/templates/`));
+  if (templates.some((e) => e.data.includes("CustomResourceDefinition"))) return undefined;
+  const crds = entries.filter((e) => e.name.startsWith(`${root}/crds/`) && MANIFEST.test(e.name));
+  if (crds.length === 0) return undefined;
+  return crds
+    .map((e) => `---\n# Source: ${chart.name}/${e.name.slice(root.length + 1)}\n${e.data.toString("utf8")}\n`)
+    .join("");
+}
