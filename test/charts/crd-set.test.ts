@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
 import { crdSwitches } from "../../src/charts/releases.ts";
-import { extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
+import { documentHeader, extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
@@ -139,5 +141,59 @@ describe("CRD updates", () => {
     expect(
       describeChanges(live(["v1"], ["v1"]), next(["v1"], ", x-kubernetes-preserve-unknown-fields: true")),
     ).toEqual(["version v1 schema changed"]);
+  });
+});
+
+describe("document headers", () => {
+  const header = (o: Record<string, unknown>) => {
+    const metadata = (o.metadata ?? {}) as { name?: string; namespace?: string };
+    return {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: metadata.name,
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+    };
+  };
+
+  test("the line reader agrees with the YAML parser on the fixture CRDs, the corpus and the examples", () => {
+    const roots = ["../../../shared/fixtures/crds", "../../../shared/corpus", "../../examples"].map((r) =>
+      join(import.meta.dirname, r),
+    );
+    let checked = 0;
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.ya?ml$/.test(entry.name)) {
+          for (const chunk of readFileSync(path, "utf8").split(/^---[ \t]*$/m)) {
+            let parsed: unknown;
+            try {
+              parsed = load(chunk);
+            } catch {
+              continue;
+            }
+            if (!parsed || typeof parsed !== "object" || !(parsed as { kind?: unknown }).kind) continue;
+            const object = parsed as Record<string, unknown>;
+            if (typeof (object.metadata as { name?: unknown } | undefined)?.name !== "string") continue;
+            expect(documentHeader(chunk), path).toEqual(header(object));
+            checked++;
+          }
+        }
+      }
+    };
+    for (const root of roots) walk(root);
+    expect(checked).toBeGreaterThan(600);
+  });
+
+  test("flow-style and quoted headers go through the parser", () => {
+    expect(
+      documentHeader('apiVersion: "v1"\nkind: ConfigMap\nmetadata: { name: a, namespace: b }\n'),
+    ).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      name: "a",
+      namespace: "b",
+    });
+    expect(documentHeader("# only a comment\n")).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { extractCrds } from "../../src/charts/render.ts";
 import { ALL_EXPECTED, buildCrdRepo, type CrdRepo, fixtureCrd } from "./crd-repo.ts";
 import {
   env,
@@ -17,6 +18,7 @@ import {
   kubectlJson,
   kubectlOk,
   pushChart,
+  runOk,
   writeChart,
 } from "./env.ts";
 
@@ -78,9 +80,37 @@ describe("kubestrap crds", () => {
     expect(names4.code).toBe(0);
     expect(names4.stdout).toBe(names3.stdout);
 
-    // The YAML is the charts' own documents: the fixture's text for a crds/ file.
+    // The YAML is the charts' own documents: the fixture's text for a crds/ file, and for every chart exactly
+    // the CRD documents `helm template --include-crds` prints (keda's are read from the archive, the others
+    // rendered by helm).
     const yaml = await kubestrap(["crds", "--repo", repo.dir], { cache });
     expect(yaml.stdout).toContain(fixtureCrd("keda", "scaledobjects.keda.sh").replace(/^---\n/, ""));
+    const fromKubestrap = new Map(extractCrds(yaml.stdout).map((c) => [c.name, c.text]));
+    const pulled = mkdtempSync(join(tmpdir(), "kubestrap-pull-"));
+    for (const [chart, version, values] of [
+      ["keda", "2.17.0", []],
+      ["external-secrets", "0.19.0", ["--set", "installCRDs=true"]],
+    ] as const) {
+      await runOk(helmBin(3), [
+        "pull",
+        `oci://${env.registry}/charts/${chart}`,
+        "--version",
+        version,
+        "--plain-http",
+        "-d",
+        pulled,
+      ]);
+      const rendered = await runOk(helmBin(3), [
+        "template",
+        chart,
+        join(pulled, `${chart}-${version}.tgz`),
+        "--include-crds",
+        ...values,
+      ]);
+      const fromHelm = extractCrds(rendered);
+      expect(fromHelm.length).toBe(2);
+      for (const crd of fromHelm) expect(fromKubestrap.get(crd.name), crd.name).toBe(crd.text);
+    }
   });
 
   test("--apply creates every CRD, waits until Established, and a second apply changes nothing", async () => {
