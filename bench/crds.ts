@@ -148,13 +148,17 @@ async function main() {
     const charts = join(work, "charts");
     for (const spec of CHARTS) {
       const dir = writeChart(charts, spec);
-      execFileSync(tools.helm3, ["package", dir, "--destination", join(work, "pkg")]);
-      execFileSync(tools.helm3, [
-        "push",
-        join(work, "pkg", `${spec.chart}-${spec.version}.tgz`),
-        `oci://${env.registry}/charts`,
-        "--plain-http",
-      ]);
+      execFileSync(tools.helm3, ["package", dir, "--destination", join(work, "pkg")], { stdio: "pipe" });
+      execFileSync(
+        tools.helm3,
+        [
+          "push",
+          join(work, "pkg", `${spec.chart}-${spec.version}.tgz`),
+          `oci://${env.registry}/charts`,
+          "--plain-http",
+        ],
+        { stdio: "pipe" },
+      );
     }
     const repo = join(work, "repo");
     const helmfilePath = join(repo, "bootstrap/helmfile.d/00-crds.yaml");
