@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 import { load } from "js-yaml";
+import { documentHeader, splitRendered } from "./documents.ts";
 
 interface TarEntry {
   name: string;
@@ -50,8 +51,18 @@ export function readTar(tar: Buffer): TarEntry[] {
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-/** helm's `--include-crds` output for the archive's CRDs, or undefined when only helm can tell. */
-export async function crdsFromArchive(archive: string): Promise<string | undefined> {
+export interface ArchiveCrd {
+  name: string;
+  /** The document as helm's output would give it to kubestrap's extraction (`# Source:` line included). */
+  bytes: Buffer;
+}
+
+/**
+ * The CRD documents `helm template --include-crds` would print for the archive, or undefined when only helm
+ * can tell. A file holding one document becomes its bytes with helm's `# Source:` line in front, without a
+ * round trip through strings; a file with several documents goes through the same splitting as helm output.
+ */
+export async function crdsFromArchive(archive: string): Promise<ArchiveCrd[] | undefined> {
   if (!archive.endsWith(".tgz")) return undefined;
   const entries = readTar(gunzipSync(await readFile(archive)));
   const root = entries[0]?.name.split("/")[0];
@@ -67,9 +78,32 @@ export async function crdsFromArchive(archive: string): Promise<string | undefin
   }
   const templates = entries.filter((e) => e.name.startsWith(`${root}/templates/`));
   if (templates.some((e) => e.data.includes("CustomResourceDefinition"))) return undefined;
-  const crds = entries.filter((e) => e.name.startsWith(`${root}/crds/`) && MANIFEST.test(e.name));
-  if (crds.length === 0) return undefined;
-  return crds
-    .map((e) => `---\n# Source: ${chart.name}/${e.name.slice(root.length + 1)}\n${e.data.toString("utf8")}\n`)
-    .join("");
+  const files = entries.filter((e) => e.name.startsWith(`${root}/crds/`) && MANIFEST.test(e.name));
+  if (files.length === 0) return undefined;
+  const out: ArchiveCrd[] = [];
+  for (const file of files) {
+    const source = `# Source: ${chart.name}/${file.name.slice(root.length + 1)}\n`;
+    const single = !file.data.includes("---");
+    const header = single ? documentHeader(file.data.subarray(0, 16384).toString("utf8")) : undefined;
+    if (
+      single &&
+      header?.kind === "CustomResourceDefinition" &&
+      header.apiVersion.startsWith("apiextensions.k8s.io/")
+    ) {
+      let end = file.data.length;
+      while (end > 0 && WHITESPACE.has(file.data[end - 1] as number)) end--;
+      out.push({
+        name: header.name,
+        bytes: Buffer.concat([Buffer.from(source), file.data.subarray(0, end), NEWLINE]),
+      });
+      continue;
+    }
+    for (const crd of splitRendered(`---\n${source}${file.data.toString("utf8")}\n`).crds) {
+      out.push({ name: crd.name, bytes: Buffer.from(crd.text) });
+    }
+  }
+  return out;
 }
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c]);
+const NEWLINE = Buffer.from("\n");

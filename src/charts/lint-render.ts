@@ -9,10 +9,10 @@ import type { Finding } from "../findings.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import type { ChartCrdResolver, ChartCrds, ChartRef } from "../model/charts.ts";
 import { groupOf } from "../model/objects.ts";
+import type { RenderedObject } from "./documents.ts";
 import { crdReleases, fluxChartReleases } from "./releases.ts";
 import {
   applyPlainHttp,
-  type RenderedObject,
   type RenderedRelease,
   type RenderSettings,
   renderCrds,

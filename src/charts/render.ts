@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { load } from "js-yaml";
 import { crdsFromArchive } from "./archive.ts";
 import { ChartCache, defaultCacheDir } from "./cache.ts";
+import { type RenderedObject, splitRendered } from "./documents.ts";
 import { Helm } from "./helm.ts";
 import { type ChartRelease, describeChart } from "./releases.ts";
 
@@ -23,14 +24,6 @@ export interface RenderedCrd {
   object: Record<string, unknown>;
   /** `namespace/name` of the release that rendered it. */
   release: string;
-}
-
-/** An object the chart renders besides CRDs, by its identity only (what the CRD analysis needs). */
-export interface RenderedObject {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
 }
 
 export interface RenderedRelease {
@@ -180,36 +173,54 @@ async function renderOne(
     }
   }
   const fromArchive = options.crdsOnly ? await crdsFromArchive(fetched.path) : undefined;
-  const key = fromArchive !== undefined ? (archiveKey as string) : helmKey;
-  const dir = await mkdtemp(join(tmpdir(), "kubestrap-values-"));
-  try {
-    const valuesFile = join(dir, "values.json");
-    await writeFile(valuesFile, JSON.stringify(release.values));
-    const templateOptions = { releaseName: release.name, namespace: release.namespace, valuesFile };
-    const output =
-      fromArchive ??
-      (await options.helm.template(
-        fetched.path,
-        options.kubeVersion ? { ...templateOptions, kubeVersion: options.kubeVersion } : templateOptions,
-      ));
+  let index: RenderIndex;
+  let all: Buffer;
+  if (fromArchive) {
+    index = { crds: [], objects: [] };
+    all = Buffer.concat(fromArchive.map((c) => c.bytes));
+    let offset = 0;
+    for (const crd of fromArchive) {
+      index.crds.push({ name: crd.name, start: offset, end: offset + crd.bytes.length });
+      offset += crd.bytes.length;
+    }
+  } else {
+    const output = await helmTemplate(release, fetched.path, options);
     const { crds, objects } = splitRendered(output);
-    const index: RenderIndex = { crds: [], objects };
+    index = { crds: [], objects };
     let offset = 0;
     for (const crd of crds) {
       const length = Buffer.byteLength(crd.text);
       index.crds.push({ name: crd.name, start: offset, end: offset + length });
       offset += length;
     }
-    const all = Buffer.from(crds.map((c) => c.text).join(""));
-    await options.cache.writeRender(key, index, all);
-    return {
-      release,
-      crds: index.crds.map((c) => toRendered(c.name, all.subarray(c.start, c.end), release)),
-      objects,
-      chartDigest: fetched.digest,
-      cached: false,
-      seconds: 0,
-    };
+    all = Buffer.from(crds.map((c) => c.text).join(""));
+  }
+  await options.cache.writeRender(fromArchive ? (archiveKey as string) : helmKey, index, all);
+  return {
+    release,
+    crds: index.crds.map((c) => toRendered(c.name, all.subarray(c.start, c.end), release)),
+    objects: index.objects,
+    chartDigest: fetched.digest,
+    cached: false,
+    seconds: 0,
+  };
+}
+
+/** `helm template` with the release's values in a temporary file. */
+async function helmTemplate(
+  release: ChartRelease,
+  chartPath: string,
+  options: RenderOptions,
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "kubestrap-values-"));
+  try {
+    const valuesFile = join(dir, "values.json");
+    await writeFile(valuesFile, JSON.stringify(release.values));
+    const templateOptions = { releaseName: release.name, namespace: release.namespace, valuesFile };
+    return await options.helm.template(
+      chartPath,
+      options.kubeVersion ? { ...templateOptions, kubeVersion: options.kubeVersion } : templateOptions,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -241,92 +252,4 @@ export function plural(n: number, noun: string): string {
 /** The CustomResourceDefinition documents of a multi-document helm output, as text with their names. */
 export function extractCrds(output: string): { name: string; text: string }[] {
   return splitRendered(output).crds;
-}
-
-/**
- * Splits helm output into the CRD documents (kept as text, exactly as rendered) and the identity of every
- * other object.
- */
-export function splitRendered(output: string): {
-  crds: { name: string; text: string }[];
-  objects: RenderedObject[];
-} {
-  const crds: { name: string; text: string }[] = [];
-  const objects: RenderedObject[] = [];
-  for (const chunk of output.split(/^---[ \t]*$/m)) {
-    const header = documentHeader(chunk);
-    if (!header) continue;
-    if (header.kind === "CustomResourceDefinition" && header.apiVersion.startsWith("apiextensions.k8s.io/")) {
-      crds.push({ name: header.name, text: `${chunk.replace(/^\s*\n/, "").trimEnd()}\n` });
-      continue;
-    }
-    objects.push(header);
-  }
-  return { crds, objects };
-}
-
-const TOP_LEVEL = /^(apiVersion|kind|metadata):[ \t]*(.*)$/;
-const PLAIN_VALUE = /^["']?([A-Za-z0-9][A-Za-z0-9._/-]*)["']?[ \t]*(#.*)?$/;
-
-/**
- * apiVersion, kind, metadata.name and metadata.namespace of a document. Block-style headers (what helm
- * prints) are read line by line, which keeps a 13 MiB render from being parsed as a whole; anything else
- * (flow style, anchors, multi-line scalars) goes through the YAML parser.
- */
-export function documentHeader(chunk: string): RenderedObject | undefined {
-  const fields: Record<string, string> = {};
-  let inMetadata = false;
-  let metadataSeen = false;
-  let metadataIndent = -1;
-  let simple = true;
-  let start = 0;
-  while (start < chunk.length) {
-    let end = chunk.indexOf("\n", start);
-    if (end < 0) end = chunk.length;
-    const line = chunk.slice(start, end);
-    start = end + 1;
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    const top = TOP_LEVEL.exec(line);
-    if (top) {
-      const [, key, rest] = top as unknown as [string, string, string];
-      inMetadata = key === "metadata";
-      if (inMetadata) {
-        metadataSeen = true;
-        if (rest.trim() !== "") simple = false;
-        continue;
-      }
-      const value = PLAIN_VALUE.exec(rest);
-      if (value) fields[key] = value[1] as string;
-      else simple = false;
-      continue;
-    }
-    if (!/^[ \t]/.test(line)) {
-      inMetadata = false;
-      // Past the header: a CRD's spec can be megabytes, and nothing in it is needed.
-      if (metadataSeen && fields.apiVersion && fields.kind) break;
-      continue;
-    }
-    if (!inMetadata) continue;
-    const indent = line.length - line.trimStart().length;
-    if (metadataIndent < 0) metadataIndent = indent;
-    if (indent !== metadataIndent) continue;
-    const entry = /^[ \t]+(name|namespace):[ \t]*(.*)$/.exec(line);
-    if (!entry) continue;
-    const value = PLAIN_VALUE.exec(entry[2] as string);
-    if (value) fields[entry[1] as string] = value[1] as string;
-    else simple = false;
-  }
-  if (!fields.kind && !/^kind:/m.test(chunk)) return undefined;
-  if (simple && fields.apiVersion && fields.kind && fields.name) {
-    const header: RenderedObject = { apiVersion: fields.apiVersion, kind: fields.kind, name: fields.name };
-    if (fields.namespace) header.namespace = fields.namespace;
-    return header;
-  }
-  const object = load(chunk) as Record<string, unknown> | null;
-  if (!object || typeof object.kind !== "string" || typeof object.apiVersion !== "string") return undefined;
-  const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  if (typeof metadata.name !== "string") return undefined;
-  const header: RenderedObject = { apiVersion: object.apiVersion, kind: object.kind, name: metadata.name };
-  if (typeof metadata.namespace === "string") header.namespace = metadata.namespace;
-  return header;
 }

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
+import { documentHeader } from "../../src/charts/documents.ts";
 import { crdSwitches } from "../../src/charts/releases.ts";
-import { documentHeader, extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
+import { extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
