@@ -16,8 +16,8 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { defaultCacheDir } from "../../src/charts/cache.ts";
 import { MIN_GO, VERSIONS } from "./versions.ts";
 
 export interface ToolPaths {
@@ -46,12 +46,9 @@ interface Recipe {
 
 type Runner = (args: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>;
 
-/** `$KUBESTRAP_CACHE_DIR`, else `$XDG_CACHE_HOME/kubestrap`, else `~/.cache/kubestrap`. */
+/** kubestrap's own cache directory (`$KUBESTRAP_CACHE_DIR`, `$XDG_CACHE_HOME/kubestrap`, `~/.cache/kubestrap`). */
 export function cacheRoot(): string {
-  const explicit = process.env.KUBESTRAP_CACHE_DIR;
-  if (explicit) return explicit;
-  const xdg = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(xdg, "kubestrap");
+  return defaultCacheDir();
 }
 
 function testenvCache(): string {

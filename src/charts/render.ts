@@ -1,9 +1,8 @@
 /**
- * Renders the CRD-providing releases with `helm template --include-crds`, in parallel (bounded by the
- * cores), and extracts their CustomResourceDefinitions. Each render is cached by chart digest, values, helm
- * version, Kubernetes version, release name and namespace, so a second run renders nothing.
+ * Renders the CRD-providing releases with `helm template --include-crds`, several at once, and extracts
+ * their CustomResourceDefinitions. Each render is cached by chart digest, values, helm version, Kubernetes
+ * version, release name and namespace, so a second run renders nothing.
  */
-
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
