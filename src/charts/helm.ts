@@ -29,6 +29,7 @@ export class Helm {
   readonly bin: string;
   private readonly cacheDir: string | undefined;
   private versionText: Promise<string> | undefined;
+  private identityText: Promise<string> | undefined;
 
   /**
    * `bin`, else `$KUBESTRAP_HELM`, else `helm` on PATH. With a cache directory, the version of a given
@@ -73,6 +74,20 @@ export class Helm {
       writeFileSync(key, `${version}\n`);
     }
     return version;
+  }
+
+  /**
+   * What identifies this helm for render caches: its resolved path, size and modification time, or, when it
+   * cannot be found on disk, the version it reports. No process is started for an installed binary.
+   */
+  identity(): Promise<string> {
+    this.identityText ??= (async () => {
+      const path = this.resolvedPath();
+      if (!path) return `helm ${await this.version()}`;
+      const st = statSync(path);
+      return `${path}:${st.size}:${st.mtimeMs}`;
+    })();
+    return this.identityText;
   }
 
   private resolvedPath(): string | undefined {

@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { load } from "js-yaml";
 import { crdsFromArchive } from "./archive.ts";
-import { ChartCache, defaultCacheDir } from "./cache.ts";
+import { ChartCache, defaultCacheDir, type FetchedChart } from "./cache.ts";
 import { type RenderedObject, splitRendered } from "./documents.ts";
 import { Helm } from "./helm.ts";
 import { type ChartRelease, describeChart } from "./releases.ts";
@@ -96,39 +96,52 @@ interface RenderIndex {
   objects: RenderedObject[];
 }
 
+/** Runs at most `n` of the given tasks at once. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * Every chart is fetched at once (pulls wait on the registry, not the CPU); `helm template` runs start as
+ * their chart arrives, 2 × cores at a time. Archives read without helm take no slot.
+ */
 export async function renderCrds(releases: ChartRelease[], options: RenderOptions): Promise<RenderResult> {
-  // Asked once, while the first charts are fetched; only render keys need it.
-  const helmVersion = options.helm.version();
-  helmVersion.catch(() => {});
-  const results: (RenderedRelease | RenderFailure)[] = new Array(releases.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < releases.length) {
-      const index = next++;
-      const release = releases[index] as ChartRelease;
+  const helm = options.helm.identity();
+  helm.catch(() => {});
+  const fetchSlot = limiter(16);
+  const renderSlot = limiter(Math.max(1, options.concurrency ?? 2 * availableParallelism()));
+  const results = await Promise.all(
+    releases.map(async (release): Promise<RenderedRelease | RenderFailure> => {
       options.onProgress?.({ release, state: "start" });
       const started = performance.now();
       try {
-        const rendered = await renderOne(release, helmVersion, options);
+        const fetched = await fetchSlot(() =>
+          options.cache.fetch(options.helm, release.chart, { offline: options.offline ?? false }),
+        );
+        const rendered = await renderOne(release, fetched, helm, options, renderSlot);
         rendered.seconds = (performance.now() - started) / 1000;
-        results[index] = rendered;
         options.onProgress?.({ release, state: "done", detail: plural(rendered.crds.length, "CRD") });
+        return rendered;
       } catch (error) {
         const message = `release ${release.id} (chart ${describeChart(release.chart)}): ${(error as Error).message}`;
-        results[index] = { release, message };
         options.onProgress?.({ release, state: "failed", detail: message });
+        return { release, message };
       }
-    }
-  };
-  // helm mostly waits on registries and disk, so more processes than cores pay off (measured: 8 charts on 2
-  // cores, 1.45 s with 2 at once, 1.33 s with 8).
-  const workers = Math.max(
-    1,
-    Math.min(options.concurrency ?? Math.max(4, 2 * availableParallelism()), releases.length),
+    }),
   );
-  await Promise.all(Array.from({ length: workers }, worker));
   // helm that cannot run is one error for the whole phase, not one per release.
-  await helmVersion;
+  await helm;
   const out: RenderResult = { rendered: [], failures: [] };
   for (const r of results) {
     if ("crds" in r) out.rendered.push(r);
@@ -139,12 +152,11 @@ export async function renderCrds(releases: ChartRelease[], options: RenderOption
 
 async function renderOne(
   release: ChartRelease,
-  helmVersion: Promise<string>,
+  fetched: FetchedChart,
+  helm: Promise<string>,
   options: RenderOptions,
+  slot: <T>(task: () => Promise<T>) => Promise<T>,
 ): Promise<RenderedRelease> {
-  const fetched = await options.cache.fetch(options.helm, release.chart, {
-    offline: options.offline ?? false,
-  });
   // A chart read from its archive is keyed by its digest alone; one rendered by helm by everything that
   // decides helm's output. The archive key is tried first, so a warm run opens no archive.
   const archiveKey = options.crdsOnly
@@ -153,7 +165,7 @@ async function renderOne(
   const helmKey = options.cache.renderKey({
     chart: fetched.digest,
     values: release.values,
-    helm: await helmVersion,
+    helm: await helm,
     kube: options.kubeVersion ?? "helm-default",
     name: release.name,
     namespace: release.namespace,
@@ -183,7 +195,7 @@ async function renderOne(
       offset += crd.bytes.length;
     }
   } else {
-    const output = await helmTemplate(release, fetched.path, options);
+    const output = await slot(() => helmTemplate(release, fetched.path, options));
     const { crds, objects } = splitRendered(output);
     index = { crds: [], objects };
     let offset = 0;
