@@ -2,17 +2,13 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type LintOptions, lint, type SeveritySetting, UsageError } from "../analysis/lint.ts";
 import { RULES } from "../analysis/rules/index.ts";
-import { bootstrapCrds, type CrdPhaseOptions } from "../charts/crd-phase.ts";
-import { formatCrdSet } from "../charts/crd-set.ts";
-import { lintWithCharts, type RenderLintOptions } from "../charts/lint-render.ts";
-import { plural } from "../charts/render.ts";
+import type { CrdPhaseOptions } from "../charts/crd-phase.ts";
+import type { RenderLintOptions } from "../charts/lint-render.ts";
 import { RepositoryError } from "../load/repository.ts";
-import { formatGithub } from "../report/github.ts";
-import { buildDag, formatDot, formatMermaid } from "../report/graph.ts";
-import { formatJson } from "../report/json.ts";
-import { formatSarif } from "../report/sarif.ts";
-import { formatText } from "../report/text.ts";
 import type { KubeClient, KubeTarget } from "../run/kube.ts";
+
+// Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
+// module it imports on every start.
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -44,6 +40,21 @@ function lintOptions(flags: CommonFlags): LintOptions {
   if (flags.entry) options.entry = flags.entry;
   if (flags.rule) options.rules = flags.rule;
   return options;
+}
+
+async function reporters() {
+  const [github, json, sarif, text] = await Promise.all([
+    import("../report/github.ts"),
+    import("../report/json.ts"),
+    import("../report/sarif.ts"),
+    import("../report/text.ts"),
+  ]);
+  return {
+    formatGithub: github.formatGithub,
+    formatJson: json.formatJson,
+    formatSarif: sarif.formatSarif,
+    formatText: text.formatText,
+  };
 }
 
 interface LintFlags {
@@ -119,7 +130,10 @@ export function createProgram(
       `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
     )
     .action(async (flags: CommonFlags & LintFlags) => {
-      const result = flags.render ? await lintWithCharts(renderLintOptions(flags)) : lint(lintOptions(flags));
+      const result = flags.render
+        ? await (await import("../charts/lint-render.ts")).lintWithCharts(renderLintOptions(flags))
+        : lint(lintOptions(flags));
+      const { formatGithub, formatJson, formatSarif, formatText } = await reporters();
       switch (flags.output) {
         case "json":
           out(formatJson(result));
@@ -149,8 +163,9 @@ export function createProgram(
         .choices(["mermaid", "dot", "json"])
         .default("mermaid"),
     )
-    .action((flags: CommonFlags & { output: string }) => {
+    .action(async (flags: CommonFlags & { output: string }) => {
       const result = lint(lintOptions(flags));
+      const { buildDag, formatDot, formatMermaid } = await import("../report/graph.ts");
       const dag = buildDag(result);
       if (flags.output === "dot") out(formatDot(dag));
       else if (flags.output === "json") out(`${JSON.stringify(dag, null, 2)}\n`);
@@ -251,6 +266,9 @@ async function runCrds(
   if (flags.offline) options.offline = true;
   if (flags.plainHttp) options.plainHttp = true;
   if (flags.concurrency) options.concurrency = flags.concurrency;
+  const { bootstrapCrds } = await import("../charts/crd-phase.ts");
+  const { formatCrdSet } = await import("../charts/crd-set.ts");
+  const { plural } = await import("../charts/render.ts");
   const phase = await bootstrapCrds(options);
   for (const f of phase.findings) {
     const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
