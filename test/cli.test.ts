@@ -27,6 +27,22 @@ describe("kubestrap CLI", () => {
     );
   });
 
+  it("crds: a helm that cannot run is one clear error, exit 1", () => {
+    const r = run("crds", "--repo", example("homelab"), "--helm", "/nonexistent/helm", "-o", "names");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      /^kubestrap: cannot run helm \(\/nonexistent\/helm\): .*install helm 3\.14\+ or 4\.x, or pass --helm\n$/,
+    );
+  });
+
+  it("crds --help explains the phase and the exit status", () => {
+    const r = run("crds", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--allow-stored-version-removal");
+    expect(r.stdout).toMatch(/Exit status: 0 done, 1 a chart failed/);
+  });
+
   it("exits 2 on bad usage and on an unreadable repository", () => {
     expect(run("lint", "--output", "xml").code).toBe(2);
     expect(run("lint", "--rule", "no-such-rule=off").code).toBe(2);

@@ -176,12 +176,8 @@ export function createProgram(
     program
       .command("crds")
       .description(
-        "Render the CRD set of the bootstrap: every bootstrap helmfile release's chart, with the values Flux\n" +
-          "would use and its CRD switches on (cert-manager crds.enabled, ...), rendered by helm template\n" +
-          "--include-crds in parallel and cached. Print it, or --apply it (server-side) and wait until every\n" +
-          "CRD is Established.\n" +
-          "Exit status: 0 done, 1 a chart failed to resolve or render, a CRD apply was refused or failed,\n" +
-          "2 bad usage or unreadable repository.",
+        "Render the CRD set of the bootstrap: every bootstrap helmfile release's chart, with the values Flux would use and its CRD switches on (cert-manager crds.enabled, ...), rendered by helm template --include-crds in parallel and cached. Print it, or --apply it (server-side) and wait until every CRD is Established. Details: docs/crds.md.\n\n" +
+          "Exit status: 0 done, 1 a chart failed to resolve or render, a CRD apply was refused or failed, 2 bad usage or unreadable repository.",
       ),
   )
     .addOption(
