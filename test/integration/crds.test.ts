@@ -76,6 +76,19 @@ describe("kubestrap crds", () => {
     expect(names3.code).toBe(0);
     expect(names3.stdout.trim().split("\n")).toEqual(ALL_EXPECTED);
 
+    // --offline: what is in the cache is enough; an empty cache is an error that names the release.
+    const offline = await kubestrap(["crds", "--repo", repo.dir, "-o", "names", "--offline"], { cache });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toBe(names3.stdout);
+    const empty = mkdtempSync(join(tmpdir(), "kubestrap-cache-"));
+    const offlineEmpty = await kubestrap(["crds", "--repo", repo.dir, "-o", "names", "--offline"], {
+      cache: empty,
+    });
+    expect(offlineEmpty.code).toBe(1);
+    expect(offlineEmpty.stderr).toMatch(
+      /release keda\/keda \(chart oci:\/\/.*\/charts\/keda:2\.17\.0\): not in the chart cache/,
+    );
+
     const names4 = await kubestrap(["crds", "--repo", repo.dir, "-o", "names"], { helm: 4, cache });
     expect(names4.code).toBe(0);
     expect(names4.stdout).toBe(names3.stdout);
