@@ -21,5 +21,6 @@ export {
   type HelmReleaseModel,
 } from "./model/flux.ts";
 export { KustomizeBuilder } from "./model/kustomize.ts";
+export { loadProject, type Project, type ProjectOptions } from "./model/project.ts";
 export { substitute } from "./model/substitute.ts";
 export { buildDag, formatDot, formatMermaid } from "./report/graph.ts";

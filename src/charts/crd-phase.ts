@@ -2,8 +2,9 @@
  * The bootstrap CRD phase as a library call: load the repository, find the CRD-providing releases, render
  * them, and build the de-duplicated CRD set. `kubestrap crds` prints or applies what this returns.
  */
-import { type LintOptions, lint } from "../analysis/lint.ts";
+
 import type { Finding } from "../findings.ts";
+import { loadProject, type ProjectOptions } from "../model/project.ts";
 import { buildCrdSet, type CrdSet } from "./crd-set.ts";
 import { type CrdReleases, crdReleases } from "./releases.ts";
 import {
@@ -14,7 +15,7 @@ import {
   renderOptionsFrom,
 } from "./render.ts";
 
-export interface CrdPhaseOptions extends Pick<LintOptions, "repo" | "cluster" | "entry">, RenderSettings {}
+export interface CrdPhaseOptions extends Pick<ProjectOptions, "repo" | "cluster" | "entry">, RenderSettings {}
 
 export interface CrdPhase {
   releases: CrdReleases;
@@ -25,10 +26,11 @@ export interface CrdPhase {
 }
 
 export async function bootstrapCrds(options: CrdPhaseOptions): Promise<CrdPhase> {
-  const lintOptions: LintOptions = { repo: options.repo, rules: {} };
-  if (options.cluster) lintOptions.cluster = options.cluster;
-  if (options.entry) lintOptions.entry = options.entry;
-  const loaded = lint(lintOptions);
+  const projectOptions: ProjectOptions = { repo: options.repo };
+  if (options.cluster) projectOptions.cluster = options.cluster;
+  if (options.entry) projectOptions.entry = options.entry;
+  // The model only: no rule runs, so a repository with lint errors still has its CRDs rendered.
+  const loaded = loadProject(projectOptions);
   const releases = crdReleases(loaded.bootstrap, loaded.model, options.repo);
   applyPlainHttp(releases.releases, options);
   const renderOptions = { ...renderOptionsFrom(options), crdsOnly: true };

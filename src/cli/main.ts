@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { type LintOptions, lint, type SeveritySetting, UsageError } from "../analysis/lint.ts";
-import { RULES } from "../analysis/rules/index.ts";
+import type { Rule } from "../analysis/context.ts";
+import type { LintOptions, SeveritySetting } from "../analysis/lint.ts";
 import type { CrdPhaseOptions } from "../charts/crd-phase.ts";
 import type { RenderLintOptions } from "../charts/lint-render.ts";
-import { RepositoryError } from "../load/repository.ts";
 import type { KubeClient, KubeTarget } from "../run/kube.ts";
 
 // Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
@@ -24,14 +23,13 @@ interface CommonFlags {
   rule?: Record<string, SeveritySetting>;
 }
 
-function parseRule(
-  value: string,
-  previous: Record<string, SeveritySetting> = {},
-): Record<string, SeveritySetting> {
-  const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
-  if (!m) throw new InvalidArgumentError("expected RULE=error|warning|info|off");
-  if (!RULES.some((r) => r.id === m[1])) throw new InvalidArgumentError(`unknown rule ${m[1]}`);
-  return { ...previous, [m[1] as string]: m[2] as SeveritySetting };
+function ruleParser(rules: Rule[]) {
+  return (value: string, previous: Record<string, SeveritySetting> = {}): Record<string, SeveritySetting> => {
+    const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
+    if (!m) throw new InvalidArgumentError("expected RULE=error|warning|info|off");
+    if (!rules.some((r) => r.id === m[1])) throw new InvalidArgumentError(`unknown rule ${m[1]}`);
+    return { ...previous, [m[1] as string]: m[2] as SeveritySetting };
+  };
 }
 
 function lintOptions(flags: CommonFlags): LintOptions {
@@ -83,10 +81,12 @@ function addCommon(cmd: Command): Command {
     .option("--entry <dir>", "Flux entry point directory, relative to the repository (default: detected)");
 }
 
+/** `rules` feeds `lint --rule` and `lint --help`; commands that run no rule do without them. */
 export function createProgram(
   out: (s: string | Uint8Array) => void,
   err: (s: string) => void,
   isTTY: boolean,
+  rules: Rule[] = [],
 ): Command {
   const program = new Command()
     .name("kubestrap")
@@ -111,7 +111,7 @@ export function createProgram(
     .option(
       "--rule <rule=severity>",
       "override a rule's severity (error, warning, info, off); repeatable",
-      parseRule,
+      ruleParser(rules),
     )
     .option("--no-color", "never colour text output")
     .option(
@@ -127,12 +127,12 @@ export function createProgram(
     .option("--plain-http", "with --render, pull oci:// charts over plain HTTP")
     .addHelpText(
       "after",
-      `\nRules:\n${RULES.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
+      `\nRules:\n${rules.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
     )
     .action(async (flags: CommonFlags & LintFlags) => {
       const result = flags.render
         ? await (await import("../charts/lint-render.ts")).lintWithCharts(renderLintOptions(flags))
-        : lint(lintOptions(flags));
+        : (await import("../analysis/lint.ts")).lint(lintOptions(flags));
       const { formatGithub, formatJson, formatSarif, formatText } = await reporters();
       switch (flags.output) {
         case "json":
@@ -164,6 +164,7 @@ export function createProgram(
         .default("mermaid"),
     )
     .action(async (flags: CommonFlags & { output: string }) => {
+      const { lint } = await import("../analysis/lint.ts");
       const result = lint(lintOptions(flags));
       const { buildDag, formatDot, formatMermaid } = await import("../report/graph.ts");
       const dag = buildDag(result);
@@ -311,10 +312,13 @@ async function runCrds(
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // The rule modules are loaded for the commands that list or run rules, not for `crds`.
+  const rules = argv[0] === "crds" ? [] : (await import("../analysis/rules/index.ts")).RULES;
   const program = createProgram(
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
     Boolean(process.stdout.isTTY),
+    rules,
   );
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -324,7 +328,7 @@ export async function main(argv: string[]): Promise<number> {
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
       return EXIT.ok;
     if (code?.startsWith("commander.")) return EXIT.usage;
-    if (e instanceof UsageError || e instanceof RepositoryError) {
+    if (e instanceof Error && (e.name === "UsageError" || e.name === "RepositoryError")) {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.usage;
     }

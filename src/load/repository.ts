@@ -14,7 +14,9 @@ const YAML_EXTENSIONS = [".yaml", ".yml"];
 const TEMPLATE_EXTENSIONS = [".j2", ".jinja", ".jinja2", ".tmpl", ".tpl"];
 const IGNORED_DIRS = new Set([".git", "node_modules", ".terraform", ".venv", ".direnv"]);
 
-export class RepositoryError extends Error {}
+export class RepositoryError extends Error {
+  override readonly name = "RepositoryError";
+}
 
 /**
  * A repository on disk: every file path, and every YAML document parsed once with its position.

@@ -1,0 +1,134 @@
+/**
+ * Loading a repository into its model, without analysing it: the repository, the Flux entry point, the Flux
+ * model (Kustomizations with what they apply, HelmReleases, sources) and the bootstrap helmfiles. `lint`
+ * analyses this; `kubestrap crds` only needs the releases in it.
+ */
+import type { Finding } from "../findings.ts";
+import { Repository } from "../load/repository.ts";
+import { type Bootstrap, loadBootstrap } from "./bootstrap.ts";
+import { builtinScope } from "./builtin-api.ts";
+import { catalogScopes } from "./catalog/charts.ts";
+import { clusterName, findEntryPoints } from "./entry.ts";
+import { buildFluxModel, type EntryPoint, type FluxModel } from "./flux.ts";
+import { KustomizeBuilder } from "./kustomize.ts";
+import { asRecord, asString, getPath } from "./objects.ts";
+
+/** Bad usage (an entry point or cluster that does not exist): exit status 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface ProjectOptions {
+  /** Repository directory. */
+  repo: string;
+  /** Repository-relative directory of the Flux entry point; detected when absent. */
+  entry?: string;
+  /** Cluster name, for repositories with several entry points (`clusters/<name>`). */
+  cluster?: string;
+  /**
+   * Objects each HelmRelease's chart renders (by HelmRelease id): its custom resources are consumers of
+   * their CRDs when the release installs, in the Kustomization that applies the HelmRelease.
+   */
+  chartObjects?: Map<string, { apiVersion: string; kind: string; name: string; namespace?: string }[]>;
+  /** Findings made before loading (charts that failed to render), reported by their diagnostic rules. */
+  diagnostics?: Finding[];
+}
+
+export interface Project {
+  repo: Repository;
+  entry: EntryPoint | undefined;
+  model: FluxModel;
+  bootstrap: Bootstrap;
+  /** Findings made while loading: YAML, kustomize, Flux paths, the bootstrap, the entry point. */
+  diagnostics: Finding[];
+}
+
+export function loadProject(options: ProjectOptions): Project {
+  const repo = Repository.load(options.repo);
+  const diagnostics: Finding[] = [...repo.findings, ...(options.diagnostics ?? [])];
+  const entry = chooseEntry(repo, options, diagnostics);
+  const scopes = catalogScopes();
+  const crdScopes = collectCrdScopes(repo);
+  const builder = new KustomizeBuilder(repo, (gk) => {
+    const s = builtinScope(gk) ?? crdScopes.get(gk) ?? scopes.get(gk);
+    return s === "Cluster" ? "Cluster" : "Namespaced";
+  });
+  const model = buildFluxModel(repo, builder, entry);
+  if (options.chartObjects) addChartObjects(model, options.chartObjects);
+  const bootstrap = loadBootstrap(repo);
+  diagnostics.push(...builder.findings, ...model.findings, ...bootstrap.findings);
+  return { repo, entry, model, bootstrap, diagnostics };
+}
+
+function chooseEntry(
+  repo: Repository,
+  options: ProjectOptions,
+  diagnostics: Finding[],
+): EntryPoint | undefined {
+  if (options.entry !== undefined) {
+    const path = options.entry.replace(/^\.?\/+/, "").replace(/\/+$/, "");
+    if (!repo.isDir(path))
+      throw new UsageError(`entry point ${options.entry} is not a directory of the repository`);
+    return { path, from: "--entry" };
+  }
+  const entries = findEntryPoints(repo);
+  if (options.cluster !== undefined) {
+    const match = entries.find((e) => clusterName(e) === options.cluster);
+    if (!match) {
+      const names = entries.map(clusterName).join(", ") || "none";
+      throw new UsageError(`cluster ${options.cluster} not found (clusters: ${names})`);
+    }
+    return match;
+  }
+  if (entries.length === 0) {
+    diagnostics.push({
+      ruleId: "entry-point",
+      severity: "info",
+      message:
+        "no Flux entry point found (FluxInstance sync path, kubernetes/flux/cluster, clusters/<name>): every Flux Kustomization in the repository is analysed as a root",
+    });
+    return undefined;
+  }
+  if (entries.length > 1) {
+    diagnostics.push({
+      ruleId: "entry-point",
+      severity: "info",
+      message: `several entry points (${entries.map((e) => e.path).join(", ")}): analysing ${entries[0]?.path}; choose one with --cluster`,
+    });
+  }
+  return entries[0];
+}
+
+/**
+ * Adds what each HelmRelease's chart renders to the objects of the Kustomization that applies it, located at
+ * the HelmRelease (generated objects have no document of their own).
+ */
+function addChartObjects(model: FluxModel, chartObjects: NonNullable<ProjectOptions["chartObjects"]>): void {
+  for (const hr of model.helmReleases) {
+    const ks = model.kustomizations.get(hr.ks);
+    for (const o of chartObjects.get(hr.id) ?? []) {
+      ks?.objects.push({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        namespace: o.namespace ?? hr.namespace,
+        body: { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } },
+        source: { file: hr.object.source.file, line: hr.object.source.line, docIndex: -1, renderedBy: hr.id },
+      });
+    }
+  }
+}
+
+/** Scopes declared by CRD manifests anywhere in the repository. */
+function collectCrdScopes(repo: Repository): Map<string, string> {
+  const scopes = new Map<string, string>();
+  for (const doc of repo.allDocuments()) {
+    const v = asRecord(doc.value);
+    if (v.kind !== "CustomResourceDefinition") continue;
+    const group = asString(getPath(v, ["spec", "group"]));
+    const kind = asString(getPath(v, ["spec", "names", "kind"]));
+    const scope = asString(getPath(v, ["spec", "scope"]));
+    if (group && kind && scope) scopes.set(`${group}/${kind}`, scope);
+  }
+  return scopes;
+}
