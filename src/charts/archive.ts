@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
-import { load } from "js-yaml";
+import { loadManifest } from "../load/yaml.ts";
 import { documentHeader, splitRendered } from "./documents.ts";
 
 interface TarEntry {
@@ -69,7 +69,7 @@ export async function crdsFromArchive(archive: string): Promise<ArchiveCrd[] | u
   if (!root) return undefined;
   const chartYaml = entries.find((e) => e.name === `${root}/Chart.yaml`);
   if (!chartYaml) return undefined;
-  const chart = load(chartYaml.data.toString("utf8")) as
+  const chart = loadManifest(chartYaml.data.toString("utf8")) as
     | { name?: string; dependencies?: unknown[] }
     | undefined;
   if (!chart?.name || (chart.dependencies?.length ?? 0) > 0) return undefined;

@@ -2,7 +2,7 @@
  * Reading multi-document YAML as helm prints it: the documents, and the identity of each (apiVersion, kind,
  * name, namespace) without parsing megabytes of CRD schema.
  */
-import { load } from "js-yaml";
+import { loadManifest } from "../load/yaml.ts";
 
 /** An object by its identity only (what the CRD analysis needs of what a chart renders). */
 export interface RenderedObject {
@@ -91,7 +91,7 @@ export function documentHeader(chunk: string): RenderedObject | undefined {
     if (fields.namespace) header.namespace = fields.namespace;
     return header;
   }
-  const object = load(chunk) as Record<string, unknown> | null;
+  const object = loadManifest(chunk) as Record<string, unknown> | null;
   if (!object || typeof object.kind !== "string" || typeof object.apiVersion !== "string") return undefined;
   const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   if (typeof metadata.name !== "string") return undefined;

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { load } from "js-yaml";
+import { loadManifest } from "../load/yaml.ts";
 import { crdsFromArchive } from "./archive.ts";
 import { ChartCache, defaultCacheDir, type FetchedChart } from "./cache.ts";
 import { type RenderedObject, splitRendered } from "./documents.ts";
@@ -175,7 +175,7 @@ async function renderOne(
     if (hit) {
       return {
         release,
-        crds: hit.index.crds.map((c) => toRendered(c.name, hit.bytes.subarray(c.start, c.end), release)),
+        crds: hit.index.crds.map((c) => renderedCrd(c.name, hit.bytes.subarray(c.start, c.end), release.id)),
         objects: hit.index.objects,
         chartDigest: fetched.digest,
         cached: true,
@@ -209,7 +209,7 @@ async function renderOne(
   await options.cache.writeRender(fromArchive ? (archiveKey as string) : helmKey, index, all);
   return {
     release,
-    crds: index.crds.map((c) => toRendered(c.name, all.subarray(c.start, c.end), release)),
+    crds: index.crds.map((c) => renderedCrd(c.name, all.subarray(c.start, c.end), release.id)),
     objects: index.objects,
     chartDigest: fetched.digest,
     cached: false,
@@ -238,19 +238,19 @@ async function helmTemplate(
 }
 
 /** Text and parsed object are only built when something reads them (conflicts, JSON output, apply). */
-function toRendered(name: string, bytes: Buffer, release: ChartRelease): RenderedCrd {
+export function renderedCrd(name: string, bytes: Buffer, release: string): RenderedCrd {
   let text: string | undefined;
   let parsed: Record<string, unknown> | undefined;
   return {
     name,
     bytes,
-    release: release.id,
+    release,
     get text() {
       text ??= bytes.toString("utf8");
       return text;
     },
     get object() {
-      parsed ??= load(this.text) as Record<string, unknown>;
+      parsed ??= loadManifest(this.text) as Record<string, unknown>;
       return parsed;
     },
   };

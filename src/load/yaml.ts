@@ -51,6 +51,14 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 // Core schema (no timestamps, no binary) plus merge keys; @types/js-yaml omits the runtime `types` export.
 const mergeType = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
 const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
+
+/**
+ * Parses one YAML document as Kubernetes reads manifests: the core schema, so `2024-01-01` stays a string
+ * and is applied as written, and a later duplicate key wins.
+ */
+export function loadManifest(text: string): unknown {
+  return jsyaml.load(text, { schema: FAST_SCHEMA, json: true });
+}
 const SEPARATOR = /^---(?:[ \t]|$)/;
 const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
 

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
 import { documentHeader } from "../../src/charts/documents.ts";
 import { crdSwitches } from "../../src/charts/releases.ts";
-import { extractCrds, type RenderedRelease } from "../../src/charts/render.ts";
+import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
@@ -21,12 +21,9 @@ ${versions.map((v, i) => `    - name: ${v}\n      served: true\n      storage: $
 
 function rendered(id: string, phase: "crds" | "releases", docs: string[]): RenderedRelease {
   const [namespace, name] = id.split("/") as [string, string];
-  const crds = extractCrds(docs.map((d) => `---\n${d}`).join("")).map((c) => ({
-    ...c,
-    bytes: Buffer.from(c.text),
-    object: load(c.text) as Record<string, unknown>,
-    release: id,
-  }));
+  const crds = extractCrds(docs.map((d) => `---\n${d}`).join("")).map((c) =>
+    renderedCrd(c.name, Buffer.from(c.text), id),
+  );
   return {
     release: {
       id,
@@ -196,5 +193,16 @@ describe("document headers", () => {
       namespace: "b",
     });
     expect(documentHeader("# only a comment\n")).toBeUndefined();
+  });
+});
+
+describe("CRD objects", () => {
+  test("are read with the core schema: a date-like default stays the string it is in the chart", () => {
+    const text = crdText("as.example.com", ["v1"]).replace(
+      "type: object }",
+      "type: object, properties: { since: { type: string, default: 2024-01-01 } } }",
+    );
+    const [crd] = rendered("a/x", "crds", [text]).crds;
+    expect(JSON.stringify(crd?.object.spec)).toContain('"default":"2024-01-01"');
   });
 });
