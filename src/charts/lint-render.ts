@@ -9,6 +9,7 @@ import type { Finding } from "../findings.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import type { ChartCrdResolver, ChartCrds, ChartRef } from "../model/charts.ts";
 import { groupOf } from "../model/objects.ts";
+import { loadProject } from "../model/project.ts";
 import type { RenderedObject } from "./documents.ts";
 import { crdReleases, fluxChartReleases } from "./releases.ts";
 import {
@@ -45,7 +46,7 @@ class RenderedChartResolver implements ChartCrdResolver {
 }
 
 export async function lintWithCharts(options: RenderLintOptions): Promise<LintResult> {
-  const first = lint(options);
+  const first = loadProject(options);
   const bootstrap = crdReleases(first.bootstrap, first.model, options.repo);
   const flux = fluxChartReleases(first.model, options.repo);
   const all = [...bootstrap.releases, ...flux.releases];
