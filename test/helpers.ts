@@ -74,23 +74,32 @@ export function ks(name: string, spec: KsSpec = {}): string {
 }
 
 /** A HelmRelease (namespace default) with its OCIRepository for a chart URL. */
-export function helmRelease(name: string, chartUrl: string, values = ""): string {
+/**
+ * An OCIRepository (tag 1.0.0) and the HelmRelease that installs it; `insecure` makes Flux (and kubestrap)
+ * pull over plain HTTP, for the local registry.
+ */
+export function helmRelease(
+  name: string,
+  chartUrl: string,
+  values = "",
+  { namespace = "default", insecure = false }: { namespace?: string; insecure?: boolean } = {},
+): string {
   return `---
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: OCIRepository
 metadata:
   name: ${name}
-  namespace: default
+  namespace: ${namespace}
 spec:
   url: ${chartUrl}
-  ref:
+${insecure ? "  insecure: true\n" : ""}  ref:
     tag: 1.0.0
 ---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: ${name}
-  namespace: default
+  namespace: ${namespace}
 spec:
   chartRef:
     kind: OCIRepository

@@ -225,12 +225,7 @@ class Starter {
       );
     }
     this.spawn("kube-controller-manager", this.tools.kubeControllerManager, [
-      `--kubeconfig=${this.path("pki", "kube-controller-manager.kubeconfig")}`,
-      `--authentication-kubeconfig=${this.path("pki", "kube-controller-manager.kubeconfig")}`,
-      `--authorization-kubeconfig=${this.path("pki", "kube-controller-manager.kubeconfig")}`,
-      "--bind-address=127.0.0.1",
-      "--secure-port=0",
-      "--leader-elect=false",
+      ...this.controllerFlags("kube-controller-manager"),
       // Each controller acts as its own ServiceAccount, bound to its system:controller:* role, as in real clusters.
       "--use-service-account-credentials=true",
       `--service-account-private-key-file=${this.path("pki", "sa.key")}`,
@@ -239,12 +234,7 @@ class Starter {
       "--v=1",
     ]);
     this.spawn("kube-scheduler", this.tools.kubeScheduler, [
-      `--kubeconfig=${this.path("pki", "kube-scheduler.kubeconfig")}`,
-      `--authentication-kubeconfig=${this.path("pki", "kube-scheduler.kubeconfig")}`,
-      `--authorization-kubeconfig=${this.path("pki", "kube-scheduler.kubeconfig")}`,
-      "--bind-address=127.0.0.1",
-      "--secure-port=0",
-      "--leader-elect=false",
+      ...this.controllerFlags("kube-scheduler"),
       "--v=1",
     ]);
     this.spawn("kwok", this.tools.kwok, [
@@ -308,6 +298,22 @@ class Starter {
     writeFileSync(this.path("state.json"), `${JSON.stringify(state, null, 2)}\n`);
     for (const child of this.children.values()) child.unref();
     return env;
+  }
+
+  /**
+   * What kube-controller-manager and kube-scheduler share: their own kubeconfig for everything, no serving
+   * port (nothing here scrapes them), no leader election (one of each).
+   */
+  private controllerFlags(component: string): string[] {
+    const kubeconfig = this.path("pki", `${component}.kubeconfig`);
+    return [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      "--bind-address=127.0.0.1",
+      "--secure-port=0",
+      "--leader-elect=false",
+    ];
   }
 
   private componentToken(component: string): string {

@@ -6,7 +6,7 @@
  *
  * Run directly (`node scripts/testenv/provision.ts`) it builds what is missing and prints one line per tool.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   createWriteStream,
   existsSync,
@@ -46,13 +46,8 @@ interface Recipe {
 
 type Runner = (args: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>;
 
-/** kubestrap's own cache directory (`$KUBESTRAP_CACHE_DIR`, `$XDG_CACHE_HOME/kubestrap`, `~/.cache/kubestrap`). */
-export function cacheRoot(): string {
-  return defaultCacheDir();
-}
-
 function testenvCache(): string {
-  return join(cacheRoot(), "testenv");
+  return join(defaultCacheDir(), "testenv");
 }
 
 const RECIPES: Record<string, Recipe> = {
@@ -178,7 +173,7 @@ export async function provision(
       continue;
     }
     if (!goChecked) {
-      await checkGo();
+      checkGo();
       goChecked = true;
     }
     log(`${tool}: building ${recipe.dir} (log: ${dir}.build.log) ...`);
@@ -260,23 +255,13 @@ const GO_ENV = {
   PATH: `${process.env.PATH ?? ""}:/usr/local/go/bin`,
 };
 
-async function checkGo(): Promise<void> {
-  const run = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(args[0] as string, args.slice(1), {
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, ...GO_ENV },
-      });
-      let out = "";
-      child.stdout.on("data", (c: Buffer) => {
-        out += c.toString();
-      });
-      child.on("error", reject);
-      child.on("close", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`))));
-    });
+function checkGo(): void {
   let version: string;
   try {
-    version = await run(["go", "env", "GOVERSION"]);
+    version = execFileSync("go", ["env", "GOVERSION"], {
+      env: { ...process.env, ...GO_ENV },
+      encoding: "utf8",
+    }).trim();
   } catch {
     throw new Error(
       `the integration-test environment is built from Go modules, but \`go\` is not on PATH; install Go ${MIN_GO} or newer`,

@@ -1,7 +1,7 @@
 import type { SourceLocation } from "../findings.ts";
 import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
-import { type ChartCrdResolver, type ChartRef, resolveChartCrds } from "../model/charts.ts";
+import { type ChartCrdResolver, type ChartRef, installedBy, resolveChartCrds } from "../model/charts.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
 import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
 import type { KustomizationGraph } from "./graph.ts";
@@ -92,7 +92,7 @@ export function analyseCrds(
     const chart: ChartRef = {
       name: br.chart.name,
       values: br.values,
-      release: `bootstrap:${br.namespace}/${br.name}`,
+      release: installedBy("bootstrap", `${br.namespace}/${br.name}`),
     };
     if (br.chart.url) chart.url = br.chart.url;
     if (br.chart.localPath) chart.localPath = br.chart.localPath;
@@ -126,7 +126,7 @@ export function analyseCrds(
       release: hr,
       location: hr.object.source,
     };
-    const chart: ChartRef = { name: hr.chart.name, values: hr.values, release: `flux:${hr.id}` };
+    const chart: ChartRef = { name: hr.chart.name, values: hr.values, release: installedBy("flux", hr.id) };
     if (hr.chart.url) chart.url = hr.chart.url;
     if (hr.chart.version) chart.version = hr.chart.version;
     if (hr.chart.localPath) chart.localPath = hr.chart.localPath;

@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
+import { isExactVersion } from "../model/charts.ts";
 import type { Helm } from "./helm.ts";
 import type { ChartLocation } from "./releases.ts";
 
@@ -32,8 +33,6 @@ export interface FetchedChart {
   from: "cache" | "registry" | "directory";
 }
 
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/;
-
 export class ChartCache {
   private readonly root: string;
 
@@ -48,8 +47,8 @@ export class ChartCache {
     const cached = await this.cachedRef(refFile);
     const exact =
       chart.type === "oci"
-        ? chart.digest !== undefined || (chart.tag !== undefined && EXACT_VERSION.test(chart.tag))
-        : chart.version !== undefined && EXACT_VERSION.test(chart.version);
+        ? chart.digest !== undefined || (chart.tag !== undefined && isExactVersion(chart.tag))
+        : chart.version !== undefined && isExactVersion(chart.version);
     if (cached && (exact || options.offline)) return { ...cached, from: "cache" };
     if (options.offline) throw new Error("not in the chart cache, and --offline forbids pulling it");
     try {

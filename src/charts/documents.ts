@@ -86,16 +86,22 @@ export function documentHeader(chunk: string): RenderedObject | undefined {
     else simple = false;
   }
   if (!fields.kind && !/^kind:/m.test(chunk)) return undefined;
-  if (simple && fields.apiVersion && fields.kind && fields.name) {
-    const header: RenderedObject = { apiVersion: fields.apiVersion, kind: fields.kind, name: fields.name };
-    if (fields.namespace) header.namespace = fields.namespace;
-    return header;
-  }
+  const read = simple ? identity(fields.apiVersion, fields.kind, fields.name, fields.namespace) : undefined;
+  if (read) return read;
   const object = loadManifest(chunk) as Record<string, unknown> | null;
-  if (!object || typeof object.kind !== "string" || typeof object.apiVersion !== "string") return undefined;
-  const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  if (typeof metadata.name !== "string") return undefined;
-  const header: RenderedObject = { apiVersion: object.apiVersion, kind: object.kind, name: metadata.name };
-  if (typeof metadata.namespace === "string") header.namespace = metadata.namespace;
+  const metadata = (object?.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  return identity(object?.apiVersion, object?.kind, metadata.name, metadata.namespace);
+}
+
+function identity(
+  apiVersion: unknown,
+  kind: unknown,
+  name: unknown,
+  namespace: unknown,
+): RenderedObject | undefined {
+  if (typeof apiVersion !== "string" || typeof kind !== "string" || typeof name !== "string")
+    return undefined;
+  const header: RenderedObject = { apiVersion, kind, name };
+  if (typeof namespace === "string" && namespace) header.namespace = namespace;
   return header;
 }

@@ -3,9 +3,8 @@
  * are helm's own: its registry config and the docker config it reads, untouched.
  */
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import type { ChartLocation } from "./releases.ts";
 
 export class HelmError extends Error {
@@ -27,40 +26,17 @@ export interface TemplateOptions {
 
 export class Helm {
   readonly bin: string;
-  private readonly cacheDir: string | undefined;
   private versionText: Promise<string> | undefined;
   private identityText: Promise<string> | undefined;
 
-  /**
-   * `bin`, else `$KUBESTRAP_HELM`, else `helm` on PATH. With a cache directory, the version of a given
-   * binary (by path, size and modification time) is asked once, not on every run.
-   */
-  constructor(bin?: string, cacheDir?: string) {
+  /** `bin`, else `$KUBESTRAP_HELM`, else `helm` on PATH. */
+  constructor(bin?: string) {
     this.bin = bin || process.env.KUBESTRAP_HELM || "helm";
-    this.cacheDir = cacheDir;
   }
 
   /** The semver helm reports, e.g. `v3.22.0`; fails with a clear message when helm cannot run. */
   version(): Promise<string> {
-    this.versionText ??= this.cachedVersion();
-    return this.versionText;
-  }
-
-  private async cachedVersion(): Promise<string> {
-    const path = this.resolvedPath();
-    const key =
-      path && this.cacheDir
-        ? (() => {
-            const st = statSync(path);
-            return join(
-              this.cacheDir,
-              "helm-version",
-              createHash("sha256").update(`${path}:${st.size}:${st.mtimeMs}`).digest("hex"),
-            );
-          })()
-        : undefined;
-    if (key && existsSync(key)) return readFileSync(key, "utf8").trim();
-    const version = await this.run(["version", "--short"]).then(
+    this.versionText ??= this.run(["version", "--short"]).then(
       (out) => out.trim().split("+")[0] ?? out.trim(),
       (error: Error) => {
         throw new HelmError(
@@ -69,11 +45,7 @@ export class Helm {
         );
       },
     );
-    if (key) {
-      mkdirSync(dirname(key), { recursive: true });
-      writeFileSync(key, `${version}\n`);
-    }
-    return version;
+    return this.versionText;
   }
 
   /**

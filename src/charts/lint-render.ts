@@ -7,7 +7,7 @@
 import { type LintOptions, type LintResult, lint } from "../analysis/lint.ts";
 import type { Finding } from "../findings.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
-import type { ChartCrdResolver, ChartCrds, ChartRef } from "../model/charts.ts";
+import { type ChartCrdResolver, type ChartCrds, type ChartRef, installedBy } from "../model/charts.ts";
 import { groupOf } from "../model/objects.ts";
 import { loadProject } from "../model/project.ts";
 import type { RenderedObject } from "./documents.ts";
@@ -50,13 +50,14 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
   const bootstrap = crdReleases(first.bootstrap, first.model, options.repo);
   const flux = fluxChartReleases(first.model, options.repo);
   const all = [...bootstrap.releases, ...flux.releases];
+  const fromBootstrap = new Set(bootstrap.releases);
   applyPlainHttp(all, options);
   const render = await renderCrds(all, renderOptionsFrom(options));
   const byRelease = new Map<string, RenderedRelease>();
   const chartObjects = new Map<string, RenderedObject[]>();
   for (const r of render.rendered) {
-    const phase = bootstrap.releases.includes(r.release) ? "bootstrap" : "flux";
-    byRelease.set(`${phase}:${r.release.id}`, r);
+    const phase = fromBootstrap.has(r.release) ? "bootstrap" : "flux";
+    byRelease.set(installedBy(phase, r.release.id), r);
     if (phase === "flux") chartObjects.set(r.release.id, r.objects.filter(isCustomResource));
   }
   const diagnostics: Finding[] = render.failures.map((f) => ({

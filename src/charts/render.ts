@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadManifest } from "../load/yaml.ts";
 import { crdsFromArchive } from "./archive.ts";
-import { ChartCache, defaultCacheDir, type FetchedChart } from "./cache.ts";
+import { ChartCache, type FetchedChart } from "./cache.ts";
 import { type RenderedObject, splitRendered } from "./documents.ts";
 import { Helm } from "./helm.ts";
 import { type ChartRelease, describeChart } from "./releases.ts";
@@ -70,8 +70,7 @@ export interface RenderSettings {
 }
 
 export function renderOptionsFrom(settings: RenderSettings): RenderOptions {
-  const cacheDir = settings.cacheDir ?? defaultCacheDir();
-  const options: RenderOptions = { helm: new Helm(settings.helm, cacheDir), cache: new ChartCache(cacheDir) };
+  const options: RenderOptions = { helm: new Helm(settings.helm), cache: new ChartCache(settings.cacheDir) };
   if (settings.kubeVersion) options.kubeVersion = settings.kubeVersion;
   if (settings.offline) options.offline = true;
   if (settings.concurrency) options.concurrency = settings.concurrency;

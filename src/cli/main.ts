@@ -4,6 +4,7 @@ import type { Rule } from "../analysis/context.ts";
 import type { LintOptions, SeveritySetting } from "../analysis/lint.ts";
 import type { CrdPhaseOptions } from "../charts/crd-phase.ts";
 import type { RenderLintOptions } from "../charts/lint-render.ts";
+import type { RenderSettings } from "../charts/render.ts";
 import type { KubeClient, KubeTarget } from "../run/kube.ts";
 
 // Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
@@ -55,23 +56,33 @@ async function reporters() {
   };
 }
 
-interface LintFlags {
+interface LintFlags extends RenderFlags {
   output: string;
   color: boolean;
   render?: boolean;
+}
+
+/** The rendering flags `lint --render` and `crds` share. */
+interface RenderFlags {
   helm?: string;
   kubeVersion?: string;
   offline?: boolean;
   plainHttp?: boolean;
+  concurrency?: number;
+}
+
+function renderSettings(flags: RenderFlags): RenderSettings {
+  const settings: RenderSettings = {};
+  if (flags.helm) settings.helm = flags.helm;
+  if (flags.kubeVersion) settings.kubeVersion = flags.kubeVersion;
+  if (flags.offline) settings.offline = true;
+  if (flags.plainHttp) settings.plainHttp = true;
+  if (flags.concurrency) settings.concurrency = flags.concurrency;
+  return settings;
 }
 
 function renderLintOptions(flags: CommonFlags & LintFlags): RenderLintOptions {
-  const options: RenderLintOptions = lintOptions(flags);
-  if (flags.helm) options.helm = flags.helm;
-  if (flags.kubeVersion) options.kubeVersion = flags.kubeVersion;
-  if (flags.offline) options.offline = true;
-  if (flags.plainHttp) options.plainHttp = true;
-  return options;
+  return { ...lintOptions(flags), ...renderSettings(flags) };
 }
 
 function addCommon(cmd: Command): Command {
@@ -208,7 +219,7 @@ export function createProgram(
   return program;
 }
 
-interface CrdsFlags {
+interface CrdsFlags extends RenderFlags {
   output: "yaml" | "json" | "names";
   apply?: boolean;
   kubeconfig?: string;
@@ -216,11 +227,6 @@ interface CrdsFlags {
   forceConflicts?: boolean;
   allowStoredVersionRemoval?: boolean;
   timeout: number;
-  helm?: string;
-  kubeVersion?: string;
-  offline?: boolean;
-  plainHttp?: boolean;
-  concurrency?: number;
 }
 
 function parsePositive(value: string): number {
@@ -251,6 +257,7 @@ async function runCrds(
   }
   const options: CrdPhaseOptions = {
     repo: flags.repo,
+    ...renderSettings(kubeVersion ? { ...flags, kubeVersion } : flags),
     onProgress: (e) => {
       if (e.state !== "start")
         progress(`${e.state === "done" ? "rendered" : "failed  "} ${e.release.id}: ${e.detail ?? ""}`);
@@ -258,11 +265,6 @@ async function runCrds(
   };
   if (flags.cluster) options.cluster = flags.cluster;
   if (flags.entry) options.entry = flags.entry;
-  if (flags.helm) options.helm = flags.helm;
-  if (kubeVersion) options.kubeVersion = kubeVersion;
-  if (flags.offline) options.offline = true;
-  if (flags.plainHttp) options.plainHttp = true;
-  if (flags.concurrency) options.concurrency = flags.concurrency;
   const { bootstrapCrds } = await import("../charts/crd-phase.ts");
   const { formatCrdSet } = await import("../charts/crd-set.ts");
   const { plural } = await import("../charts/render.ts");

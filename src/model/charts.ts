@@ -11,8 +11,13 @@ export interface ChartRef {
   localPath?: string;
   /** The values the chart is installed with. */
   values: Json;
-  /** Who installs it: `bootstrap:<namespace>/<name>` or `flux:<namespace>/<name>`, for resolvers that render. */
+  /** Who installs it (`installedBy`), for resolvers that render. */
   release?: string;
+}
+
+/** The key a chart is known by to resolvers that render it: the bootstrap or Flux release installing it. */
+export function installedBy(by: "bootstrap" | "flux", releaseId: string): string {
+  return `${by}:${releaseId}`;
 }
 
 export interface ProvidedCrd {
@@ -123,6 +128,11 @@ export function resolveChartCrds(resolvers: ChartCrdResolver[], chart: ChartRef)
     status: "unresolved",
     reason: `chart ${chart.name} cannot be read offline and is not in the bundled catalog`,
   };
+}
+
+/** A chart version that names one release (`1.2.3`, `v1.2.3-rc.1`), not a range. */
+export function isExactVersion(version: string): boolean {
+  return /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/.test(version);
 }
 
 /** A chart's name from an OCI URL or a chart path: its last segment. */

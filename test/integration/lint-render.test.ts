@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { makeRepo } from "../helpers.ts";
+import { helmRelease, ks, makeRepo } from "../helpers.ts";
 import { fixtureCrd } from "./crd-repo.ts";
 import { helmBin, pushChart, writeChart } from "./env.ts";
 
@@ -59,53 +59,21 @@ spec:
   );
 });
 
-const release = (name: string, namespace: string, ref: string, values = "") => `---
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: OCIRepository
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  url: ${ref}
-  insecure: true
-  ref:
-    tag: 1.0.0
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  chartRef:
-    kind: OCIRepository
-    name: ${name}
-${values}`;
-
-const kustomization = (name: string, extra = "") => `---
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  path: ./apps/${name}
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-
 function repo(autoscaling: boolean, ordered: boolean): string {
   return makeRepo({
     "kubernetes/flux/cluster/ks.yaml":
-      kustomization("platform", "  wait: true\n") +
-      kustomization("webapp", ordered ? "  dependsOn:\n    - name: platform\n" : ""),
-    "apps/platform/release.yaml": release("platform-crds", "platform", platformRef),
-    "apps/webapp/release.yaml": release(
+      ks("platform", { wait: true }) + ks("webapp", ordered ? { dependsOn: ["platform"] } : {}),
+    "apps/platform/release.yaml": helmRelease("platform-crds", platformRef, "", {
+      namespace: "platform",
+      insecure: true,
+    }),
+    "apps/webapp/release.yaml": helmRelease(
       "webapp",
-      "default",
       webappRef,
-      autoscaling ? "  values:\n    autoscaling:\n      enabled: true\n" : "",
+      autoscaling ? "autoscaling:\n  enabled: true" : "",
+      {
+        insecure: true,
+      },
     ),
   });
 }
@@ -144,8 +112,10 @@ describe("kubestrap lint --render", () => {
 
   test("a chart that cannot be pulled is a chart-render-failed error", async () => {
     const dir = makeRepo({
-      "kubernetes/flux/cluster/ks.yaml": kustomization("webapp"),
-      "apps/webapp/release.yaml": release("webapp", "default", webappRef.replace("webapp", "missing-chart")),
+      "kubernetes/flux/cluster/ks.yaml": ks("webapp"),
+      "apps/webapp/release.yaml": helmRelease("webapp", webappRef.replace("webapp", "missing-chart"), "", {
+        insecure: true,
+      }),
     });
     const run = await kubestrap(["lint", "--repo", dir, "--render"]);
     expect(run.code).toBe(1);

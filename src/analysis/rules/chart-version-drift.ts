@@ -1,4 +1,4 @@
-import { chartNameOf } from "../../model/charts.ts";
+import { chartNameOf, isExactVersion } from "../../model/charts.ts";
 import { asString, getPath } from "../../model/objects.ts";
 import type { Rule, RuleFinding } from "../context.ts";
 
@@ -53,7 +53,7 @@ export const chartVersionDrift: Rule = {
 };
 
 function isExact(version: string): boolean {
-  return /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/.test(version) || version.startsWith("sha256:");
+  return isExactVersion(version) || version.startsWith("sha256:");
 }
 
 function normal(version: string): string {
