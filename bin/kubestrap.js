@@ -11,5 +11,10 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // start-up drops from ~0.24 s to ~0.12 s. It is not user data, so the chart caches stay separate from it.
 const { enableCompileCache } = await import("node:module");
 enableCompileCache?.(new URL("../node_modules/.cache/kubestrap-compile", import.meta.url).pathname);
+// A reader that stops early (`kubestrap crds | head`) closed the pipe: what was wanted has been written.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

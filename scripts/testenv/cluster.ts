@@ -372,26 +372,11 @@ class Starter {
   }
 
   private startRegistry(port: number) {
-    const config = [
-      "version: 0.1",
-      "log:",
-      "  level: warn",
-      "  accesslog:",
-      "    disabled: true",
-      "storage:",
-      "  filesystem:",
-      `    rootdirectory: ${this.path("registry")}`,
-      "  delete:",
-      "    enabled: true",
-      "http:",
-      `  addr: 127.0.0.1:${port}`,
-      "",
-    ].join("\n");
-    writeFileSync(this.path("registry.yaml"), config);
-    this.spawn("registry", this.tools.registry, ["serve", this.path("registry.yaml")], {
-      OTEL_TRACES_EXPORTER: "none",
-      OTEL_SDK_DISABLED: "true",
-    });
+    writeFileSync(
+      this.path("registry.yaml"),
+      registryConfig(`127.0.0.1:${port}`, this.path("registry"), ["  delete:", "    enabled: true"]),
+    );
+    this.spawn("registry", this.tools.registry, ["serve", this.path("registry.yaml")], REGISTRY_ENV);
   }
 
   private spawn(name: string, bin: string, args: string[], env: Record<string, string> = {}) {
@@ -544,4 +529,31 @@ function processesMentioning(dir: string): number[] {
     } catch {}
   }
   return found;
+}
+
+/** Tracing off: the registry would otherwise try to export spans to a collector that is not there. */
+export const REGISTRY_ENV = { OTEL_TRACES_EXPORTER: "none", OTEL_SDK_DISABLED: "true" };
+
+/** A distribution registry config: quiet logs, filesystem storage, `storage` lines and the rest appended. */
+export function registryConfig(
+  addr: string,
+  rootDirectory: string,
+  storage: string[] = [],
+  rest: string[] = [],
+) {
+  return [
+    "version: 0.1",
+    "log:",
+    "  level: warn",
+    "  accesslog:",
+    "    disabled: true",
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${rootDirectory}`,
+    ...storage,
+    "http:",
+    `  addr: ${addr}`,
+    ...rest,
+    "",
+  ].join("\n");
 }

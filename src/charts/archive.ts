@@ -6,7 +6,8 @@
  * CustomResourceDefinition, subcharts, dependencies) is left to helm.
  */
 import { readFile } from "node:fs/promises";
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip as gunzipCallback } from "node:zlib";
 import { loadManifest } from "../load/yaml.ts";
 import { documentHeader, splitRendered } from "./documents.ts";
 
@@ -49,6 +50,9 @@ export function readTar(tar: Buffer): TarEntry[] {
   return entries;
 }
 
+// On libuv's thread pool, so that several archives unpack at once and helm processes start meanwhile.
+const gunzip = promisify(gunzipCallback);
+
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export interface ArchiveCrd {
@@ -64,7 +68,7 @@ export interface ArchiveCrd {
  */
 export async function crdsFromArchive(archive: string): Promise<ArchiveCrd[] | undefined> {
   if (!archive.endsWith(".tgz")) return undefined;
-  const entries = readTar(gunzipSync(await readFile(archive)));
+  const entries = readTar(await gunzip(await readFile(archive)));
   const root = entries[0]?.name.split("/")[0];
   if (!root) return undefined;
   const chartYaml = entries.find((e) => e.name === `${root}/Chart.yaml`);

@@ -17,6 +17,7 @@ import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { isExactVersion } from "../model/charts.ts";
 import type { Helm } from "./helm.ts";
+import { OciClient, ociReference } from "./oci.ts";
 import type { ChartLocation } from "./releases.ts";
 
 /** `$KUBESTRAP_CACHE_DIR`, else `$XDG_CACHE_HOME/kubestrap`, else `~/.cache/kubestrap`. */
@@ -35,6 +36,7 @@ export interface FetchedChart {
 
 export class ChartCache {
   private readonly root: string;
+  private oci: OciClient | undefined;
 
   constructor(cacheDir = defaultCacheDir()) {
     this.root = cacheDir;
@@ -47,7 +49,8 @@ export class ChartCache {
     const cached = await this.cachedRef(refFile);
     const exact =
       chart.type === "oci"
-        ? chart.digest !== undefined || (chart.tag !== undefined && isExactVersion(chart.tag))
+        ? chart.digest !== undefined ||
+          [chart.tag, chart.semver].some((version) => version !== undefined && isExactVersion(version))
         : chart.version !== undefined && isExactVersion(chart.version);
     if (cached && (exact || options.offline)) return { ...cached, from: "cache" };
     if (options.offline) throw new Error("not in the chart cache, and --offline forbids pulling it");
@@ -71,24 +74,40 @@ export class ChartCache {
     return join(this.root, "charts", "blobs", `${digest.replace(":", "-")}.tgz`);
   }
 
+  /**
+   * An oci:// chart named by digest, tag or exact version is pulled natively (a manifest and a blob request,
+   * see oci.ts); a version range, no version, or a chart repository goes through `helm pull`.
+   */
   private async pull(
     helm: Helm,
     chart: Exclude<ChartLocation, { type: "path" }>,
     refFile: string,
   ): Promise<Omit<FetchedChart, "from">> {
-    await mkdir(join(this.root, "charts", "blobs"), { recursive: true });
-    await mkdir(join(this.root, "charts", "refs"), { recursive: true });
+    const native = chart.type === "oci" ? ociReference(chart) : undefined;
+    let bytes: Buffer;
+    if (native) {
+      this.oci ??= new OciClient();
+      bytes = (
+        await this.oci.pullChart(native).catch((error: Error) => {
+          throw new Error(`pull failed: ${error.message}`);
+        })
+      ).bytes;
+    } else bytes = await this.helmPull(helm, chart);
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const blob = this.blobPath(digest);
+    if (!existsSync(blob)) await atomicWrite(blob, bytes);
+    await atomicWrite(refFile, `${digest}\n`);
+    return { path: blob, digest };
+  }
+
+  private async helmPull(helm: Helm, chart: Exclude<ChartLocation, { type: "path" }>): Promise<Buffer> {
+    await mkdir(join(this.root, "charts"), { recursive: true });
     const tmp = await mkdtemp(join(this.root, "charts", "pull-"));
     try {
       await helm.pull(chart, tmp);
       const archive = (await readdir(tmp)).find((f) => f.endsWith(".tgz"));
       if (!archive) throw new Error("helm pull wrote no chart archive");
-      const bytes = await readFile(join(tmp, archive));
-      const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-      const blob = this.blobPath(digest);
-      if (!existsSync(blob)) await rename(join(tmp, archive), blob);
-      await atomicWrite(refFile, `${digest}\n`);
-      return { path: blob, digest };
+      return await readFile(join(tmp, archive));
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

@@ -8,11 +8,21 @@
 import type { SourceLocation } from "../findings.ts";
 import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
 import { catalogEntry } from "../model/catalog/charts.ts";
+import { isExactVersion } from "../model/charts.ts";
 import { deepMerge, type FluxModel, type HelmReleaseModel } from "../model/flux.ts";
 import { asString, getPath, type Json } from "../model/objects.ts";
 
 export type ChartLocation =
-  | { type: "oci"; url: string; tag?: string; semver?: string; digest?: string; plainHttp?: boolean }
+  | {
+      type: "oci";
+      url: string;
+      /** A tag taken literally (an OCIRepository's `ref.tag`). */
+      tag?: string;
+      /** A helm version or constraint (a helmfile `version`, an OCIRepository's `ref.semver`). */
+      semver?: string;
+      digest?: string;
+      plainHttp?: boolean;
+    }
   | { type: "repo"; repoUrl: string; chart: string; version?: string }
   | { type: "path"; path: string };
 
@@ -96,8 +106,9 @@ function fromHelmfile(br: BootstrapRelease, repoDir: string): Resolved | undefin
     return { chart: { type: "path", path: `${repoDir}/${chart.localPath}` } };
   if (!chart.url) return undefined;
   if (chart.url.startsWith("oci://")) {
+    // A helmfile `version` means what helm's --version means: an exact version or a constraint.
     const loc: ChartLocation = { type: "oci", url: chart.url };
-    if (chart.version) loc.tag = chart.version;
+    if (chart.version) loc.semver = chart.version;
     return { chart: loc };
   }
   const loc: ChartLocation = { type: "repo", repoUrl: chart.url, chart: chart.name };
@@ -185,7 +196,9 @@ export function describeChart(loc: ChartLocation): string {
       : loc.tag
         ? `:${loc.tag}`
         : loc.semver
-          ? ` (${loc.semver})`
+          ? isExactVersion(loc.semver)
+            ? `:${loc.semver}`
+            : ` (${loc.semver})`
           : "";
     return `${loc.url}${ref}`;
   }

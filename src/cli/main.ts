@@ -188,7 +188,7 @@ export function createProgram(
     program
       .command("crds")
       .description(
-        "Render the CRD set of the bootstrap: every bootstrap helmfile release's chart, with the values Flux would use and its CRD switches on (cert-manager crds.enabled, ...), rendered by helm template --include-crds in parallel and cached. Print it, or --apply it (server-side) and wait until every CRD is Established. Details: docs/crds.md.\n\n" +
+        "Render the CRD set of the bootstrap: every bootstrap helmfile release's chart, with the values Flux would use and its CRD switches on (cert-manager crds.enabled, ...), rendered by helm template --include-crds in parallel and cached. oci:// charts are pulled without helm, with the credentials helm uses (its registry config, then the docker config and its credential helpers). Print it, or --apply it (server-side) and wait until every CRD is Established. Details: docs/crds.md.\n\n" +
           "Exit status: 0 done, 1 a chart failed to resolve or render, a CRD apply was refused or failed, 2 bad usage or unreadable repository.",
       ),
   )
@@ -211,7 +211,7 @@ export function createProgram(
     )
     .option("--offline", "use only charts already in the cache")
     .option("--plain-http", "pull oci:// charts over plain HTTP (a local registry without TLS)")
-    .option("--concurrency <n>", "charts rendered at once (default: the number of cores)", parsePositive)
+    .option("--concurrency <n>", "helm template processes at once (default: 2 × cores)", parsePositive)
     .action(async (flags: CommonFlags & CrdsFlags) => {
       process.exitCode = await runCrds(flags, out, err, isTTY);
     });

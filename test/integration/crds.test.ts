@@ -126,6 +126,17 @@ describe("kubestrap crds", () => {
     }
   });
 
+  test("a reader that stops early (`| head`) ends the run quietly with exit 0", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "kubestrap-cache-"));
+    expect((await kubestrap(["crds", "--repo", repo.dir, "-o", "names"], { cache })).code).toBe(0);
+    // Eight real CRDs are far more than a pipe holds, so the writes meet the closed pipe.
+    const head = await runOk("bash", [
+      "-c",
+      `set -o pipefail; KUBESTRAP_CACHE_DIR='${cache}' KUBESTRAP_HELM='${helmBin(3)}' '${process.execPath}' '${BIN}' crds --repo '${repo.dir}' 2>&1 | head -c 4 >/dev/null; echo "exit $?"`,
+    ]);
+    expect(head).toBe("exit 0\n");
+  });
+
   test("--apply creates every CRD, waits until Established, and a second apply changes nothing", async () => {
     const cache = mkdtempSync(join(tmpdir(), "kubestrap-cache-"));
     const first = await kubestrap(["crds", "--repo", repo.dir, "--apply", "--kubeconfig", env.kubeconfig], {

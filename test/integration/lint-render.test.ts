@@ -120,7 +120,7 @@ describe("kubestrap lint --render", () => {
     const run = await kubestrap(["lint", "--repo", dir, "--render"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /error +release default\/webapp \(chart oci:\/\/127\.0\.0\.1:\d+\/charts\/missing-chart:1\.0\.0\): helm pull failed: .*not found +chart-render-failed/,
+      /error +release default\/webapp \(chart oci:\/\/127\.0\.0\.1:\d+\/charts\/missing-chart:1\.0\.0\): pull failed: tag 1\.0\.0 not found in 127\.0\.0\.1:\d+\/charts\/missing-chart \(HTTP 404 (NAME|MANIFEST)_UNKNOWN: [a-z ]+\) +chart-render-failed/,
     );
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * A second distribution registry (the same binary as the test environment's) that requires distribution
+ * token authentication, and the token service it trusts. The service is small and lives in the test
+ * process: it checks basic credentials (GET) or OAuth2 refresh tokens and passwords (POST), and signs ES256
+ * JWTs whose key the registry reads from a JWKS file, so the registry verifies every token for real.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REGISTRY_ENV, registryConfig } from "../../scripts/testenv/cluster.ts";
+import { toolPaths } from "../../scripts/testenv/provision.ts";
+
+const SERVICE = "kubestrap-test-registry";
+const ISSUER = "kubestrap-test-token-service";
+const KEY_ID = "kubestrap-test-key";
+
+export interface TokenRequest {
+  method: string;
+  /** `basic` (GET with credentials), `anonymous` (GET without), `refresh_token` or `password` (POST). */
+  grant: string;
+  user?: string;
+  scopes: string[];
+  granted: boolean;
+}
+
+export interface AuthRegistry {
+  /** `127.0.0.1:<port>`, plain HTTP. */
+  registry: string;
+  /** The token service's URL, as the registry's challenge names it. */
+  realm: string;
+  requests: TokenRequest[];
+  stop(): Promise<void>;
+}
+
+export interface AuthRegistryOptions {
+  users: Record<string, string>;
+  /** Refresh tokens (docker's `identitytoken`) the service accepts, and the user each stands for. */
+  refreshTokens?: Record<string, string>;
+}
+
+export async function startAuthRegistry(options: AuthRegistryOptions): Promise<AuthRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), "kubestrap-auth-registry-"));
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid: KEY_ID, use: "sig", alg: "ES256" };
+  writeFileSync(join(dir, "jwks.json"), JSON.stringify({ keys: [jwk] }));
+
+  const requests: TokenRequest[] = [];
+  const tokenServer = createServer(async (req, res) => {
+    const answer = await tokenAnswer(req, options, privateKey);
+    requests.push(answer.request);
+    res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
+  });
+  await listen(tokenServer);
+  const realm = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
+
+  const registryPort = await freePort();
+  const registry = `127.0.0.1:${registryPort}`;
+  writeFileSync(
+    join(dir, "config.yml"),
+    registryConfig(
+      registry,
+      join(dir, "storage"),
+      [],
+      [
+        "auth:",
+        "  token:",
+        `    realm: ${realm}`,
+        `    service: ${SERVICE}`,
+        `    issuer: ${ISSUER}`,
+        `    jwks: ${join(dir, "jwks.json")}`,
+      ],
+    ),
+  );
+  const child: ChildProcess = spawn(toolPaths().registry, ["serve", join(dir, "config.yml")], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...REGISTRY_ENV },
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = await fetch(`http://${registry}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    // Unauthenticated /v2/ is the challenge: the registry is up and asks for tokens.
+    if (status === 401) break;
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`the token-auth registry did not start (last status ${status}):\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    registry,
+    realm,
+    requests,
+    async stop() {
+      child.kill("SIGKILL");
+      await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function tokenAnswer(
+  req: IncomingMessage,
+  options: AuthRegistryOptions,
+  key: KeyObject,
+): Promise<{ status: number; body: unknown; request: TokenRequest }> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  let user: string | undefined;
+  let grant: string;
+  let scopes: string[];
+  if (req.method === "POST") {
+    const form = new URLSearchParams(await readBody(req));
+    grant = form.get("grant_type") ?? "";
+    scopes = (form.get("scope") ?? "").split(" ").filter(Boolean);
+    if (grant === "refresh_token") user = options.refreshTokens?.[form.get("refresh_token") ?? ""];
+    else if (grant === "password") {
+      const name = form.get("username") ?? "";
+      if (options.users[name] !== undefined && options.users[name] === form.get("password")) user = name;
+    }
+  } else {
+    scopes = url.searchParams.getAll("scope");
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    grant = basic ? "basic" : "anonymous";
+    if (basic) {
+      const [name = "", password] = Buffer.from(basic, "base64").toString("utf8").split(/:(.*)/s);
+      if (options.users[name] !== undefined && options.users[name] === password) user = name;
+    }
+  }
+  const request: TokenRequest = { method: req.method ?? "", grant, scopes, granted: user !== undefined };
+  if (user !== undefined) request.user = user;
+  if (user === undefined)
+    return { status: 401, body: { errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] }, request };
+  const token = signToken(key, user, scopes);
+  return { status: 200, body: { token, access_token: token, expires_in: 300 }, request };
+}
+
+function signToken(key: KeyObject, user: string, scopes: string[]): string {
+  const now = Math.floor(Date.now() / 1000);
+  const access = scopes.map((scope) => {
+    const [type, name, actions] = scope.split(":");
+    return { type, name, actions: (actions ?? "").split(",") };
+  });
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const header = encode({ alg: "ES256", typ: "JWT", kid: KEY_ID });
+  const claims = encode({
+    iss: ISSUER,
+    sub: user,
+    aud: SERVICE,
+    exp: now + 300,
+    nbf: now - 10,
+    iat: now,
+    jti: randomBytes(8).toString("hex"),
+    access,
+  });
+  const signature = sign("sha256", Buffer.from(`${header}.${claims}`), { key, dsaEncoding: "ieee-p1363" });
+  return `${header}.${claims}.${signature.toString("base64url")}`;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    req.on("end", () => resolve(text));
+    req.on("error", reject);
+  });
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await listen(server);
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `sha256:<hex>` of some bytes. */
+export function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
