@@ -17,7 +17,7 @@ import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { isExactVersion } from "../model/charts.ts";
 import type { Helm } from "./helm.ts";
-import { OciClient, ociReference } from "./oci.ts";
+import type { OciClient } from "./oci.ts";
 import type { ChartLocation } from "./releases.ts";
 
 /** `$KUBESTRAP_CACHE_DIR`, else `$XDG_CACHE_HOME/kubestrap`, else `~/.cache/kubestrap`. */
@@ -83,6 +83,8 @@ export class ChartCache {
     chart: Exclude<ChartLocation, { type: "path" }>,
     refFile: string,
   ): Promise<Omit<FetchedChart, "from">> {
+    // Loaded only when something is pulled: a warm run needs no HTTP or TLS modules.
+    const { OciClient, ociReference } = await import("./oci.ts");
     const native = chart.type === "oci" ? ociReference(chart) : undefined;
     let bytes: Buffer;
     if (native) {

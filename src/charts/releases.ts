@@ -38,6 +38,11 @@ export interface ChartRelease {
   location: SourceLocation;
   /** Where the chart was named, when not in the helmfile (an OCIRepository or HelmRelease file). */
   chartFrom?: SourceLocation;
+  /**
+   * The catalog knows the chart's CRDs are templates behind a value (cert-manager, external-secrets): only
+   * helm can render them, so there is no point reading the archive first.
+   */
+  templatedCrds?: boolean;
 }
 
 export interface UnresolvedRelease {
@@ -76,6 +81,7 @@ export function crdReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: str
       continue;
     }
     const fromFlux = br.chartFrom !== undefined || !br.chart;
+    const switches = crdSwitches(chartName(resolved.chart));
     // The values the chart is really installed with: the helmfile's, or, when the helmfile reads them from
     // the Flux files, the HelmRelease's (values and valuesFrom, merged as helm-controller does).
     const base = fromFlux && hr ? deepMerge(hr.values, br.values) : br.values;
@@ -85,9 +91,10 @@ export function crdReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: str
       namespace: br.namespace,
       phase: br.phase,
       chart: resolved.chart,
-      values: deepMerge(base, crdSwitches(chartName(resolved.chart))),
+      values: deepMerge(base, switches),
       location: br.location,
     };
+    if (Object.keys(switches).length > 0) release.templatedCrds = true;
     if (resolved.from) release.chartFrom = resolved.from;
     out.releases.push(release);
   }

@@ -158,7 +158,8 @@ async function renderOne(
 ): Promise<RenderedRelease> {
   // A chart read from its archive is keyed by its digest alone; one rendered by helm by everything that
   // decides helm's output. The archive key is tried first, so a warm run opens no archive.
-  const archiveKey = options.crdsOnly
+  const readArchive = options.crdsOnly && !release.templatedCrds;
+  const archiveKey = readArchive
     ? options.cache.renderKey({ chart: fetched.digest, reader: "archive-crds" })
     : undefined;
   const helmKey = options.cache.renderKey({
@@ -182,7 +183,7 @@ async function renderOne(
       };
     }
   }
-  const fromArchive = options.crdsOnly ? await crdsFromArchive(fetched.path) : undefined;
+  const fromArchive = readArchive ? await crdsFromArchive(fetched.path) : undefined;
   let index: RenderIndex;
   let all: Buffer;
   if (fromArchive) {

@@ -4,8 +4,9 @@ import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
 import { documentHeader } from "../../src/charts/documents.ts";
-import { crdSwitches } from "../../src/charts/releases.ts";
+import { crdReleases, crdSwitches, describeChart } from "../../src/charts/releases.ts";
 import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
+import { loadProject } from "../../src/model/project.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
@@ -204,5 +205,27 @@ describe("CRD objects", () => {
     );
     const [crd] = rendered("a/x", "crds", [text]).crds;
     expect(JSON.stringify(crd?.object.spec)).toContain('"default":"2024-01-01"');
+  });
+});
+
+describe("bootstrap chart releases of the homelab example", () => {
+  const repo = join(import.meta.dirname, "../../examples/homelab");
+  const project = loadProject({ repo });
+  const { releases, unresolved } = crdReleases(project.bootstrap, project.model, repo);
+  const byName = new Map(releases.map((r) => [r.name, r]));
+
+  test("every release resolves; CRD switches are on, and mark the charts only helm can render", () => {
+    expect(unresolved).toEqual([]);
+    const certManager = byName.get("cert-manager");
+    expect(certManager?.values).toMatchObject({ crds: { enabled: true }, installCRDs: true });
+    expect(certManager?.templatedCrds).toBe(true);
+    expect(byName.get("external-secrets")?.templatedCrds).toBe(true);
+    expect(byName.get("cilium")?.templatedCrds).toBeUndefined();
+  });
+
+  test("an exact helmfile or OCIRepository version prints as a tag", () => {
+    const oci = releases.filter((r) => r.chart.type === "oci");
+    expect(oci.length).toBeGreaterThan(3);
+    for (const r of oci) expect(describeChart(r.chart)).toMatch(/^oci:\/\/[^ ]+:v?\d+\.\d+\.\d+$/);
   });
 });
