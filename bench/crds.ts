@@ -10,16 +10,7 @@
  *   node bench/crds.ts [--runs N] [--keep]   (--keep leaves the charts, repository and caches in place)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadAll } from "js-yaml";
@@ -85,9 +76,7 @@ function writeChart(root: string, spec: ChartSpec): string {
 function valuesYaml(spec: ChartSpec): string {
   if (typeof spec.layout !== "object") return "";
   const keys = spec.layout.value.split(".");
-  return (
-    keys.map((k, i) => `${"  ".repeat(i)}${k}:${i === keys.length - 1 ? " false" : ""}`).join("\n") + "\n"
-  );
+  return `${keys.map((k, i) => `${"  ".repeat(i)}${k}:${i === keys.length - 1 ? " false" : ""}`).join("\n")}\n`;
 }
 
 function switchValues(spec: ChartSpec): string {

@@ -102,6 +102,8 @@ export class OciClient {
   private readonly credentials: RegistryCredentials;
   /** Bearer tokens by registry and scope, shared by concurrent pulls. */
   private readonly tokens = new Map<string, Promise<string>>();
+  /** Basic authorization by registry, once a registry has asked for it. */
+  private readonly basic = new Map<string, string>();
   private httpsAgent: Agent | undefined;
   private systemCaAgent: Agent | undefined;
 
@@ -156,10 +158,12 @@ export class OciClient {
    */
   private async get(ref: OciChartRef, url: string, init: RequestInit): Promise<Response> {
     const scope = `repository:${ref.repository}:pull`;
+    // What answered an earlier challenge of this registry is sent up front.
     const cachedToken = this.tokens.get(tokenKey(ref.registry, [scope]));
-    const headers = { ...init.headers };
     const token = cachedToken ? await cachedToken.catch(() => undefined) : undefined;
-    if (token) headers.authorization = `Bearer ${token}`;
+    const known = token ? `Bearer ${token}` : this.basic.get(ref.registry);
+    const headers = { ...init.headers };
+    if (known) headers.authorization = known;
     let response = await this.follow(new URL(url), { ...init, headers });
     if (response.status !== 401 || response.url.origin !== new URL(url).origin) return response;
     const challenge = parseChallenge(header(response.headers, "www-authenticate"));
@@ -187,7 +191,9 @@ export class OciClient {
           `${ref.registry} asks for a user name and password, and none is configured for it in ${this.credentials.sources.join(" or ")}`,
           401,
         );
-      return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+      const basic = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+      this.basic.set(ref.registry, basic);
+      return basic;
     }
     if (challenge.scheme !== "bearer")
       throw new RegistryError(

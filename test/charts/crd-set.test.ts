@@ -121,8 +121,11 @@ describe("CRD updates", () => {
       status: { storedVersions: stored },
     };
   };
-  const next = (versions: string[], extra = "") =>
-    rendered("a/x", "crds", [crdText("as.example.com", versions, extra)]).crds[0]!;
+  const next = (versions: string[], extra = "") => {
+    const crd = rendered("a/x", "crds", [crdText("as.example.com", versions, extra)]).crds[0];
+    if (!crd) throw new Error("the test CRD did not render");
+    return crd;
+  };
 
   test("finds stored versions the new CRD drops", () => {
     expect(removedStoredVersions(live(["v1alpha1", "v1"], ["v1alpha1", "v1"]), next(["v1"]))).toEqual([

@@ -1,6 +1,7 @@
 /**
- * A second distribution registry (the same binary as the test environment's) that requires distribution
- * token authentication, and the token service it trusts. The service is small and lives in the test
+ * Distribution registries (the same binary as the test environment's) that require authentication: one with
+ * basic (htpasswd) authentication, and one with distribution token authentication and the token service it
+ * trusts. The service is small and lives in the test
  * process: it checks basic credentials (GET) or OAuth2 refresh tokens and passwords (POST), and signs ES256
  * JWTs whose key the registry reads from a JWKS file, so the registry verifies every token for real.
  */
@@ -57,24 +58,58 @@ export async function startAuthRegistry(options: AuthRegistryOptions): Promise<A
   await listen(tokenServer);
   const realm = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
 
-  const registryPort = await freePort();
-  const registry = `127.0.0.1:${registryPort}`;
-  writeFileSync(
-    join(dir, "config.yml"),
-    registryConfig(
-      registry,
-      join(dir, "storage"),
-      [],
-      [
-        "auth:",
-        "  token:",
-        `    realm: ${realm}`,
-        `    service: ${SERVICE}`,
-        `    issuer: ${ISSUER}`,
-        `    jwks: ${join(dir, "jwks.json")}`,
-      ],
-    ),
-  );
+  const { registry, stop } = await spawnRegistry(dir, [
+    "auth:",
+    "  token:",
+    `    realm: ${realm}`,
+    `    service: ${SERVICE}`,
+    `    issuer: ${ISSUER}`,
+    `    jwks: ${join(dir, "jwks.json")}`,
+  ]);
+  return {
+    registry,
+    realm,
+    requests,
+    async stop() {
+      await stop();
+      await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
+    },
+  };
+}
+
+export interface BasicAuthRegistry {
+  registry: string;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A registry with htpasswd (basic) authentication. Given an htpasswd file that does not exist, distribution
+ * provisions the user `docker` with a random password and logs it: that is the user the test signs in as,
+ * so no bcrypt hash has to be made here.
+ */
+export async function startBasicAuthRegistry(): Promise<BasicAuthRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), "kubestrap-basic-registry-"));
+  const { registry, stop, stderr } = await spawnRegistry(dir, [
+    "auth:",
+    "  htpasswd:",
+    "    realm: kubestrap-test",
+    `    path: ${join(dir, "htpasswd")}`,
+  ]);
+  const provisioned = /password=(\S+).*user=docker|user=docker.*password=(\S+)/.exec(stderr());
+  const password = provisioned?.[1] ?? provisioned?.[2];
+  if (!password) throw new Error(`the registry logged no provisioned password:\n${stderr()}`);
+  return { registry, user: "docker", password, stop };
+}
+
+/** Starts the registry binary with `auth` lines and waits until `/v2/` answers with its challenge (401). */
+async function spawnRegistry(
+  dir: string,
+  auth: string[],
+): Promise<{ registry: string; stderr: () => string; stop: () => Promise<void> }> {
+  const registry = `127.0.0.1:${await freePort()}`;
+  writeFileSync(join(dir, "config.yml"), registryConfig(registry, join(dir, "storage"), [], auth));
   const child: ChildProcess = spawn(toolPaths().registry, ["serve", join(dir, "config.yml")], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...REGISTRY_ENV },
@@ -89,19 +124,16 @@ export async function startAuthRegistry(options: AuthRegistryOptions): Promise<A
       (r) => r.status,
       () => 0,
     );
-    // Unauthenticated /v2/ is the challenge: the registry is up and asks for tokens.
     if (status === 401) break;
     if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`the token-auth registry did not start (last status ${status}):\n${stderr}`);
+      throw new Error(`the registry did not start (last status ${status}):\n${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     registry,
-    realm,
-    requests,
+    stderr: () => stderr,
     async stop() {
       child.kill("SIGKILL");
-      await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
   };

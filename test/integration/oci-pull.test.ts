@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type OciChartRef, OciClient, RegistryError, versionTag } from "../../src/charts/oci.ts";
 import { RegistryCredentials } from "../../src/charts/registry-credentials.ts";
-import { type AuthRegistry, digestOf, startAuthRegistry } from "./auth-registry.ts";
+import {
+  type AuthRegistry,
+  type BasicAuthRegistry,
+  digestOf,
+  startAuthRegistry,
+  startBasicAuthRegistry,
+} from "./auth-registry.ts";
 import { fixtureCrd } from "./crd-repo.ts";
 import { pushChart, env as testenv, writeChart } from "./env.ts";
 
@@ -68,6 +74,15 @@ function writeHelmfileRepo(releases: { name: string; chart: string; version?: st
   return repo;
 }
 
+/** `helm package` + `helm push --plain-http` with the given environment's credentials; the archive's path. */
+async function packageAndPush(chart: string, registry: string, helmEnv: NodeJS.ProcessEnv): Promise<string> {
+  const pkg = mkdtempSync(join(tmpdir(), "kubestrap-oci-pkg-"));
+  await execOk(testenv.bin.helm3, ["package", chart, "--destination", pkg], helmEnv);
+  const archive = join(pkg, readdirSync(pkg)[0] as string);
+  await execOk(testenv.bin.helm3, ["push", archive, `oci://${registry}/charts`, "--plain-http"], helmEnv);
+  return archive;
+}
+
 const basicAuth = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString("base64");
 
 /** A fresh HOME with nothing in it, and the given files (path relative to it → JSON content). */
@@ -104,14 +119,7 @@ describe("pulling charts from a registry that requires token authentication", ()
       version: VERSION,
       crds: { "scaledobjects.yaml": fixtureCrd("keda", "scaledobjects.keda.sh") },
     });
-    const pkg = mkdtempSync(join(tmpdir(), "kubestrap-oci-pkg-"));
-    await execOk(testenv.bin.helm3, ["package", chart, "--destination", pkg], helmEnv);
-    const archive = join(pkg, readdirSync(pkg)[0] as string);
-    await execOk(
-      testenv.bin.helm3,
-      ["push", archive, `oci://${auth.registry}/charts`, "--plain-http"],
-      helmEnv,
-    );
+    await packageAndPush(chart, auth.registry, helmEnv);
     const pulled = mkdtempSync(join(tmpdir(), "kubestrap-oci-pulled-"));
     await execOk(
       testenv.bin.helm3,
@@ -274,6 +282,56 @@ describe("pulling charts from a registry that requires token authentication", ()
     ]);
     // Pulled and read without helm: a crds/ chart needs no helm process at all.
     expect(helm.calls()).toEqual([]);
+  });
+});
+
+describe("pulling charts from a registry that asks for basic authentication (htpasswd)", () => {
+  let basic: BasicAuthRegistry;
+  let ref: OciChartRef;
+  let helmBytes: Buffer;
+  const configPath = ".config/helm/registry/config.json";
+  const withPassword = (password: string) =>
+    home({ [configPath]: { auths: { [basic.registry]: { auth: basicAuth(basic.user, password) } } } });
+
+  beforeAll(async () => {
+    basic = await startBasicAuthRegistry();
+    const helmEnv = { ...process.env, ...userEnv(withPassword(basic.password)) };
+    const chart = writeChart({
+      name: "basicchart",
+      version: "0.3.0",
+      crds: { "uuids.yaml": fixtureCrd("external-secrets", "uuids.generators.external-secrets.io") },
+    });
+    const archive = await packageAndPush(chart, basic.registry, helmEnv);
+    helmBytes = readFileSync(archive);
+    ref = { registry: basic.registry, repository: "charts/basicchart", reference: "0.3.0", plainHttp: true };
+  }, 60_000);
+
+  afterAll(async () => {
+    await basic?.stop();
+  });
+
+  test("the user name and password from helm's registry config give the archive helm pushed", async () => {
+    const client = new OciClient(new RegistryCredentials(undefined, userEnv(withPassword(basic.password))));
+    const pulled = await client.pullChart(ref);
+    expect(pulled.digest).toBe(digestOf(helmBytes));
+    expect(pulled.bytes.equals(helmBytes)).toBe(true);
+  });
+
+  test("no credentials, or a wrong password: errors that say so", async () => {
+    const empty = home();
+    const none = await new OciClient(new RegistryCredentials(undefined, userEnv(empty)))
+      .pullChart(ref)
+      .catch((error: Error) => error);
+    expect((none as Error).message).toBe(
+      `${basic.registry} asks for a user name and password, and none is configured for it in ${join(empty, configPath)} or ${join(empty, ".docker/config.json")}`,
+    );
+    const wrongHome = withPassword("not-the-password");
+    const wrong = await new OciClient(new RegistryCredentials(undefined, userEnv(wrongHome)))
+      .pullChart(ref)
+      .catch((error: Error) => error);
+    expect((wrong as Error).message).toBe(
+      `${basic.registry} refused the credentials from ${join(wrongHome, configPath)} to charts/basicchart (HTTP 401 UNAUTHORIZED: authentication required)`,
+    );
   });
 });
 
