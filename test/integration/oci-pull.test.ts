@@ -378,3 +378,109 @@ describe("versions only helm's constraint rules resolve go through helm pull", (
     expect(helm.calls()).toEqual([`pull ${range}`, `pull ${range}`]);
   });
 });
+
+describe("charts named by Flux sources", () => {
+  test("an OCIRepository pinned by digest and a HelmRepository of type oci are pulled natively", async () => {
+    const pinned = await pushChart(
+      writeChart({
+        name: "pinnedchart",
+        version: "0.4.0",
+        crds: { "vlogs.yaml": fixtureCrd("victoriametrics-operator", "vlogs.operator.victoriametrics.com") },
+      }),
+    );
+    await pushChart(
+      writeChart({
+        name: "helmrepochart",
+        version: "0.5.0",
+        crds: { "fq.yaml": fixtureCrd("cloudnative-pg", "failoverquorums.postgresql.cnpg.io") },
+      }),
+    );
+    // The digest Flux would pin: the manifest's.
+    const manifest = await fetch(`http://${testenv.registry}/v2/charts/pinnedchart/manifests/0.4.0`, {
+      headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+    const digest = digestOf(Buffer.from(await manifest.arrayBuffer()));
+    const repo = mkdtempSync(join(tmpdir(), "kubestrap-oci-flux-"));
+    const files: Record<string, string> = {
+      "bootstrap/helmfile.d/00-crds.yaml":
+        "releases:\n  - name: pinned\n    namespace: apps\n  - name: fromrepo\n    namespace: apps\n",
+      "kubernetes/flux/cluster/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./kubernetes/apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`,
+      "kubernetes/apps/sources.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: pinned
+  namespace: apps
+spec:
+  interval: 1h
+  url: ${pinned}
+  insecure: true
+  ref:
+    digest: ${digest}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: apps
+spec:
+  type: oci
+  interval: 1h
+  url: oci://${testenv.registry}/charts
+  insecure: true
+`,
+      "kubernetes/apps/releases.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: pinned
+  namespace: apps
+spec:
+  interval: 1h
+  chartRef:
+    kind: OCIRepository
+    name: pinned
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: fromrepo
+  namespace: apps
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: helmrepochart
+      version: 0.5.0
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+`,
+    };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(repo, path, ".."), { recursive: true });
+      writeFileSync(join(repo, path), content);
+    }
+    const helm = recordingHelm();
+    const run = await exec(process.execPath, [BIN, "crds", "--repo", repo, "--output", "names"], {
+      ...process.env,
+      KUBESTRAP_CACHE_DIR: mkdtempSync(join(tmpdir(), "kubestrap-oci-cache-")),
+      KUBESTRAP_HELM: helm.bin,
+      NO_COLOR: "1",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("failoverquorums.postgresql.cnpg.io\nvlogs.operator.victoriametrics.com\n");
+    expect(run.code).toBe(0);
+    expect(helm.calls()).toEqual([]);
+  });
+});
