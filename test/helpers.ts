@@ -82,7 +82,11 @@ export function helmRelease(
   name: string,
   chartUrl: string,
   values = "",
-  { namespace = "default", insecure = false }: { namespace?: string; insecure?: boolean } = {},
+  {
+    namespace = "default",
+    insecure = false,
+    dependsOn = [],
+  }: { namespace?: string; insecure?: boolean; dependsOn?: string[] } = {},
 ): string {
   return `---
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -104,7 +108,7 @@ spec:
   chartRef:
     kind: OCIRepository
     name: ${name}
-${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}`;
+${dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join("")}` : ""}${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}`;
 }
 
 export function customResource(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { crd, customResource, helmRelease, ks, lintFlux, ruleIds } from "./helpers.ts";
+import { lint } from "../src/analysis/lint.ts";
+import { crd, customResource, helmRelease, ks, lintFlux, makeRepo, ruleIds } from "./helpers.ts";
 
 // One small repository per CRD verdict of DESIGN §4.5, each checked for its exact rule id.
 const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
@@ -113,5 +114,73 @@ describe("CRD verdicts", () => {
       "apps/use/x.yaml": customResource("widgets.example.com/v1", "Widget", "w"),
     });
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["crd-unresolved", "info"]]);
+  });
+});
+
+describe("CRD verdicts for custom resources a chart renders (lint --render)", () => {
+  const WEBAPP = "oci://registry.example/charts/webapp";
+  // What `lint --render` learns from helm: the webapp chart renders a Cluster with its values.
+  const rendered = new Map([
+    [
+      "default/webapp",
+      [{ apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", name: "db", namespace: "default" }],
+    ],
+  ]);
+  const lintRendered = (kustomizations: string[], files: Record<string, string>) =>
+    lint({
+      repo: makeRepo({ "kubernetes/flux/cluster/ks.yaml": kustomizations.join(""), ...files }),
+      chartObjects: rendered,
+    });
+
+  it("ok: the rendering HelmRelease dependsOn the provider's, in the same Kustomization", () => {
+    const r = lintRendered([ks("apps")], {
+      "apps/apps/cnpg.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/apps/webapp.yaml": helmRelease("webapp", WEBAPP, "", { dependsOn: ["cloudnative-pg"] }),
+    });
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts.map((v) => [v.verdict, v.releases?.path])).toEqual([
+      ["ok", ["default/webapp", "default/cloudnative-pg"]],
+    ]);
+  });
+
+  it("ok: through a chain of HelmRelease dependsOn, across Kustomizations nothing else orders", () => {
+    const r = lintRendered([ks("db"), ks("apps")], {
+      "apps/db/cnpg.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/apps/middle.yaml": helmRelease("middle", WEBAPP, "", { dependsOn: ["cloudnative-pg"] }),
+      "apps/apps/webapp.yaml": helmRelease("webapp", WEBAPP, "", { dependsOn: ["middle"] }),
+    });
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts[0]?.releases?.path).toEqual([
+      "default/webapp",
+      "default/middle",
+      "default/cloudnative-pg",
+    ]);
+  });
+
+  it("race, not same-unit: two HelmReleases of one Kustomization install side by side", () => {
+    const r = lintRendered([ks("apps", { wait: true })], {
+      "apps/apps/cnpg.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/apps/webapp.yaml": helmRelease("webapp", WEBAPP),
+    });
+    expect(ruleIds(r)).toEqual(["crd-race"]);
+    expect(r.findings[0]?.object).toBe(
+      "Cluster default/db, rendered by the chart of HelmRelease default/webapp",
+    );
+    expect(r.findings[0]?.message).toContain("HelmRelease default/webapp does not depend on it");
+    expect(r.findings[0]?.fix).toBe(
+      "add dependsOn: [{name: cloudnative-pg, namespace: default}] to HelmRelease default/webapp",
+    );
+  });
+
+  it("a plain manifest next to the provider stays same-unit, whatever the HelmReleases say", () => {
+    const r = lintRendered([ks("apps")], {
+      "apps/apps/cnpg.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/apps/webapp.yaml": helmRelease("webapp", WEBAPP, "", { dependsOn: ["cloudnative-pg"] }),
+      "apps/apps/db.yaml": customResource("postgresql.cnpg.io/v1", "Cluster", "plain"),
+    });
+    expect(r.crds.verdicts.map((v) => `${v.consumer.name}: ${v.verdict}`).sort()).toEqual([
+      "db: ok",
+      "plain: same-unit",
+    ]);
   });
 });

@@ -34,6 +34,11 @@ export interface ConsumerVerdict {
   provider?: CrdProvider;
   /** dependsOn path between consumer and provider Kustomizations, when one exists. */
   path?: string[];
+  /**
+   * The consumer is rendered by a HelmRelease, and its provider is another HelmRelease: their order is
+   * helm-controller's (HelmRelease `dependsOn`), not only the Kustomizations'.
+   */
+  releases?: { consumer: string; provider: string; path?: string[] };
   /** Providers that could not be read, for `unresolved`. */
   candidates?: CrdProvider[];
 }
@@ -148,6 +153,7 @@ export function analyseCrds(
     byGroup.set(group, [...(byGroup.get(group) ?? []), ...list]);
   }
 
+  const releaseOrder = new ReleaseOrder(model.helmReleases);
   const verdicts: ConsumerVerdict[] = [];
   for (const ks of model.kustomizations.values()) {
     for (const o of ks.objects) {
@@ -194,7 +200,7 @@ export function analyseCrds(
       }
       let best: ConsumerVerdict | undefined;
       for (const p of candidates) {
-        const v = judge(o, ks, p, graph);
+        const v = judge(o, ks, p, graph, releaseOrder);
         if (!best || VERDICT_RANK[v.verdict] < VERDICT_RANK[best.verdict]) best = v;
         if (best.verdict === "ok") break;
       }
@@ -209,10 +215,22 @@ function judge(
   ks: FluxKustomization,
   p: CrdProvider,
   graph: KustomizationGraph,
+  releaseOrder: ReleaseOrder,
 ): ConsumerVerdict {
   const base = { consumer: o, ks, groupKind: groupKind(o), provider: p };
   if (p.kind !== "manifest" && p.kind !== "chart") return { ...base, verdict: "ok" };
   const pks = p.ks as string;
+  const renderedBy = o.source.renderedBy;
+  if (p.kind === "chart" && p.release && renderedBy && renderedBy !== p.release.id) {
+    // helm-controller installs a HelmRelease only once those it dependsOn are Ready, that is installed with
+    // their CRDs, wherever their Kustomizations are. Without that order, two HelmReleases of one
+    // Kustomization install side by side: the consumer's fails until the CRD exists (a race, not the
+    // same-unit deadlock of a plain manifest, which kustomize-controller's dry run rejects).
+    const path = releaseOrder.path(renderedBy, p.release.id);
+    const releases = { consumer: renderedBy, provider: p.release.id };
+    if (path) return { ...base, verdict: "ok", releases: { ...releases, path } };
+    if (pks === ks.id) return { ...base, verdict: "race", releases };
+  }
   if (p.kind === "manifest") {
     // kustomize-controller applies CRDs first and waits for them within one apply (staged apply).
     if (pks === ks.id || graph.dependsOn(ks.id, pks)) return { ...base, verdict: "ok" };
@@ -256,4 +274,42 @@ function chartMatchesGroup(p: CrdProvider, group: string): boolean {
   const first = group.split(".")[0] ?? "";
   const stem = chart.replace(/-(operator|controller|crds|chart)$/, "");
   return first === chart || first === stem || first === stem.replace(/-/g, "");
+}
+
+/** HelmRelease `dependsOn` as helm-controller follows it: by namespace/name, across Kustomizations. */
+class ReleaseOrder {
+  private readonly dependsOn = new Map<string, string[]>();
+
+  constructor(releases: HelmReleaseModel[]) {
+    for (const hr of releases)
+      this.dependsOn.set(
+        hr.id,
+        hr.dependsOn.map((d) => `${d.namespace}/${d.name}`),
+      );
+  }
+
+  /** The chain of dependsOn from `from` to `to` (both included), or undefined. */
+  path(from: string, to: string): string[] | undefined {
+    const previous = new Map<string, string>();
+    const queue = [from];
+    const seen = new Set(queue);
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      if (id === to) {
+        const path = [to];
+        for (let at = to; at !== from; ) {
+          at = previous.get(at) as string;
+          path.unshift(at);
+        }
+        return path.length > 1 ? path : undefined;
+      }
+      for (const next of this.dependsOn.get(id) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        previous.set(next, id);
+        queue.push(next);
+      }
+    }
+    return undefined;
+  }
 }
