@@ -5,6 +5,8 @@
  */
 import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -482,5 +484,51 @@ spec:
     expect(run.stdout).toBe("failoverquorums.postgresql.cnpg.io\nvlogs.operator.victoriametrics.com\n");
     expect(run.code).toBe(0);
     expect(helm.calls()).toEqual([]);
+  });
+});
+
+describe("a registry whose certificate authority only the system trusts (a company CA)", () => {
+  test("is retried with the system's certificate store, as helm (Go) trusts it", async () => {
+    // The test environment's apiserver certificate (for 127.0.0.1) and the CA that signed it play the part.
+    const cert = readFileSync(join(testenv.dir, "apiserver-certs/apiserver.crt"));
+    const key = readFileSync(join(testenv.dir, "apiserver-certs/apiserver.key"));
+    const archive = Buffer.from("chart bytes behind a company CA");
+    const layer = {
+      mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+      digest: digestOf(archive),
+      size: archive.length,
+    };
+    const server = createHttpsServer({ cert, key }, (req, res) => {
+      if (req.url === "/v2/charts/app/manifests/1.0.0")
+        res.end(JSON.stringify({ schemaVersion: 2, layers: [layer] }));
+      else if (req.url === `/v2/charts/app/blobs/${layer.digest}`) res.end(archive);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const modules = join(import.meta.dirname, "../../src/charts");
+    const script = [
+      `import { OciClient } from ${JSON.stringify(join(modules, "oci.ts"))};`,
+      `import { RegistryCredentials } from ${JSON.stringify(join(modules, "registry-credentials.ts"))};`,
+      `const ref = { registry: "127.0.0.1:${port}", repository: "charts/app", reference: "1.0.0" };`,
+      "console.log((await new OciClient(new RegistryCredentials([], {})).pullChart(ref)).digest);",
+    ].join("\n");
+    const pull = (extra: NodeJS.ProcessEnv) => {
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: home(), ...extra };
+      return exec(process.execPath, ["--input-type=module", "-e", script], env);
+    };
+    try {
+      // OpenSSL's system store honours SSL_CERT_FILE, as Go's does: here it holds the test CA only.
+      const trusted = await pull({ SSL_CERT_FILE: join(testenv.dir, "pki/ca.crt") });
+      expect(trusted.stderr).toBe("");
+      expect(trusted.stdout).toBe(`${layer.digest}\n`);
+      const untrusted = await pull({});
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toMatch(
+        /RegistryError: https:\/\/127\.0\.0\.1:\d+\/v2\/charts\/app\/manifests\/1\.0\.0: self-signed certificate/,
+      );
+    } finally {
+      server.close();
+    }
   });
 });
