@@ -6,8 +6,6 @@
  * CustomResourceDefinition, subcharts, dependencies) is left to helm.
  */
 import { readFile } from "node:fs/promises";
-import { promisify } from "node:util";
-import { gunzip as gunzipCallback } from "node:zlib";
 import { loadManifest } from "../load/yaml.ts";
 import { documentHeader, splitRendered } from "./documents.ts";
 
@@ -49,9 +47,6 @@ export function readTar(tar: Buffer): TarEntry[] {
   }
   return entries;
 }
-
-// On libuv's thread pool, so that several archives unpack at once and helm processes start meanwhile.
-const gunzip = promisify(gunzipCallback);
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -107,6 +102,14 @@ export async function crdsFromArchive(archive: string): Promise<ArchiveCrd[] | u
     }
   }
   return out;
+}
+
+/** On libuv's thread pool, so that several archives unpack at once and helm processes start meanwhile. */
+async function gunzip(bytes: Buffer): Promise<Buffer> {
+  const zlib = await import("node:zlib");
+  return new Promise((resolve, reject) =>
+    zlib.gunzip(bytes, (error, out) => (error ? reject(error) : resolve(out))),
+  );
 }
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c]);

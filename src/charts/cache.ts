@@ -4,13 +4,12 @@
  * - A pulled chart archive is stored by its sha256 (`charts/blobs/sha256-<hex>.tgz`); `charts/refs/` maps a
  *   reference (URL + tag, semver range or digest) to that digest, so an exact reference is served from the
  *   cache without the network and a range falls back to the last pull when the registry cannot be reached.
- * - A render is stored by the hash of everything that decides its output: chart digest, values, helm
- *   version, Kubernetes version, release name and namespace.
+ * - A render is stored under everything that decides its output: chart digest, values, helm version,
+ *   Kubernetes version, release name and namespace.
  *
  * Every write goes to a temporary file that is renamed into place, so concurrent runs and interruptions
  * never leave a torn entry.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -45,8 +44,9 @@ export class ChartCache {
   async fetch(helm: Helm, chart: ChartLocation, options: { offline?: boolean } = {}): Promise<FetchedChart> {
     if (chart.type === "path")
       return { path: chart.path, digest: await directoryDigest(chart.path), from: "directory" };
-    const refFile = join(this.root, "charts", "refs", sha256(stableJson(chart)));
-    const cached = await this.cachedRef(refFile);
+    const reference = stableJson(chart);
+    const refFile = join(this.root, "charts", "refs", keyHash(reference));
+    const cached = await this.cachedRef(refFile, reference);
     const exact =
       chart.type === "oci"
         ? chart.digest !== undefined ||
@@ -55,7 +55,7 @@ export class ChartCache {
     if (cached && (exact || options.offline)) return { ...cached, from: "cache" };
     if (options.offline) throw new Error("not in the chart cache, and --offline forbids pulling it");
     try {
-      return { ...(await this.pull(helm, chart, refFile)), from: "registry" };
+      return { ...(await this.pull(helm, chart, refFile, reference)), from: "registry" };
     } catch (error) {
       // A version range whose registry is unreachable: the last chart it resolved to.
       if (cached) return { ...cached, from: "cache" };
@@ -63,9 +63,14 @@ export class ChartCache {
     }
   }
 
-  private async cachedRef(refFile: string): Promise<Omit<FetchedChart, "from"> | undefined> {
+  /** A ref file is the digest, then the reference it answers (a different reference is a miss). */
+  private async cachedRef(
+    refFile: string,
+    reference: string,
+  ): Promise<Omit<FetchedChart, "from"> | undefined> {
     if (!existsSync(refFile)) return undefined;
-    const digest = (await readFile(refFile, "utf8")).trim();
+    const [digest = "", stored] = (await readFile(refFile, "utf8")).split("\n");
+    if (stored !== reference) return undefined;
     const path = this.blobPath(digest);
     return existsSync(path) ? { path, digest } : undefined;
   }
@@ -82,6 +87,7 @@ export class ChartCache {
     helm: Helm,
     chart: Exclude<ChartLocation, { type: "path" }>,
     refFile: string,
+    reference: string,
   ): Promise<Omit<FetchedChart, "from">> {
     // Loaded only when something is pulled: a warm run needs no HTTP or TLS modules.
     const { OciClient, ociReference } = await import("./oci.ts");
@@ -95,10 +101,11 @@ export class ChartCache {
         })
       ).bytes;
     } else bytes = await this.helmPull(helm, chart);
+    const { createHash } = await import("node:crypto");
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     const blob = this.blobPath(digest);
     if (!existsSync(blob)) await atomicWrite(blob, bytes);
-    await atomicWrite(refFile, `${digest}\n`);
+    await atomicWrite(refFile, `${digest}\n${reference}\n`);
     return { path: blob, digest };
   }
 
@@ -115,40 +122,64 @@ export class ChartCache {
     }
   }
 
+  /** The key of a render: everything that decides its output, as stable JSON. */
   renderKey(parts: Record<string, unknown>): string {
-    return sha256(stableJson(parts));
+    return stableJson(parts);
   }
 
   /**
-   * A render is two files: `<key>.yaml` with the CRD documents exactly as helm printed them, and
-   * `<key>.json`, a small index (written last, so it marks the render complete). The YAML is read and written
-   * as bytes, never parsed, which keeps a warm run of a 13 MiB CRD set in the tens of milliseconds.
+   * A render is two files named by its key's hash: `<hash>.yaml` with the CRD documents exactly as helm
+   * printed them, and `<hash>.json`, the key and a small index (written last, so it marks the render
+   * complete). The YAML is read and written as bytes, never parsed, which keeps a warm run of a 13 MiB CRD
+   * set in the tens of milliseconds. A stored key that differs from the one asked for is a miss.
    */
   async readRender<T>(key: string): Promise<{ index: T; bytes: Buffer } | undefined> {
     try {
-      const dir = join(this.root, "renders");
-      const index = JSON.parse(await readFile(join(dir, `${key}.json`), "utf8")) as T;
-      return { index, bytes: await readFile(join(dir, `${key}.yaml`)) };
+      const file = join(this.root, "renders", keyHash(key));
+      const stored = JSON.parse(await readFile(`${file}.json`, "utf8")) as { key: string; index: T };
+      if (stored.key !== key) return undefined;
+      return { index: stored.index, bytes: await readFile(`${file}.yaml`) };
     } catch {
       return undefined;
     }
   }
 
   async writeRender(key: string, index: unknown, bytes: Buffer): Promise<void> {
-    await atomicWrite(join(this.root, "renders", `${key}.yaml`), bytes);
-    await atomicWrite(join(this.root, "renders", `${key}.json`), JSON.stringify(index));
+    const file = join(this.root, "renders", keyHash(key));
+    await atomicWrite(`${file}.yaml`, bytes);
+    await atomicWrite(`${file}.json`, JSON.stringify({ key, index }));
   }
 }
 
+let writes = 0;
+
 async function atomicWrite(file: string, content: string | Buffer): Promise<void> {
   await mkdir(join(file, ".."), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  // Unique across processes (pid) and within one (counter), so concurrent writers never share a file.
+  const tmp = `${file}.${process.pid}.${++writes}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, file);
 }
 
-function sha256(text: string | Buffer): string {
-  return createHash("sha256").update(text).digest("hex");
+/**
+ * A cache file name for a key: two 53-bit string hashes (cyrb53, two seeds). Not cryptographic, and it need
+ * not be: every entry stores its full key and a different key is a miss. What it saves is loading
+ * node:crypto, about a tenth of a warm run.
+ */
+function keyHash(key: string): string {
+  const part = (seed: number) => {
+    let h1 = 0xdeadbeef ^ seed;
+    let h2 = 0x41c6ce57 ^ seed;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
+  };
+  return part(0) + part(1);
 }
 
 /** JSON with object keys sorted, so that equal values hash equally whatever their key order. */
@@ -164,6 +195,7 @@ export function stableJson(value: unknown): string {
 
 /** Hash of a chart directory: every file's relative path and content, in sorted order. */
 async function directoryDigest(dir: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
   const hash = createHash("sha256");
   const files: string[] = [];
   const walk = async (d: string) => {
