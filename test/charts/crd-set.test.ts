@@ -8,6 +8,7 @@ import { crdReleases, crdSwitches, describeChart } from "../../src/charts/releas
 import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
+import { helmRelease, makeRepo } from "../helpers.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -230,5 +231,44 @@ describe("bootstrap chart releases of the homelab example", () => {
     const oci = releases.filter((r) => r.chart.type === "oci");
     expect(oci.length).toBeGreaterThan(3);
     for (const r of oci) expect(describeChart(r.chart)).toMatch(/^oci:\/\/[^ ]+:v?\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("bootstrap chart releases of one cluster among several (--cluster)", () => {
+  const kustomization = (region: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  postBuild:
+    substitute:
+      REGION: ${region}
+`;
+  const repo = makeRepo({
+    "clusters/east/apps.yaml": kustomization("us-east-1"),
+    "clusters/west/apps.yaml": kustomization("us-west-2"),
+    "apps/kustomization.yaml": "resources:\n  - ./hr.yaml\n",
+    "apps/hr.yaml": helmRelease("podinfo", "oci://r.example/charts/podinfo", 'region: "${REGION}"'),
+    "bootstrap/helmfile.d/00-crds.yaml": "releases:\n  - name: podinfo\n    namespace: default\n",
+  });
+
+  test("each cluster's release gets the values its Flux entry point substitutes", () => {
+    for (const [cluster, region] of [
+      ["east", "us-east-1"],
+      ["west", "us-west-2"],
+    ]) {
+      const project = loadProject({ repo, cluster });
+      expect(project.entry?.path).toBe(`clusters/${cluster}`);
+      const { releases, unresolved } = crdReleases(project.bootstrap, project.model, repo);
+      expect(unresolved).toEqual([]);
+      expect(releases.map((r) => [r.id, r.values])).toEqual([["default/podinfo", { region }]]);
+    }
   });
 });
