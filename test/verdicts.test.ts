@@ -172,6 +172,33 @@ describe("CRD verdicts for custom resources a chart renders (lint --render)", ()
     );
   });
 
+  it("ok: a chart rendering resources of its own CRDs (helm installs crds/ first)", () => {
+    const r = lint({
+      repo: makeRepo({
+        "kubernetes/flux/cluster/ks.yaml": ks("o11y"),
+        "apps/o11y/hr.yaml": helmRelease(
+          "kube-prometheus-stack",
+          "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack",
+        ),
+      }),
+      chartObjects: new Map([
+        [
+          "default/kube-prometheus-stack",
+          [
+            {
+              apiVersion: "monitoring.coreos.com/v1",
+              kind: "ServiceMonitor",
+              name: "operator",
+              namespace: "default",
+            },
+          ],
+        ],
+      ]),
+    });
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts.map((v) => v.verdict)).toEqual(["ok"]);
+  });
+
   it("a plain manifest next to the provider stays same-unit, whatever the HelmReleases say", () => {
     const r = lintRendered([ks("apps")], {
       "apps/apps/cnpg.yaml": helmRelease("cloudnative-pg", CNPG),

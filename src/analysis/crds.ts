@@ -221,7 +221,10 @@ function judge(
   if (p.kind !== "manifest" && p.kind !== "chart") return { ...base, verdict: "ok" };
   const pks = p.ks as string;
   const renderedBy = o.source.renderedBy;
-  if (p.kind === "chart" && p.release && renderedBy && renderedBy !== p.release.id) {
+  // A chart rendering resources of its own CRDs (kube-prometheus-stack's ServiceMonitors): helm installs the
+  // chart's crds/ before its templates. (A chart that templated both would fail its own first install.)
+  if (p.kind === "chart" && p.release && renderedBy === p.release.id) return { ...base, verdict: "ok" };
+  if (p.kind === "chart" && p.release && renderedBy) {
     // helm-controller installs a HelmRelease only once those it dependsOn are Ready, that is installed with
     // their CRDs, wherever their Kustomizations are. Without that order, two HelmReleases of one
     // Kustomization install side by side: the consumer's fails until the CRD exists (a race, not the
