@@ -86,7 +86,7 @@ interface Response {
   url: URL;
 }
 
-interface RequestInit {
+interface SendOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -156,7 +156,7 @@ export class OciClient {
    * the scheme. Redirects (blob storage) are followed without the registry's Authorization header when
    * they leave its origin.
    */
-  private async get(ref: OciChartRef, url: string, init: RequestInit): Promise<Response> {
+  private async get(ref: OciChartRef, url: string, init: SendOptions): Promise<Response> {
     const scope = `repository:${ref.repository}:pull`;
     // What answered an earlier challenge of this registry is sent up front.
     const cachedToken = this.tokens.get(tokenKey(ref.registry, [scope]));
@@ -272,7 +272,7 @@ export class OciClient {
     return token;
   }
 
-  private async follow(url: URL, init: RequestInit): Promise<Response> {
+  private async follow(url: URL, init: SendOptions): Promise<Response> {
     let current = url;
     const headers = { ...init.headers };
     for (let hop = 0; ; hop++) {
@@ -287,7 +287,7 @@ export class OciClient {
     }
   }
 
-  private async send(url: URL, init: RequestInit): Promise<Response> {
+  private async send(url: URL, init: SendOptions): Promise<Response> {
     try {
       return await this.sendOnce(url, init, this.agent(false));
     } catch (error) {
@@ -311,7 +311,7 @@ export class OciClient {
     return this.systemCaAgent;
   }
 
-  private sendOnce(url: URL, init: RequestInit, agent: Agent): Promise<Response> {
+  private sendOnce(url: URL, init: SendOptions, agent: Agent): Promise<Response> {
     return new Promise((resolve, reject) => {
       const https = url.protocol === "https:";
       const options = {
