@@ -13,6 +13,15 @@ export function makeRepo(files: Record<string, string>): string {
   return root;
 }
 
+/** Like makeRepo, for configuration files: content that is not a string is written as JSON. */
+export function makeFiles(files: Record<string, unknown>): string {
+  return makeRepo(
+    Object.fromEntries(
+      Object.entries(files).map(([path, c]) => [path, typeof c === "string" ? c : JSON.stringify(c)]),
+    ),
+  );
+}
+
 export interface KsSpec {
   path?: string;
   dependsOn?: string[];
@@ -73,7 +82,6 @@ export function ks(name: string, spec: KsSpec = {}): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A HelmRelease (namespace default) with its OCIRepository for a chart URL. */
 /**
  * An OCIRepository (tag 1.0.0) and the HelmRelease that installs it; `insecure` makes Flux (and kubestrap)
  * pull over plain HTTP, for the local registry.

@@ -4,7 +4,7 @@ import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartRef, installedBy, resolveChartCrds } from "../model/charts.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
 import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
-import type { KustomizationGraph } from "./graph.ts";
+import { type KustomizationGraph, shortestPath } from "./graph.ts";
 
 export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
 
@@ -153,7 +153,10 @@ export function analyseCrds(
     byGroup.set(group, [...(byGroup.get(group) ?? []), ...list]);
   }
 
-  const releaseOrder = new ReleaseOrder(model.helmReleases);
+  // HelmRelease dependsOn as helm-controller follows it: by namespace/name, across Kustomizations.
+  const releaseOrder = new Map(
+    model.helmReleases.map((hr) => [hr.id, hr.dependsOn.map((d) => `${d.namespace}/${d.name}`)]),
+  );
   const verdicts: ConsumerVerdict[] = [];
   for (const ks of model.kustomizations.values()) {
     for (const o of ks.objects) {
@@ -215,7 +218,7 @@ function judge(
   ks: FluxKustomization,
   p: CrdProvider,
   graph: KustomizationGraph,
-  releaseOrder: ReleaseOrder,
+  releaseOrder: ReadonlyMap<string, string[]>,
 ): ConsumerVerdict {
   const base = { consumer: o, ks, groupKind: groupKind(o), provider: p };
   if (p.kind !== "manifest" && p.kind !== "chart") return { ...base, verdict: "ok" };
@@ -229,7 +232,7 @@ function judge(
     // their CRDs, wherever their Kustomizations are. Without that order, two HelmReleases of one
     // Kustomization install side by side: the consumer's fails until the CRD exists (a race, not the
     // same-unit deadlock of a plain manifest, which kustomize-controller's dry run rejects).
-    const path = releaseOrder.path(renderedBy, p.release.id);
+    const path = shortestPath(releaseOrder, renderedBy, p.release.id);
     const releases = { consumer: renderedBy, provider: p.release.id };
     if (path) return { ...base, verdict: "ok", releases: { ...releases, path } };
     if (pks === ks.id) return { ...base, verdict: "race", releases };
@@ -277,42 +280,4 @@ function chartMatchesGroup(p: CrdProvider, group: string): boolean {
   const first = group.split(".")[0] ?? "";
   const stem = chart.replace(/-(operator|controller|crds|chart)$/, "");
   return first === chart || first === stem || first === stem.replace(/-/g, "");
-}
-
-/** HelmRelease `dependsOn` as helm-controller follows it: by namespace/name, across Kustomizations. */
-class ReleaseOrder {
-  private readonly dependsOn = new Map<string, string[]>();
-
-  constructor(releases: HelmReleaseModel[]) {
-    for (const hr of releases)
-      this.dependsOn.set(
-        hr.id,
-        hr.dependsOn.map((d) => `${d.namespace}/${d.name}`),
-      );
-  }
-
-  /** The chain of dependsOn from `from` to `to` (both included), or undefined. */
-  path(from: string, to: string): string[] | undefined {
-    const previous = new Map<string, string>();
-    const queue = [from];
-    const seen = new Set(queue);
-    while (queue.length > 0) {
-      const id = queue.shift() as string;
-      if (id === to) {
-        const path = [to];
-        for (let at = to; at !== from; ) {
-          at = previous.get(at) as string;
-          path.unshift(at);
-        }
-        return path.length > 1 ? path : undefined;
-      }
-      for (const next of this.dependsOn.get(id) ?? []) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        previous.set(next, id);
-        queue.push(next);
-      }
-    }
-    return undefined;
-  }
 }

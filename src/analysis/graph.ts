@@ -48,28 +48,7 @@ export class KustomizationGraph {
 
   /** A shortest dependsOn path from → … → to, or undefined. */
   path(from: string, to: string): string[] | undefined {
-    const prev = new Map<string, string>();
-    const queue = [from];
-    const seen = new Set([from]);
-    while (queue.length > 0) {
-      const id = queue.shift() as string;
-      for (const next of this.edges.get(id) ?? []) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        prev.set(next, id);
-        if (next === to) {
-          const out = [to];
-          let cur = to;
-          while (prev.has(cur)) {
-            cur = prev.get(cur) as string;
-            out.unshift(cur);
-          }
-          return out;
-        }
-        queue.push(next);
-      }
-    }
-    return undefined;
+    return shortestPath(this.edges, from, to);
   }
 
   /** Strongly connected components with more than one member, or a self-dependency (Tarjan). */
@@ -106,4 +85,34 @@ export class KustomizationGraph {
     for (const v of this.edges.keys()) if (!indices.has(v)) strong(v);
     return out;
   }
+}
+
+/** A shortest path from → … → to along `edges` (id → ids), both ends included, or undefined. */
+export function shortestPath(
+  edges: ReadonlyMap<string, string[]>,
+  from: string,
+  to: string,
+): string[] | undefined {
+  const prev = new Map<string, string>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    for (const next of edges.get(id) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      prev.set(next, id);
+      if (next === to) {
+        const out = [to];
+        let cur = to;
+        while (prev.has(cur)) {
+          cur = prev.get(cur) as string;
+          out.unshift(cur);
+        }
+        return out;
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
 }

@@ -61,9 +61,9 @@ export interface ArchiveCrd {
  * can tell. A file holding one document becomes its bytes with helm's `# Source:` line in front, without a
  * round trip through strings; a file with several documents goes through the same splitting as helm output.
  */
-export async function crdsFromArchive(archive: string): Promise<ArchiveCrd[] | undefined> {
+export async function crdsFromArchive(archive: string, bytes?: Buffer): Promise<ArchiveCrd[] | undefined> {
   if (!archive.endsWith(".tgz")) return undefined;
-  const entries = readTar(await gunzip(await readFile(archive)));
+  const entries = readTar(await gunzip(bytes ?? (await readFile(archive))));
   const root = entries[0]?.name.split("/")[0];
   if (!root) return undefined;
   const chartYaml = entries.find((e) => e.name === `${root}/Chart.yaml`);

@@ -30,6 +30,8 @@ export interface FetchedChart {
   path: string;
   /** `sha256:<hex>` of the archive, or of the directory's files for a local chart. */
   digest: string;
+  /** The archive's bytes, when this run pulled it (saves reading back what was just written). */
+  bytes?: Buffer;
   from: "cache" | "registry" | "directory";
 }
 
@@ -106,7 +108,7 @@ export class ChartCache {
     const blob = this.blobPath(digest);
     if (!existsSync(blob)) await atomicWrite(blob, bytes);
     await atomicWrite(refFile, `${digest}\n${reference}\n`);
-    return { path: blob, digest };
+    return { path: blob, digest, bytes };
   }
 
   private async helmPull(helm: Helm, chart: Exclude<ChartLocation, { type: "path" }>): Promise<Buffer> {

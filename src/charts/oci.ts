@@ -156,7 +156,8 @@ export class OciClient {
    * the scheme. Redirects (blob storage) are followed without the registry's Authorization header when
    * they leave its origin.
    */
-  private async get(ref: OciChartRef, url: string, init: SendOptions): Promise<Response> {
+  private async get(ref: OciChartRef, address: string, init: SendOptions): Promise<Response> {
+    const url = new URL(address);
     const scope = `repository:${ref.repository}:pull`;
     // What answered an earlier challenge of this registry is sent up front.
     const cachedToken = this.tokens.get(tokenKey(ref.registry, [scope]));
@@ -164,12 +165,12 @@ export class OciClient {
     const known = token ? `Bearer ${token}` : this.basic.get(ref.registry);
     const headers = { ...init.headers };
     if (known) headers.authorization = known;
-    let response = await this.follow(new URL(url), { ...init, headers });
-    if (response.status !== 401 || response.url.origin !== new URL(url).origin) return response;
+    let response = await this.follow(url, { ...init, headers });
+    if (response.status !== 401 || response.url.origin !== url.origin) return response;
     const challenge = parseChallenge(header(response.headers, "www-authenticate"));
     if (!challenge) return response;
-    const authorization = await this.authorize(ref, challenge, scope, new URL(url));
-    response = await this.follow(new URL(url), { ...init, headers: { ...init.headers, authorization } });
+    const authorization = await this.authorize(ref, challenge, scope, url);
+    response = await this.follow(url, { ...init, headers: { ...init.headers, authorization } });
     if (response.status === 401 || response.status === 403) {
       const credential = await this.credentials.get(ref.registry);
       const who = credential

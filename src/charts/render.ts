@@ -183,7 +183,7 @@ async function renderOne(
       };
     }
   }
-  const fromArchive = readArchive ? await crdsFromArchive(fetched.path) : undefined;
+  const fromArchive = readArchive ? await crdsFromArchive(fetched.path, fetched.bytes) : undefined;
   let index: RenderIndex;
   let all: Buffer;
   if (fromArchive) {

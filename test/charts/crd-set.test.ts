@@ -8,7 +8,7 @@ import { crdReleases, crdSwitches, describeChart } from "../../src/charts/releas
 import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
-import { helmRelease, makeRepo } from "../helpers.ts";
+import { helmRelease, ks, makeRepo } from "../helpers.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -235,22 +235,7 @@ describe("bootstrap chart releases of the homelab example", () => {
 });
 
 describe("bootstrap chart releases of one cluster among several (--cluster)", () => {
-  const kustomization = (region: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  postBuild:
-    substitute:
-      REGION: ${region}
-`;
+  const kustomization = (region: string) => ks("apps", { path: "./apps", substitute: { REGION: region } });
   const repo = makeRepo({
     "clusters/east/apps.yaml": kustomization("us-east-1"),
     "clusters/west/apps.yaml": kustomization("us-west-2"),

@@ -1,5 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import {
@@ -16,6 +14,7 @@ import {
   registryConfigFiles,
   serverAddress,
 } from "../../src/charts/registry-credentials.ts";
+import { makeFiles } from "../helpers.ts";
 
 describe("OCI references", () => {
   test("oci:// URLs split into registry and repository", () => {
@@ -92,14 +91,6 @@ describe("registry challenges", () => {
 });
 
 describe("registry credentials", () => {
-  const write = (files: Record<string, unknown>): string => {
-    const dir = mkdtempSync(join(tmpdir(), "kubestrap-creds-"));
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(dir, path, ".."), { recursive: true });
-      writeFileSync(join(dir, path), typeof content === "string" ? content : JSON.stringify(content));
-    }
-    return dir;
-  };
   const b64 = (text: string) => Buffer.from(text).toString("base64");
 
   test("helm's registry config and the docker config, where helm looks for them", () => {
@@ -116,7 +107,7 @@ describe("registry credentials", () => {
   });
 
   test("the first file with an entry wins; auth, user/password, identity and registry tokens are read", async () => {
-    const dir = write({
+    const dir = makeFiles({
       "helm.json": { auths: { "a.example": { auth: b64("alice:pa:ss") } } },
       "docker.json": {
         auths: {
@@ -142,7 +133,7 @@ describe("registry credentials", () => {
   });
 
   test("missing and empty files hold nothing; a broken file is an error naming it", async () => {
-    const dir = write({ "empty.json": "", "broken.json": "{ auths: " });
+    const dir = makeFiles({ "empty.json": "", "broken.json": "{ auths: " });
     const quiet = new RegistryCredentials([join(dir, "missing.json"), join(dir, "empty.json")], { PATH: "" });
     expect(await quiet.get("a.example")).toBeUndefined();
     const broken = new RegistryCredentials([join(dir, "broken.json")], {});

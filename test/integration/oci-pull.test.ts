@@ -4,7 +4,7 @@
  * the bytes `helm pull` stores, and `kubestrap crds` end to end.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type OciChartRef, OciClient, RegistryError, versionTag } from "../../src/charts/oci.ts";
 import { RegistryCredentials } from "../../src/charts/registry-credentials.ts";
+import { ks, makeFiles, makeRepo } from "../helpers.ts";
 import {
   type AuthRegistry,
   type BasicAuthRegistry,
@@ -67,13 +68,9 @@ function recordingHelm(): { bin: string; calls: () => string[] } {
 }
 
 function writeHelmfileRepo(releases: { name: string; chart: string; version?: string }[]): string {
-  const repo = mkdtempSync(join(tmpdir(), "kubestrap-oci-repo-"));
-  mkdirSync(join(repo, "bootstrap/helmfile.d"), { recursive: true });
-  writeFileSync(
-    join(repo, "bootstrap/helmfile.d/00-crds.yaml"),
-    `releases:\n${releases.map((r) => `  - name: ${r.name}\n    namespace: default\n    chart: ${r.chart}\n${r.version ? `    version: "${r.version}"\n` : ""}`).join("")}`,
-  );
-  return repo;
+  return makeRepo({
+    "bootstrap/helmfile.d/00-crds.yaml": `releases:\n${releases.map((r) => `  - name: ${r.name}\n    namespace: default\n    chart: ${r.chart}\n${r.version ? `    version: "${r.version}"\n` : ""}`).join("")}`,
+  });
 }
 
 /** `helm package` + `helm push --plain-http` with the given environment's credentials; the archive's path. */
@@ -86,16 +83,6 @@ async function packageAndPush(chart: string, registry: string, helmEnv: NodeJS.P
 }
 
 const basicAuth = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString("base64");
-
-/** A fresh HOME with nothing in it, and the given files (path relative to it → JSON content). */
-function home(files: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "kubestrap-oci-home-"));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), typeof content === "string" ? content : JSON.stringify(content));
-  }
-  return dir;
-}
 
 /** The environment a user with this HOME has: helm and docker configs in their default places. */
 function userEnv(homeDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -110,7 +97,7 @@ describe("pulling charts from a registry that requires token authentication", ()
 
   beforeAll(async () => {
     auth = await startAuthRegistry({ users: { [USER]: PASSWORD }, refreshTokens: { [REFRESH_TOKEN]: USER } });
-    helmConfigHome = home({
+    helmConfigHome = makeFiles({
       ".config/helm/registry/config.json": {
         auths: { [auth.registry]: { auth: basicAuth(USER, PASSWORD) } },
       },
@@ -170,16 +157,16 @@ describe("pulling charts from a registry that requires token authentication", ()
   });
 
   test("$HELM_REGISTRY_CONFIG names helm's file; the docker config is the fallback, keys with scheme and path included", async () => {
-    const elsewhere = home({
+    const elsewhere = makeFiles({
       "registry.json": { auths: { [auth.registry]: { auth: basicAuth(USER, PASSWORD) } } },
     });
-    const viaVariable = userEnv(home(), { HELM_REGISTRY_CONFIG: join(elsewhere, "registry.json") });
+    const viaVariable = userEnv(makeFiles({}), { HELM_REGISTRY_CONFIG: join(elsewhere, "registry.json") });
     expect(
       (await new OciClient(new RegistryCredentials(undefined, viaVariable)).pullChart(ref)).bytes,
     ).toEqual(helmBytes);
 
     // helm's file exists but is empty (as before a first `helm registry login`); docker's has a legacy key.
-    const dockerHome = home({
+    const dockerHome = makeFiles({
       ".config/helm/registry/config.json": "",
       ".docker/config.json": {
         auths: { [`http://${auth.registry}/v1/`]: { username: USER, password: PASSWORD } },
@@ -209,7 +196,7 @@ describe("pulling charts from a registry that requires token authentication", ()
       );
       chmodSync(helper, 0o755);
     };
-    const helperHome = home({ ".docker/config.json": { credHelpers: { [auth.registry]: "kstest" } } });
+    const helperHome = makeFiles({ ".docker/config.json": { credHelpers: { [auth.registry]: "kstest" } } });
     const helperEnv = userEnv(helperHome, { PATH: `${bin}:${process.env.PATH}` });
 
     answer("<token>", REFRESH_TOKEN);
@@ -236,7 +223,7 @@ describe("pulling charts from a registry that requires token authentication", ()
   });
 
   test("no credentials, or wrong ones: the error says where kubestrap looked and what the registry said", async () => {
-    const empty = home();
+    const empty = makeFiles({});
     const none = new OciClient(new RegistryCredentials(undefined, userEnv(empty)));
     const anonymous = await none.pullChart(ref).catch((error: Error) => error);
     expect(anonymous).toBeInstanceOf(RegistryError);
@@ -245,7 +232,7 @@ describe("pulling charts from a registry that requires token authentication", ()
     );
     expect(lastRequest()).toMatchObject({ grant: "anonymous", granted: false });
 
-    const wrongHome = home({
+    const wrongHome = makeFiles({
       ".config/helm/registry/config.json": { auths: { [auth.registry]: { auth: basicAuth(USER, "wrong") } } },
     });
     const wrong = await new OciClient(new RegistryCredentials(undefined, userEnv(wrongHome)))
@@ -293,7 +280,7 @@ describe("pulling charts from a registry that asks for basic authentication (htp
   let helmBytes: Buffer;
   const configPath = ".config/helm/registry/config.json";
   const withPassword = (password: string) =>
-    home({ [configPath]: { auths: { [basic.registry]: { auth: basicAuth(basic.user, password) } } } });
+    makeFiles({ [configPath]: { auths: { [basic.registry]: { auth: basicAuth(basic.user, password) } } } });
 
   beforeAll(async () => {
     basic = await startBasicAuthRegistry();
@@ -320,7 +307,7 @@ describe("pulling charts from a registry that asks for basic authentication (htp
   });
 
   test("no credentials, or a wrong password: errors that say so", async () => {
-    const empty = home();
+    const empty = makeFiles({});
     const none = await new OciClient(new RegistryCredentials(undefined, userEnv(empty)))
       .pullChart(ref)
       .catch((error: Error) => error);
@@ -402,23 +389,10 @@ describe("charts named by Flux sources", () => {
       headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
     });
     const digest = digestOf(Buffer.from(await manifest.arrayBuffer()));
-    const repo = mkdtempSync(join(tmpdir(), "kubestrap-oci-flux-"));
-    const files: Record<string, string> = {
+    const repo = makeRepo({
       "bootstrap/helmfile.d/00-crds.yaml":
         "releases:\n  - name: pinned\n    namespace: apps\n  - name: fromrepo\n    namespace: apps\n",
-      "kubernetes/flux/cluster/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./kubernetes/apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+      "kubernetes/flux/cluster/ks.yaml": ks("apps", { path: "./kubernetes/apps" }),
       "kubernetes/apps/sources.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
 kind: OCIRepository
 metadata:
@@ -468,11 +442,7 @@ spec:
         kind: HelmRepository
         name: charts
 `,
-    };
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(repo, path, ".."), { recursive: true });
-      writeFileSync(join(repo, path), content);
-    }
+    });
     const helm = recordingHelm();
     const run = await exec(process.execPath, [BIN, "crds", "--repo", repo, "--output", "names"], {
       ...process.env,
@@ -514,7 +484,7 @@ describe("a registry whose certificate authority only the system trusts (a compa
       "console.log((await new OciClient(new RegistryCredentials([], {})).pullChart(ref)).digest);",
     ].join("\n");
     const pull = (extra: NodeJS.ProcessEnv) => {
-      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: home(), ...extra };
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: makeFiles({}), ...extra };
       return exec(process.execPath, ["--input-type=module", "-e", script], env);
     };
     try {
