@@ -1,5 +1,7 @@
 import { defineConfig } from "vitest/config";
 
+// Three projects: `unit` and `integration` are `npm test` (they need nothing beside the project); `corpus` is
+// `npm run test:corpus`, the tests that read ../shared (the real fixture CRDs and corpus repositories).
 // KUBESTRAP_UNIT_ONLY=1 is a local shortcut that leaves out the integration project; CI never sets it.
 const unitOnly = process.env.KUBESTRAP_UNIT_ONLY === "1";
 if (unitOnly) console.warn("KUBESTRAP_UNIT_ONLY=1: integration tests are NOT run");
@@ -13,7 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/integration/**"],
+          exclude: ["test/integration/**", "test/corpus/**"],
           testTimeout: 30_000,
         },
       },
@@ -31,6 +33,14 @@ export default defineConfig({
               },
             },
           ]),
+      {
+        extends: true,
+        test: {
+          name: "corpus",
+          include: ["test/corpus/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { load } from "js-yaml";
+import { expect } from "vitest";
 import { type LintResult, lint } from "../src/analysis/lint.ts";
+import { documentHeader } from "../src/charts/documents.ts";
 
 /** Writes a repository from a map of path → content into a fresh temporary directory. */
 export function makeRepo(files: Record<string, string>): string {
@@ -165,4 +168,44 @@ export function lintFlux(kustomizations: string[], files: Record<string, string>
 
 export function ruleIds(result: LintResult): string[] {
   return result.findings.map((f) => f.ruleId);
+}
+
+/**
+ * Checks that the line reader of document headers agrees with the YAML parser on every named document under
+ * `root`; returns how many documents it checked.
+ */
+export function checkDocumentHeaders(root: string): number {
+  let checked = 0;
+  const header = (o: Record<string, unknown>) => {
+    const metadata = (o.metadata ?? {}) as { name?: string; namespace?: string };
+    return {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: metadata.name,
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+    };
+  };
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name)) {
+        for (const chunk of readFileSync(path, "utf8").split(/^---[ \t]*$/m)) {
+          let parsed: unknown;
+          try {
+            parsed = load(chunk);
+          } catch {
+            continue;
+          }
+          if (!parsed || typeof parsed !== "object" || !(parsed as { kind?: unknown }).kind) continue;
+          const object = parsed as Record<string, unknown>;
+          if (typeof (object.metadata as { name?: unknown } | undefined)?.name !== "string") continue;
+          expect(documentHeader(chunk), path).toEqual(header(object));
+          checked++;
+        }
+      }
+    }
+  };
+  walk(root);
+  return checked;
 }

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
@@ -8,7 +7,7 @@ import { crdReleases, crdSwitches, describeChart } from "../../src/charts/releas
 import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
-import { helmRelease, ks, makeRepo } from "../helpers.ts";
+import { checkDocumentHeaders, helmRelease, ks, makeRepo } from "../helpers.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -148,44 +147,10 @@ describe("CRD updates", () => {
 });
 
 describe("document headers", () => {
-  const header = (o: Record<string, unknown>) => {
-    const metadata = (o.metadata ?? {}) as { name?: string; namespace?: string };
-    return {
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      name: metadata.name,
-      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
-    };
-  };
-
-  test("the line reader agrees with the YAML parser on the fixture CRDs, the corpus and the examples", () => {
-    const roots = ["../../../shared/fixtures/crds", "../../../shared/corpus", "../../examples"].map((r) =>
-      join(import.meta.dirname, r),
-    );
-    let checked = 0;
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/\.ya?ml$/.test(entry.name)) {
-          for (const chunk of readFileSync(path, "utf8").split(/^---[ \t]*$/m)) {
-            let parsed: unknown;
-            try {
-              parsed = load(chunk);
-            } catch {
-              continue;
-            }
-            if (!parsed || typeof parsed !== "object" || !(parsed as { kind?: unknown }).kind) continue;
-            const object = parsed as Record<string, unknown>;
-            if (typeof (object.metadata as { name?: unknown } | undefined)?.name !== "string") continue;
-            expect(documentHeader(chunk), path).toEqual(header(object));
-            checked++;
-          }
-        }
-      }
-    };
-    for (const root of roots) walk(root);
-    expect(checked).toBeGreaterThan(600);
+  test("the line reader agrees with the YAML parser on the project's fixture CRDs and the examples", () => {
+    const roots = ["../fixtures/crds", "../../examples"].map((r) => join(import.meta.dirname, r));
+    const checked = roots.reduce((n, root) => n + checkDocumentHeaders(root), 0);
+    expect(checked).toBeGreaterThan(100);
   });
 
   test("flow-style and quoted headers go through the parser", () => {

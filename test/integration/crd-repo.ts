@@ -2,7 +2,7 @@
  * A small GitOps repository whose bootstrap CRD phase exercises every way a chart is named: an
  * OCIRepository in the local registry (chart with `crds/`), an OCIRepository chart that templates its CRDs
  * behind a value (external-secrets' `installCRDs`), a HelmRepository served over HTTP, and a chart path inside
- * the GitRepository. The CRDs are real ones from ../shared/fixtures/crds.
+ * the GitRepository. The CRDs are real ones, copied into test/fixtures/crds.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { env, helmBin, pushChart, writeChart } from "./env.ts";
 
-export const CRD_FIXTURES = join(import.meta.dirname, "../../../shared/fixtures/crds");
+export const CRD_FIXTURES = join(import.meta.dirname, "../fixtures/crds");
 
 export function fixtureCrd(project: string, name: string): string {
   return readFileSync(join(CRD_FIXTURES, project, `${name}.yaml`), "utf8");

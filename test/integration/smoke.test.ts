@@ -18,7 +18,7 @@ import {
   writeChart,
 } from "./env.ts";
 
-const CRDS = join(import.meta.dirname, "../../../shared/fixtures/crds");
+const CRDS = join(import.meta.dirname, "../fixtures/crds");
 
 interface Item {
   metadata: { name: string; resourceVersion: string };
