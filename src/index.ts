@@ -1,3 +1,6 @@
+// The library: every command is one call in ./app; the layers below it are exported for tools that build on
+// the model or the analysis.
+
 export type { AnalysisContext, Rule, RuleFinding } from "./analysis/context.ts";
 export {
   analyseCrds,
@@ -6,9 +9,14 @@ export {
   type CrdProvider,
   type Verdict,
 } from "./analysis/crds.ts";
+export { buildDag, type KustomizationDag } from "./analysis/dag.ts";
 export { KustomizationGraph } from "./analysis/graph.ts";
 export { type Inventory, type LintOptions, type LintResult, lint, UsageError } from "./analysis/lint.ts";
 export { RULES } from "./analysis/rules/index.ts";
+export { bootstrapCrds, type CrdPhase, type CrdsOptions, type CrdsResult, crds } from "./app/crds.ts";
+export { kustomizationGraph } from "./app/graph.ts";
+export { type LintRunOptions, lintRepository } from "./app/lint.ts";
+export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
 export type { Finding, Severity, SourceLocation } from "./findings.ts";
 export { Repository, RepositoryError } from "./load/repository.ts";
 export { parseYaml } from "./load/yaml.ts";
@@ -23,4 +31,4 @@ export {
 export { KustomizeBuilder } from "./model/kustomize.ts";
 export { loadProject, type Project, type ProjectOptions } from "./model/project.ts";
 export { substitute } from "./model/substitute.ts";
-export { buildDag, formatDot, formatMermaid } from "./report/graph.ts";
+export { formatDot, formatMermaid } from "./report/graph.ts";

@@ -1,10 +1,11 @@
 import type { SourceLocation } from "../findings.ts";
+import { shortestPath } from "../graph/dag.ts";
 import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartRef, installedBy, resolveChartCrds } from "../model/charts.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
 import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
-import { type KustomizationGraph, shortestPath } from "./graph.ts";
+import type { KustomizationGraph } from "./graph.ts";
 
 export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
 

@@ -15,9 +15,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:f
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { isExactVersion } from "../model/charts.ts";
+import type { ChartLocation } from "../model/releases.ts";
 import type { Helm } from "./helm.ts";
 import type { OciClient } from "./oci.ts";
-import type { ChartLocation } from "./releases.ts";
 
 /** `$KUBESTRAP_CACHE_DIR`, else `$XDG_CACHE_HOME/kubestrap`, else `~/.cache/kubestrap`. */
 export function defaultCacheDir(): string {

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
-import type { ChartLocation } from "./releases.ts";
+import type { ChartLocation } from "../model/releases.ts";
 
 export class HelmError extends Error {
   override readonly name = "HelmError";

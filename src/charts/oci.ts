@@ -10,8 +10,8 @@ import { Agent, request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 import { getCACertificates } from "node:tls";
 import { isExactVersion } from "../model/charts.ts";
+import type { ChartLocation } from "../model/releases.ts";
 import { type RegistryCredential, RegistryCredentials } from "./registry-credentials.ts";
-import type { ChartLocation } from "./releases.ts";
 
 const MANIFEST_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",

@@ -7,11 +7,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadManifest } from "../load/yaml.ts";
+import { type ChartRelease, describeChart } from "../model/releases.ts";
 import { crdsFromArchive } from "./archive.ts";
 import { ChartCache, type FetchedChart } from "./cache.ts";
 import { type RenderedObject, splitRendered } from "./documents.ts";
 import { Helm } from "./helm.ts";
-import { type ChartRelease, describeChart } from "./releases.ts";
 
 /** One CRD document as the chart rendered it. */
 export interface RenderedCrd {

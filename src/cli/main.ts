@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Rule } from "../analysis/context.ts";
 import type { LintOptions, SeveritySetting } from "../analysis/lint.ts";
-import type { CrdPhaseOptions } from "../charts/crd-phase.ts";
-import type { RenderLintOptions } from "../charts/lint-render.ts";
+import type { CrdsOptions } from "../app/crds.ts";
+import type { LintRunOptions } from "../app/lint.ts";
 import type { RenderSettings } from "../charts/render.ts";
-import type { KubeClient, KubeTarget } from "../run/kube.ts";
+import type { KubeTarget } from "../cluster/kube.ts";
 
 // Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
 // module it imports on every start.
@@ -81,8 +81,8 @@ function renderSettings(flags: RenderFlags): RenderSettings {
   return settings;
 }
 
-function renderLintOptions(flags: CommonFlags & LintFlags): RenderLintOptions {
-  return { ...lintOptions(flags), ...renderSettings(flags) };
+function lintRunOptions(flags: CommonFlags & LintFlags): LintRunOptions {
+  return { ...lintOptions(flags), ...renderSettings(flags), render: flags.render ?? false };
 }
 
 function addCommon(cmd: Command): Command {
@@ -141,9 +141,8 @@ export function createProgram(
       `\nRules:\n${rules.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
     )
     .action(async (flags: CommonFlags & LintFlags) => {
-      const result = flags.render
-        ? await (await import("../charts/lint-render.ts")).lintWithCharts(renderLintOptions(flags))
-        : (await import("../analysis/lint.ts")).lint(lintOptions(flags));
+      const { lintRepository } = await import("../app/lint.ts");
+      const result = await lintRepository(lintRunOptions(flags));
       const { formatGithub, formatJson, formatSarif, formatText } = await reporters();
       switch (flags.output) {
         case "json":
@@ -175,10 +174,9 @@ export function createProgram(
         .default("mermaid"),
     )
     .action(async (flags: CommonFlags & { output: string }) => {
-      const { lint } = await import("../analysis/lint.ts");
-      const result = lint(lintOptions(flags));
-      const { buildDag, formatDot, formatMermaid } = await import("../report/graph.ts");
-      const dag = buildDag(result);
+      const { kustomizationGraph } = await import("../app/graph.ts");
+      const dag = kustomizationGraph(lintOptions(flags));
+      const { formatDot, formatMermaid } = await import("../report/graph.ts");
       if (flags.output === "dot") out(formatDot(dag));
       else if (flags.output === "json") out(`${JSON.stringify(dag, null, 2)}\n`);
       else out(formatMermaid(dag));
@@ -244,72 +242,69 @@ async function runCrds(
   const progress = (line: string) => {
     if (isTTY || flags.apply) err(`${line}\n`);
   };
-  let client: KubeClient | undefined;
-  let kubeVersion = flags.kubeVersion;
-  if (flags.apply) {
-    const target: KubeTarget = {};
-    if (flags.kubeconfig) target.kubeconfig = flags.kubeconfig;
-    if (flags.context) target.context = flags.context;
-    // The cluster client (and node:http with it) is loaded only when a command talks to a cluster.
-    const { KubeClient } = await import("../run/kube.ts");
-    client = await KubeClient.load(target);
-    kubeVersion ??= (await client.serverVersion()) || undefined;
-  }
-  const options: CrdPhaseOptions = {
+  const { plural } = await import("../charts/render.ts");
+  const options: CrdsOptions = {
     repo: flags.repo,
-    ...renderSettings(kubeVersion ? { ...flags, kubeVersion } : flags),
+    ...renderSettings(flags),
     onProgress: (e) => {
       if (e.state !== "start")
         progress(`${e.state === "done" ? "rendered" : "failed  "} ${e.release.id}: ${e.detail ?? ""}`);
     },
+    onApplyStart: ({ server, phase }) => {
+      const cached = phase.render.rendered.filter((r) => r.cached).length;
+      progress(
+        `${plural(phase.set.crds.length, "CRD")} from ${plural(phase.render.rendered.length, "release")} (${cached} cached); applying to ${server}`,
+      );
+    },
   };
   if (flags.cluster) options.cluster = flags.cluster;
   if (flags.entry) options.entry = flags.entry;
-  const { bootstrapCrds } = await import("../charts/crd-phase.ts");
-  const { formatCrdSet } = await import("../charts/crd-set.ts");
-  const { plural } = await import("../charts/render.ts");
-  const phase = await bootstrapCrds(options);
-  for (const f of phase.findings) {
-    const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
-    err(`${where}${f.severity} ${f.ruleId}: ${f.message}\n`);
-  }
-  if (phase.findings.some((f) => f.severity === "error")) return EXIT.findings;
-  if (!client) {
-    const formatted = formatCrdSet(phase.set, flags.output);
-    if (typeof formatted === "string") out(formatted);
-    else for (const chunk of formatted) out(chunk);
-    return EXIT.ok;
-  }
-  const cached = phase.render.rendered.filter((r) => r.cached).length;
-  progress(
-    `${plural(phase.set.crds.length, "CRD")} from ${plural(phase.render.rendered.length, "release")} (${cached} cached); applying to ${client.server}`,
-  );
-  try {
-    const { applyCrds } = await import("../run/apply-crds.ts");
-    const results = await applyCrds(client, phase.set.crds, {
+  if (flags.apply) {
+    options.apply = {
+      target: kubeTarget(flags),
       force: flags.forceConflicts ?? false,
       allowStoredVersionRemoval: flags.allowStoredVersionRemoval ?? false,
       timeoutMs: flags.timeout * 1000,
-    });
-    for (const r of results) {
+    };
+  }
+  const { crds } = await import("../app/crds.ts");
+  try {
+    const { phase, applied } = await crds(options);
+    for (const f of phase.findings) {
+      const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
+      err(`${where}${f.severity} ${f.ruleId}: ${f.message}\n`);
+    }
+    if (phase.findings.some((f) => f.severity === "error")) return EXIT.findings;
+    if (!applied) {
+      const { formatCrdSet } = await import("../charts/crd-set.ts");
+      const formatted = formatCrdSet(phase.set, flags.output);
+      if (typeof formatted === "string") out(formatted);
+      else for (const chunk of formatted) out(chunk);
+      return EXIT.ok;
+    }
+    for (const r of applied) {
       out(`${r.action.padEnd(10)} ${r.name}  Established in ${r.seconds.toFixed(2)} s\n`);
       for (const change of r.changes) out(`             ${change}\n`);
     }
-    const count = (a: string) => results.filter((r) => r.action === a).length;
+    const count = (a: string) => applied.filter((r) => r.action === a).length;
     out(
-      `${plural(results.length, "CRD")} Established: ${count("created")} created, ${count("configured")} configured, ${count("unchanged")} unchanged\n`,
+      `${plural(applied.length, "CRD")} Established: ${count("created")} created, ${count("configured")} configured, ${count("unchanged")} unchanged\n`,
     );
     return EXIT.ok;
   } catch (error) {
-    if (
-      error instanceof Error &&
-      ["StoredVersionRefusal", "CrdWaitTimeout", "KubeError"].includes(error.name)
-    ) {
+    if (error instanceof Error && ["StoredVersionRefusal", "CrdWaitTimeout"].includes(error.name)) {
       err(`kubestrap: ${error.message}\n`);
       return EXIT.findings;
     }
     throw error;
   }
+}
+
+function kubeTarget(flags: { kubeconfig?: string; context?: string }): KubeTarget {
+  const target: KubeTarget = {};
+  if (flags.kubeconfig) target.kubeconfig = flags.kubeconfig;
+  if (flags.context) target.context = flags.context;
+  return target;
 }
 
 /** Runs the CLI; returns the exit code. */

@@ -3,10 +3,10 @@ import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
 import { documentHeader } from "../../src/charts/documents.ts";
-import { crdReleases, crdSwitches, describeChart } from "../../src/charts/releases.ts";
 import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
+import { describeChanges, removedStoredVersions } from "../../src/cluster/crds.ts";
 import { loadProject } from "../../src/model/project.ts";
-import { describeChanges, removedStoredVersions } from "../../src/run/apply-crds.ts";
+import { crdReleases, crdSwitches, describeChart } from "../../src/model/releases.ts";
 import { checkDocumentHeaders, helmRelease, ks, makeRepo } from "../helpers.ts";
 
 const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1

@@ -6,11 +6,11 @@
  * the helmfile takes it from the Flux files.
  */
 import type { SourceLocation } from "../findings.ts";
-import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
-import { catalogEntry } from "../model/catalog/charts.ts";
-import { isExactVersion } from "../model/charts.ts";
-import { deepMerge, type FluxModel, type HelmReleaseModel } from "../model/flux.ts";
-import { asString, getPath, type Json } from "../model/objects.ts";
+import type { Bootstrap, BootstrapRelease } from "./bootstrap.ts";
+import { catalogEntry } from "./catalog/charts.ts";
+import { isExactVersion } from "./charts.ts";
+import { deepMerge, type FluxModel, type HelmReleaseModel } from "./flux.ts";
+import { asString, getPath, type Json } from "./objects.ts";
 
 export type ChartLocation =
   | {

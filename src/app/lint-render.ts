@@ -5,20 +5,20 @@
  * CRDs when the release installs, in the Kustomization that applies the HelmRelease.
  */
 import { type LintOptions, type LintResult, lint } from "../analysis/lint.ts";
-import type { Finding } from "../findings.ts";
-import { isBuiltinKind } from "../model/builtin-api.ts";
-import { type ChartCrdResolver, type ChartCrds, type ChartRef, installedBy } from "../model/charts.ts";
-import { groupOf } from "../model/objects.ts";
-import { loadProject } from "../model/project.ts";
-import type { RenderedObject } from "./documents.ts";
-import { crdReleases, fluxChartReleases } from "./releases.ts";
+import type { RenderedObject } from "../charts/documents.ts";
 import {
   applyPlainHttp,
   type RenderedRelease,
   type RenderSettings,
   renderCrds,
   renderOptionsFrom,
-} from "./render.ts";
+} from "../charts/render.ts";
+import type { Finding } from "../findings.ts";
+import { isBuiltinKind } from "../model/builtin-api.ts";
+import { type ChartCrdResolver, type ChartCrds, type ChartRef, installedBy } from "../model/charts.ts";
+import { groupOf } from "../model/objects.ts";
+import { loadProject } from "../model/project.ts";
+import { crdReleases, fluxChartReleases } from "../model/releases.ts";
 
 export interface RenderLintOptions extends LintOptions, Omit<RenderSettings, "onProgress"> {}
 
