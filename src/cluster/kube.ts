@@ -1,11 +1,18 @@
 /**
  * A small Kubernetes API client: kubeconfig loading and authentication come from @kubernetes/client-node
- * (certificates, tokens, exec plugins), requests are plain HTTPS. Server-side apply sends the object as the
- * chart rendered it, byte for byte in JSON, so no field is lost to a typed model's serializer.
+ * (certificates, tokens, exec plugins), requests are plain HTTPS over keep-alive connections. Server-side
+ * apply sends the object as the chart or the repository wrote it, byte for byte in JSON, so no field is lost
+ * to a typed model's serializer.
+ *
+ * Transient failures are retried with exponential backoff until `retryForMs` has passed: connection errors
+ * (an API server restarting refuses connections for seconds), 429 (honouring Retry-After), 502/503/504, and
+ * 500s that say an admission webhook or an aggregated API cannot be reached yet (the webhook of a release
+ * that has just been installed is not serving for a few seconds).
  */
 
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest, type RequestOptions } from "node:https";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from "node:https";
+import { loadConnection } from "./kubeconfig.ts";
 
 export class KubeError extends Error {
   override readonly name = "KubeError";
@@ -28,49 +35,132 @@ export interface WatchEvent {
   object: Record<string, unknown>;
 }
 
+export interface ClientOptions {
+  /** How long transient failures are retried before they are errors (default 90 s). */
+  retryForMs?: number;
+  /** Timeout of one request without an answer (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ObjectList<T> {
+  metadata: { resourceVersion: string };
+  items: T[];
+}
+
+interface Response {
+  status: number;
+  body: string;
+  retryAfter?: string;
+}
+
+/** A message from the API server that means "try again shortly", even with a 500. */
+const TRANSIENT_MESSAGE =
+  /failed calling webhook|the server is currently unable to handle the request|no endpoints available for service|connection refused|etcdserver: (request timed out|leader changed)|too many requests/i;
+
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+]);
+
+export function isTransientStatus(status: number, body: string): boolean {
+  if (status === 429 || status === 502 || status === 503 || status === 504) return true;
+  if (status === 500) return TRANSIENT_MESSAGE.test(body);
+  return false;
+}
+
+export function isTransientNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    /socket hang up|request timed out|ECONNREFUSED|ECONNRESET/.test((error as Error).message ?? "")
+  );
+}
+
 export class KubeClient {
   readonly server: string;
+  /** The kubeconfig file, when one was named (else helm and kubectl find the same one by themselves). */
+  readonly kubeconfig: string | undefined;
+  /** The context in use. */
+  readonly context: string;
   private readonly options: RequestOptions;
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly retryForMs: number;
+  private readonly requestTimeoutMs: number;
 
-  private constructor(server: string, options: RequestOptions) {
+  private constructor(
+    server: string,
+    options: RequestOptions,
+    identity: { kubeconfig: string | undefined; context: string },
+    clientOptions: ClientOptions,
+  ) {
     this.server = server.replace(/\/+$/, "");
-    this.options = options;
+    this.kubeconfig = identity.kubeconfig;
+    this.context = identity.context;
+    this.retryForMs = clientOptions.retryForMs ?? 90_000;
+    this.requestTimeoutMs = clientOptions.requestTimeoutMs ?? 30_000;
+    const { headers: _headers, ...tls } = options;
+    this.agent = this.server.startsWith("http:")
+      ? new HttpAgent({ keepAlive: true })
+      : new HttpsAgent({ keepAlive: true, ...(tls as object) });
+    this.options = { ...options, agent: this.agent };
   }
 
   /** Loads the kubeconfig (`--kubeconfig`, else $KUBECONFIG, else ~/.kube/config) and its context. */
-  static async load(target: KubeTarget = {}): Promise<KubeClient> {
-    const { KubeConfig } = await import("@kubernetes/client-node");
-    const kc = new KubeConfig();
-    try {
-      if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);
-      else kc.loadFromDefault();
-      if (target.context) kc.setCurrentContext(target.context);
-    } catch (error) {
-      throw new KubeError(
-        `cannot load the kubeconfig ${target.kubeconfig ?? ""}: ${(error as Error).message}`,
-        0,
-      );
-    }
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new KubeError("the kubeconfig has no current cluster", 0);
-    const options: RequestOptions = { headers: {} };
-    await kc.applyToHTTPSOptions(options);
-    return new KubeClient(cluster.server, options);
+  static async load(target: KubeTarget = {}, clientOptions: ClientOptions = {}): Promise<KubeClient> {
+    const connection = await loadConnection(target);
+    const options: RequestOptions = {
+      headers: connection.headers,
+      rejectUnauthorized: connection.rejectUnauthorized,
+    };
+    if (connection.ca) options.ca = connection.ca;
+    if (connection.cert) options.cert = connection.cert;
+    if (connection.key) options.key = connection.key;
+    if (connection.servername) options.servername = connection.servername;
+    return new KubeClient(
+      connection.server,
+      options,
+      { kubeconfig: target.kubeconfig, context: connection.context },
+      clientOptions,
+    );
   }
 
-  async get<T = Record<string, unknown>>(path: string): Promise<T | undefined> {
-    const res = await this.request("GET", path);
+  /** Closes idle keep-alive connections, so that a finished command exits at once. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  async get<T = Record<string, unknown>>(path: string, accept?: string): Promise<T | undefined> {
+    const res = await this.request("GET", path, undefined, undefined, accept);
     if (res.status === 404) return undefined;
     return this.check<T>(res, `GET ${path}`);
+  }
+
+  async list<T = Record<string, unknown>>(path: string, options: ListOptions = {}): Promise<ObjectList<T>> {
+    const query = new URLSearchParams();
+    if (options.labelSelector) query.set("labelSelector", options.labelSelector);
+    if (options.fieldSelector) query.set("fieldSelector", options.fieldSelector);
+    const q = query.size > 0 ? `?${query}` : "";
+    const res = await this.request("GET", `${path}${q}`);
+    if (res.status === 404) return { metadata: { resourceVersion: "" }, items: [] };
+    return this.check<ObjectList<T>>(res, `GET ${path}${q}`);
   }
 
   /** Server-side apply: creates or updates the object, owned by `fieldManager`. */
   async apply<T = Record<string, unknown>>(
     path: string,
     object: unknown,
-    { fieldManager, force }: { fieldManager: string; force: boolean },
+    { fieldManager, force, dryRun }: { fieldManager: string; force: boolean; dryRun?: boolean },
   ): Promise<T> {
-    const query = `?fieldManager=${encodeURIComponent(fieldManager)}${force ? "&force=true" : ""}`;
+    const query = `?fieldManager=${encodeURIComponent(fieldManager)}${force ? "&force=true" : ""}${dryRun ? "&dryRun=All" : ""}`;
     const res = await this.request(
       "PATCH",
       `${path}${query}`,
@@ -80,9 +170,43 @@ export class KubeClient {
     return this.check<T>(res, `apply ${path}`);
   }
 
+  /** A JSON merge patch (RFC 7386). */
+  async mergePatch<T = Record<string, unknown>>(path: string, patch: unknown): Promise<T> {
+    const res = await this.request("PATCH", path, JSON.stringify(patch), "application/merge-patch+json");
+    return this.check<T>(res, `patch ${path}`);
+  }
+
+  async create<T = Record<string, unknown>>(collection: string, object: unknown): Promise<T> {
+    const res = await this.request("POST", collection, JSON.stringify(object), "application/json");
+    return this.check<T>(res, `create in ${collection}`);
+  }
+
+  async replace<T = Record<string, unknown>>(path: string, object: unknown): Promise<T> {
+    const res = await this.request("PUT", path, JSON.stringify(object), "application/json");
+    return this.check<T>(res, `update ${path}`);
+  }
+
+  /** Deletes the object; true when it existed. */
+  async delete(path: string): Promise<boolean> {
+    const res = await this.request("DELETE", path);
+    if (res.status === 404) return false;
+    this.check(res, `delete ${path}`);
+    return true;
+  }
+
   async serverVersion(): Promise<string> {
     const version = await this.get<{ gitVersion?: string }>("/version");
     return version?.gitVersion ?? "";
+  }
+
+  /** `/readyz` once, without retrying: whether the API server answers and says it is ready. */
+  async readyz(timeoutMs = 5_000): Promise<{ ready: boolean; detail: string }> {
+    try {
+      const res = await this.send("GET", "/readyz", undefined, undefined, timeoutMs);
+      return { ready: res.status === 200, detail: `HTTP ${res.status}: ${res.body.trim().slice(0, 200)}` };
+    } catch (error) {
+      return { ready: false, detail: (error as Error).message };
+    }
   }
 
   /**
@@ -93,15 +217,19 @@ export class KubeClient {
     path: string,
     resourceVersion: string,
     onEvent: (event: WatchEvent) => void,
+    options: ListOptions = {},
   ): { stop(): void; done: Promise<void> } {
     const url = new URL(`${this.server}${path}`);
     url.searchParams.set("watch", "1");
     url.searchParams.set("allowWatchBookmarks", "true");
     if (resourceVersion) url.searchParams.set("resourceVersion", resourceVersion);
+    if (options.labelSelector) url.searchParams.set("labelSelector", options.labelSelector);
+    if (options.fieldSelector) url.searchParams.set("fieldSelector", options.fieldSelector);
     let stopRequested = false;
     let abort: () => void = () => {};
     const done = new Promise<void>((resolve, reject) => {
-      const req = this.transport(url)(url, { ...this.options, method: "GET" }, (res) => {
+      // A watch holds its connection open: it gets one of its own, outside the keep-alive pool.
+      const req = this.transport(url)(url, { ...this.options, agent: false, method: "GET" }, (res) => {
         if ((res.statusCode ?? 0) >= 300) {
           res.resume();
           reject(new KubeError(`watch ${path}: HTTP ${res.statusCode}`, res.statusCode ?? 0));
@@ -139,34 +267,78 @@ export class KubeClient {
     return url.protocol === "http:" ? httpRequest : httpsRequest;
   }
 
-  private request(
+  /** One request with the retry policy. */
+  private async request(
     method: string,
     path: string,
     body?: string,
     contentType?: string,
-  ): Promise<{ status: number; body: string }> {
+    accept?: string,
+  ): Promise<Response> {
+    const started = Date.now();
+    let delay = 250;
+    for (;;) {
+      let retryAfterMs: number | undefined;
+      try {
+        const res = await this.send(method, path, body, contentType, this.requestTimeoutMs, accept);
+        if (!isTransientStatus(res.status, res.body) || Date.now() - started > this.retryForMs) return res;
+        const seconds = Number(res.retryAfter);
+        if (Number.isFinite(seconds) && seconds > 0) retryAfterMs = seconds * 1000;
+      } catch (error) {
+        if (!isTransientNetworkError(error) || Date.now() - started > this.retryForMs) throw error;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(retryAfterMs ?? delay, 5_000)));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+
+  private send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    contentType: string | undefined,
+    timeoutMs: number,
+    accept = "application/json",
+  ): Promise<Response> {
     const url = new URL(`${this.server}${path}`);
     const headers: Record<string, string> = {
       ...(this.options.headers as Record<string, string>),
-      accept: "application/json",
+      accept,
+      "user-agent": "kubestrap",
     };
     if (contentType) headers["content-type"] = contentType;
     return new Promise((resolve, reject) => {
-      const req = this.transport(url)(url, { ...this.options, method, headers }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on("error", reject);
+      const req = this.transport(url)(
+        url,
+        { ...this.options, method, headers, timeout: timeoutMs },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            text += chunk;
+          });
+          res.on("end", () => {
+            const response: Response = { status: res.statusCode ?? 0, body: text };
+            const retryAfter = res.headers["retry-after"];
+            if (typeof retryAfter === "string") response.retryAfter = retryAfter;
+            resolve(response);
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`request timed out after ${timeoutMs / 1000} s`)));
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        const wrapped = new KubeError(`${method} ${url.href}: ${error.message}`, 0) as KubeError & {
+          code?: string;
+        };
+        if (error.code) wrapped.code = error.code;
+        reject(wrapped);
       });
-      req.on("error", (error) => reject(new KubeError(`${method} ${url.href}: ${error.message}`, 0)));
       req.end(body);
     });
   }
 
-  private check<T>(res: { status: number; body: string }, what: string): T {
+  private check<T>(res: Response, what: string): T {
     if (res.status >= 200 && res.status < 300) return JSON.parse(res.body) as T;
     let message = res.body.trim();
     let reason: string | undefined;
