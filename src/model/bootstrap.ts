@@ -14,6 +14,27 @@ export interface BootstrapChart {
   localPath?: string;
 }
 
+/** A helmfile hook: a command run at a release's events (presync, postsync, ...), from the helmfile's folder. */
+export interface HelmfileHook {
+  events: string[];
+  command: string;
+  /** As written: `{{ .Release.Name }}`-style templates are resolved when the hook runs. */
+  args: string[];
+  showlogs: boolean;
+  location: SourceLocation;
+}
+
+/** What the helmfile's `helmDefaults` and the release say about how helm runs, as far as kubestrap honours it. */
+export interface HelmFlags {
+  cleanupOnFail?: boolean;
+  /** helm 4's `--force-conflicts` (server-side apply). */
+  forceConflicts?: boolean;
+  /** Seconds helm waits for the chart's own hooks (pre-install Jobs). */
+  timeout?: number;
+  /** Extra arguments to helm. */
+  args?: string[];
+}
+
 /** A release of the bootstrap helmfiles: installed (or, in the CRD phase, its CRDs applied) before Flux runs. */
 export interface BootstrapRelease {
   name: string;
@@ -21,14 +42,22 @@ export interface BootstrapRelease {
   phase: BootstrapPhase;
   chart?: BootstrapChart;
   values: Json;
+  /** `namespace/name` of releases that must be installed first (helmfile's `needs`, qualified). */
   needs: string[];
+  hooks: HelmfileHook[];
+  helm: HelmFlags;
   location: SourceLocation;
+  /** Repository-relative directory of the helmfile: hooks run from it. */
+  dir: string;
   /** How the chart was found, when not written in the helmfile itself. */
   chartFrom?: string;
 }
 
 export interface Bootstrap {
+  /** Repository-relative directory of the helmfiles. */
   dir?: string;
+  /** The folder that holds the bootstrap (the helmfiles' parent: `bootstrap`, `kubernetes/bootstrap`). */
+  root?: string;
   releases: BootstrapRelease[];
   findings: Finding[];
 }
@@ -40,8 +69,26 @@ const BOOTSTRAP_DIRS = ["bootstrap/helmfile.d", "bootstrap/helmfile", "bootstrap
  * `templates/release.yaml.gotmpl` convention that takes chart and values from the Flux files of the
  * same release. Go templates are not run: the convention is recognised and resolved natively.
  */
-export function loadBootstrap(repo: Repository): Bootstrap {
+export function loadBootstrap(repo: Repository, helmfiles?: string[]): Bootstrap {
   const result: Bootstrap = { releases: [], findings: [] };
+  if (helmfiles) {
+    for (const file of helmfiles) {
+      const path = resolveRepoPath("", file.replace(/^\.?\/+/, ""));
+      if (path === undefined || !repo.isFile(path)) {
+        result.findings.push({
+          ruleId: "path-missing",
+          severity: "error",
+          message: `bootstrap helmfile ${file} named in kubestrap.yaml does not exist in the repository`,
+        });
+        continue;
+      }
+      const dir = posix.dirname(path);
+      result.dir ??= dir;
+      readHelmfile(repo, dir, path, result);
+    }
+    result.root = bootstrapRoot(result.dir);
+    return result;
+  }
   for (const dir of BOOTSTRAP_DIRS) {
     const files = repo
       .list(dir)
@@ -50,10 +97,16 @@ export function loadBootstrap(repo: Repository): Bootstrap {
       .filter((f) => (repo.documents(f) ?? []).some((d) => Array.isArray(asRecord(d.value).releases)));
     if (files.length === 0) continue;
     result.dir = dir;
+    result.root = bootstrapRoot(dir);
     for (const file of files) readHelmfile(repo, dir, file, result);
     break;
   }
   return result;
+}
+
+function bootstrapRoot(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  return /(^|\/)helmfile(\.d)?$/.test(dir) ? posix.dirname(dir) : dir;
 }
 
 function readHelmfile(repo: Repository, dir: string, file: string, result: Bootstrap): void {
@@ -62,6 +115,7 @@ function readHelmfile(repo: Repository, dir: string, file: string, result: Boots
   const templates: Record<string, Json> = {};
   const repositories = new Map<string, { url: string; oci: boolean }>();
   let defaultInherit: string | undefined;
+  let helmDefaults: Json = {};
   for (const doc of docs) {
     const v = asRecord(doc.value);
     for (const base of asArray(v.bases)) {
@@ -69,11 +123,13 @@ function readHelmfile(repo: Repository, dir: string, file: string, result: Boots
       for (const baseDoc of path ? (repo.documents(path) ?? []) : []) {
         Object.assign(templates, asRecord(asRecord(baseDoc.value).templates));
         collectRepositories(asRecord(baseDoc.value), repositories);
+        helmDefaults = { ...helmDefaults, ...asRecord(asRecord(baseDoc.value).helmDefaults) };
       }
     }
     Object.assign(templates, asRecord(v.templates));
     collectRepositories(v, repositories);
     defaultInherit = asString(v.defaultInherit) ?? defaultInherit;
+    helmDefaults = { ...helmDefaults, ...asRecord(v.helmDefaults) };
   }
   for (const doc of docs) {
     asArray(asRecord(doc.value).releases).forEach((r) => {
@@ -97,8 +153,12 @@ function readHelmfile(repo: Repository, dir: string, file: string, result: Boots
         values: inlineValues(release),
         needs: asArray(release.needs)
           .map((n) => asString(n) ?? "")
-          .filter(Boolean),
+          .filter(Boolean)
+          .map((n) => qualifyNeed(n, namespace)),
+        hooks: readHooks(release, location),
+        helm: helmFlags({ ...helmDefaults, ...release }),
         location,
+        dir,
       };
       const chartText = asString(release.chart);
       if (chartText && !chartText.includes("{{")) {
@@ -111,6 +171,49 @@ function readHelmfile(repo: Repository, dir: string, file: string, result: Boots
       result.releases.push(br);
     });
   }
+}
+
+/**
+ * helmfile's `needs` entries: `name`, `namespace/name` or `kubecontext/namespace/name`. An unqualified name is
+ * in the release's own namespace.
+ */
+function qualifyNeed(need: string, namespace: string): string {
+  const parts = need.split("/");
+  if (parts.length === 1) return `${namespace}/${need}`;
+  return parts.slice(-2).join("/");
+}
+
+function readHooks(release: Json, location: SourceLocation): HelmfileHook[] {
+  return asArray(release.hooks).flatMap((h) => {
+    const hook = asRecord(h);
+    const command = asString(hook.command);
+    if (!command) return [];
+    return [
+      {
+        events: asArray(hook.events)
+          .map((e) => asString(e) ?? "")
+          .filter(Boolean),
+        command,
+        args: asArray(hook.args).map((a) => (typeof a === "string" ? a : String(a))),
+        showlogs: hook.showlogs === true,
+        location,
+      },
+    ];
+  });
+}
+
+function helmFlags(v: Json): HelmFlags {
+  const flags: HelmFlags = {};
+  if (typeof v.cleanupOnFail === "boolean") flags.cleanupOnFail = v.cleanupOnFail;
+  if (typeof v.forceConflicts === "boolean") flags.forceConflicts = v.forceConflicts;
+  if (typeof v.timeout === "number") flags.timeout = v.timeout;
+  // `args` of the CRD helmfiles (--include-crds, --no-hooks) are for `helm template`: only the release phase's
+  // arguments reach `helm upgrade`.
+  const args = asArray(v.args)
+    .map((a) => asString(a))
+    .filter((a): a is string => a !== undefined);
+  if (args.length > 0) flags.args = args;
+  return flags;
 }
 
 function collectRepositories(v: Json, into: Map<string, { url: string; oci: boolean }>): void {

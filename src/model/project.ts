@@ -32,10 +32,16 @@ export interface ProjectOptions {
   chartObjects?: Map<string, { apiVersion: string; kind: string; name: string; namespace?: string }[]>;
   /** Findings made before loading (charts that failed to render), reported by their diagnostic rules. */
   diagnostics?: Finding[];
+  /** Bootstrap helmfiles to read instead of detecting them (kubestrap.yaml `bootstrap.helmfiles`). */
+  helmfiles?: string[];
+  /** An already loaded repository (kubestrap.yaml was read from it). */
+  repository?: Repository;
 }
 
 export interface Project {
   repo: Repository;
+  /** The kustomize builder the Flux model was built with (it caches what it built). */
+  builder: KustomizeBuilder;
   entry: EntryPoint | undefined;
   model: FluxModel;
   bootstrap: Bootstrap;
@@ -44,7 +50,7 @@ export interface Project {
 }
 
 export function loadProject(options: ProjectOptions): Project {
-  const repo = Repository.load(options.repo);
+  const repo = options.repository ?? Repository.load(options.repo);
   const diagnostics: Finding[] = [...repo.findings, ...(options.diagnostics ?? [])];
   const entry = chooseEntry(repo, options, diagnostics);
   const scopes = catalogScopes();
@@ -55,9 +61,9 @@ export function loadProject(options: ProjectOptions): Project {
   });
   const model = buildFluxModel(repo, builder, entry);
   if (options.chartObjects) addChartObjects(model, options.chartObjects);
-  const bootstrap = loadBootstrap(repo);
+  const bootstrap = loadBootstrap(repo, options.helmfiles);
   diagnostics.push(...builder.findings, ...model.findings, ...bootstrap.findings);
-  return { repo, entry, model, bootstrap, diagnostics };
+  return { repo, builder, entry, model, bootstrap, diagnostics };
 }
 
 function chooseEntry(

@@ -6,7 +6,7 @@
  * the helmfile takes it from the Flux files.
  */
 import type { SourceLocation } from "../findings.ts";
-import type { Bootstrap, BootstrapRelease } from "./bootstrap.ts";
+import type { Bootstrap, BootstrapRelease, HelmFlags, HelmfileHook } from "./bootstrap.ts";
 import { catalogEntry } from "./catalog/charts.ts";
 import { isExactVersion } from "./charts.ts";
 import { deepMerge, type FluxModel, type HelmReleaseModel } from "./flux.ts";
@@ -26,15 +26,29 @@ export type ChartLocation =
   | { type: "repo"; repoUrl: string; chart: string; version?: string }
   | { type: "path"; path: string };
 
+/**
+ * One chart release, whoever installs it: a bootstrap helmfile release (its CRDs rendered in the CRD phase, and
+ * in the release phase installed by `kubestrap up`), or a Flux HelmRelease (rendered by `lint --render`). The
+ * analysis, the renderer and the bootstrap plan all read this one model.
+ */
 export interface ChartRelease {
   /** `namespace/name`. */
   id: string;
   name: string;
   namespace: string;
+  installedBy: "bootstrap" | "flux";
   phase: "crds" | "releases";
   chart: ChartLocation;
+  /** The values the chart is installed (or, with `crdReleases`, rendered) with. */
   values: Json;
-  /** The helmfile release. */
+  /** Ids of the releases that must be installed and ready first: helmfile `needs` and HelmRelease `dependsOn`. */
+  needs: string[];
+  /** The helmfile's hooks for this release (bootstrap releases only). */
+  hooks: HelmfileHook[];
+  helm: HelmFlags;
+  /** Repository-relative folder the release's hooks run from (the helmfile's). */
+  dir?: string;
+  /** The helmfile release, or the HelmRelease. */
   location: SourceLocation;
   /** Where the chart was named, when not in the helmfile (an OCIRepository or HelmRelease file). */
   chartFrom?: SourceLocation;
@@ -56,9 +70,29 @@ export interface CrdReleases {
   unresolved: UnresolvedRelease[];
 }
 
-/** Repository-relative paths of local charts are made absolute with `repoDir`. */
+/**
+ * The bootstrap releases for the CRD phase: every release of the helmfiles, with the values that make its chart
+ * render its CRDs (cert-manager's `crds.enabled`, ...) switched on.
+ */
 export function crdReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: string): CrdReleases {
+  const out = bootstrapReleases(bootstrap, model, repoDir);
+  for (const release of out.releases) {
+    const switches = crdSwitches(chartName(release.chart));
+    if (Object.keys(switches).length === 0) continue;
+    release.values = deepMerge(release.values, switches);
+    release.templatedCrds = true;
+  }
+  return out;
+}
+
+/**
+ * The bootstrap helmfile releases, each with the chart and values it is installed with, and its `needs`
+ * together with the `dependsOn` of the HelmRelease Flux later takes it over with (among bootstrap releases).
+ * Repository-relative paths of local charts are made absolute with `repoDir`.
+ */
+export function bootstrapReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: string): CrdReleases {
   const out: CrdReleases = { releases: [], unresolved: [] };
+  const bootstrapIds = new Set(bootstrap.releases.map((br) => `${br.namespace}/${br.name}`));
   const byId = new Map(model.helmReleases.map((hr) => [hr.id, hr]));
   for (const br of bootstrap.releases) {
     const id = `${br.namespace}/${br.name}`;
@@ -81,20 +115,26 @@ export function crdReleases(bootstrap: Bootstrap, model: FluxModel, repoDir: str
       continue;
     }
     const fromFlux = br.chartFrom !== undefined || !br.chart;
-    const switches = crdSwitches(chartName(resolved.chart));
     // The values the chart is really installed with: the helmfile's, or, when the helmfile reads them from
     // the Flux files, the HelmRelease's (values and valuesFrom, merged as helm-controller does).
-    const base = fromFlux && hr ? deepMerge(hr.values, br.values) : br.values;
+    const values = fromFlux && hr ? deepMerge(hr.values, br.values) : br.values;
+    const dependsOn = (hr?.dependsOn ?? [])
+      .map((d) => `${d.namespace}/${d.name}`)
+      .filter((d) => bootstrapIds.has(d));
     const release: ChartRelease = {
       id,
       name: br.name,
       namespace: br.namespace,
+      installedBy: "bootstrap",
       phase: br.phase,
       chart: resolved.chart,
-      values: deepMerge(base, switches),
+      values,
+      needs: [...new Set([...br.needs, ...dependsOn])],
+      hooks: br.hooks,
+      helm: br.helm,
+      dir: br.dir,
       location: br.location,
     };
-    if (Object.keys(switches).length > 0) release.templatedCrds = true;
     if (resolved.from) release.chartFrom = resolved.from;
     out.releases.push(release);
   }
@@ -140,9 +180,13 @@ export function fluxChartReleases(model: FluxModel, repoDir: string): CrdRelease
       id: hr.id,
       name: hr.name,
       namespace: hr.namespace,
+      installedBy: "flux",
       phase: "releases",
       chart: resolved.chart,
       values: hr.values,
+      needs: hr.dependsOn.map((d) => `${d.namespace}/${d.name}`),
+      hooks: [],
+      helm: {},
       location,
     };
     if (resolved.from) release.chartFrom = resolved.from;
@@ -227,4 +271,22 @@ export function crdSwitches(name: string): Json {
     values = deepMerge(values, leaf);
   }
   return values;
+}
+
+/**
+ * The chart location with its registry replaced by a mirror: `mirrors` maps a registry host (`ghcr.io`) to where
+ * its repositories are mirrored (`registry.internal/ghcr`, or `http://127.0.0.1:5000/ghcr.io` for a mirror without
+ * TLS). Mirrors are transport, not content: plans and step hashes keep the upstream location.
+ */
+export function mirroredChart(loc: ChartLocation, mirrors: Record<string, string>): ChartLocation {
+  if (loc.type !== "oci") return loc;
+  const rest = loc.url.slice("oci://".length);
+  const host = rest.slice(0, rest.indexOf("/") < 0 ? rest.length : rest.indexOf("/"));
+  const target = mirrors[host];
+  if (!target) return loc;
+  const plain = target.startsWith("http://");
+  const base = target.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const out: ChartLocation = { ...loc, url: `oci://${base}${rest.slice(host.length)}` };
+  if (plain) out.plainHttp = true;
+  return out;
 }

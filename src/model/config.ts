@@ -1,0 +1,195 @@
+/**
+ * `kubestrap.yaml`: what the repository cannot say by itself about its bootstrap. Everything in it is optional:
+ * kubestrap detects the clusters, the helmfiles and the bootstrap resources; this file names them where the
+ * detection cannot (a Talos pipeline before the cluster exists, a secret-reference resolver such as `op
+ * inject`, the number of nodes to wait for, the identity a cluster must have).
+ *
+ * The schema is zod; `npm run gen:schema` writes it as JSON Schema to `schema/kubestrap.schema.json` for
+ * editors (`# yaml-language-server: $schema=...`).
+ */
+import { z } from "zod";
+import type { Finding } from "../findings.ts";
+import type { Repository } from "../load/repository.ts";
+
+export const CONFIG_FILES = ["kubestrap.yaml", "kubestrap.yml", ".kubestrap.yaml"];
+
+const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "lowercase letters, digits and dashes");
+
+const command = z
+  .object({
+    command: z.string().min(1).describe("program to run (looked up on PATH)"),
+    args: z.array(z.string()).default([]).describe("its arguments, passed as they are (no shell)"),
+    env: z.record(z.string(), z.string()).default({}).describe("extra environment variables"),
+  })
+  .strict();
+
+export const BeforeStepSchema = command
+  .extend({
+    name: name.describe("step name, unique among the `before` steps"),
+    dir: z.string().optional().describe("working directory, relative to the repository (default: its root)"),
+    creates: z
+      .string()
+      .optional()
+      .describe("a file the command creates: when it exists, the step is done (like `talosctl kubeconfig`)"),
+    skipIf: command
+      .optional()
+      .describe("a command that exits 0 when the step is already done (a Talos node that is configured)"),
+    needs: z
+      .array(z.string())
+      .default([])
+      .describe("`before` steps that must run first (default: the previous one)"),
+    timeoutSeconds: z.number().positive().default(600),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "times to run it again after a failure, with backoff (`talosctl bootstrap` while etcd starts)",
+      ),
+  })
+  .strict()
+  .describe("a command that runs before the cluster exists (the Talos stages)");
+
+export const ResourceSourceSchema = z
+  .object({
+    path: z.string().describe("a kustomize directory or a YAML file, relative to the repository"),
+    inject: command
+      .optional()
+      .describe(
+        "resolves secret references in the built YAML (stdin to stdout), e.g. `op inject`; overrides secrets.inject",
+      ),
+    namespace: z.string().optional().describe("namespace for objects that name none"),
+  })
+  .strict();
+
+export const ClusterSchema = z
+  .object({
+    name,
+    kubeconfig: z.string().optional().describe("kubeconfig file (default: $KUBECONFIG, ~/.kube/config)"),
+    context: z.string().optional().describe("kubeconfig context of this cluster"),
+    entry: z.string().optional().describe("Flux entry point directory (default: detected)"),
+    identity: z
+      .string()
+      .optional()
+      .describe("UID of the cluster's kube-system namespace: kubestrap refuses any other cluster"),
+    nodes: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("nodes that must have registered before anything is applied"),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    clusters: z
+      .array(ClusterSchema)
+      .default([])
+      .describe("the clusters of this repository (default: detected)"),
+    before: z.array(BeforeStepSchema).default([]).describe("commands that bring the cluster up"),
+    bootstrap: z
+      .object({
+        helmfiles: z
+          .array(z.string())
+          .optional()
+          .describe("bootstrap helmfiles, in order (default: bootstrap/helmfile.d or bootstrap/helmfile)"),
+        resources: z
+          .array(ResourceSourceSchema)
+          .optional()
+          .describe(
+            "bootstrap resources applied before the CRDs (default: bootstrap/kustomize, bootstrap/resources.yaml)",
+          ),
+        namespaces: z
+          .array(z.string())
+          .default([])
+          .describe("more namespaces to create with the prerequisites"),
+      })
+      .strict()
+      .default({ namespaces: [] }),
+    secrets: z
+      .object({
+        inject: command
+          .optional()
+          .describe(
+            "resolves secret references (`op://vault/item/field`) in bootstrap resources, stdin to stdout",
+          ),
+      })
+      .strict()
+      .default({}),
+    registries: z
+      .object({
+        mirrors: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe(
+            "registry host → mirror (`ghcr.io: registry.internal/ghcr`; an http:// mirror is pulled without TLS); charts keep their upstream names in plans",
+          ),
+      })
+      .strict()
+      .default({ mirrors: {} }),
+    journal: z
+      .object({
+        namespace: z.string().default("kube-system").describe("namespace of the journal ConfigMap"),
+      })
+      .strict()
+      .default({ namespace: "kube-system" }),
+    handoff: z
+      .object({
+        enabled: z.boolean().default(true).describe("wait for the Flux instance to be Ready at the end"),
+        timeoutSeconds: z.number().positive().default(600),
+      })
+      .strict()
+      .default({ enabled: true, timeoutSeconds: 600 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+export type BeforeStep = z.infer<typeof BeforeStepSchema>;
+export type CommandSpec = z.infer<typeof command>;
+export type ResourceSource = z.infer<typeof ResourceSourceSchema>;
+
+export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
+
+export interface LoadedConfig {
+  config: Config;
+  /** Repository-relative file it came from; undefined when the repository has none. */
+  file?: string;
+  findings: Finding[];
+}
+
+/**
+ * Reads and validates `kubestrap.yaml` at the repository root. An invalid file is an error finding per problem,
+ * with the line of the field it is about, and the defaults are used.
+ */
+export function loadConfig(repo: Repository): LoadedConfig {
+  const file = CONFIG_FILES.find((f) => repo.isFile(f));
+  if (!file) return { config: DEFAULT_CONFIG, findings: [] };
+  const docs = repo.documents(file) ?? [];
+  const doc = docs[0];
+  const result = ConfigSchema.safeParse(doc?.value ?? {});
+  if (result.success) return { config: result.data, file, findings: [] };
+  const findings: Finding[] = result.error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const location = doc ? repo.location(file, doc.index, path, doc.line) : { file, line: 1 };
+    return {
+      ruleId: "config-invalid",
+      severity: "error",
+      message: `${file}: ${path.length > 0 ? `${path.join(".")}: ` : ""}${issue.message}`,
+      location,
+    };
+  });
+  return { config: DEFAULT_CONFIG, file, findings };
+}
+
+/** The JSON Schema of kubestrap.yaml, for editors. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...(z.toJSONSchema(ConfigSchema, { io: "input" }) as Record<string, unknown>),
+    $id: "https://kubestrap.dev/schema/kubestrap.schema.json",
+    title: "kubestrap.yaml",
+  };
+}
