@@ -214,7 +214,242 @@ export function createProgram(
       process.exitCode = await runCrds(flags, out, err, isTTY);
     });
 
+  addBootstrapCommands(program, out, err, isTTY);
   return program;
+}
+
+interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+}
+
+interface PlanFlags extends CommonFlags, ClusterFlags {
+  output: "text" | "json";
+  live?: boolean;
+  plainHttp?: boolean;
+  color: boolean;
+}
+
+interface UpFlags extends CommonFlags, ClusterFlags, RenderFlags {
+  output: "text" | "json";
+  timeout: number;
+  apiTimeout: number;
+  waitFlux?: boolean;
+  forceConflicts?: boolean;
+  rerun?: string[];
+  registryMirror?: Record<string, string>;
+  color: boolean;
+}
+
+const EXIT_INTERRUPTED = 130;
+
+function addClusterFlags(cmd: Command): Command {
+  return cmd
+    .option("--kubeconfig <file>", "kubeconfig (default: kubestrap.yaml's, $KUBECONFIG, ~/.kube/config)")
+    .option("--context <name>", "kubeconfig context (default: kubestrap.yaml's, the current one)");
+}
+
+function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }) {
+  const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo };
+  if (flags.cluster) options.cluster = flags.cluster;
+  if (flags.entry) options.entry = flags.entry;
+  if (flags.kubeconfig) options.kubeconfig = flags.kubeconfig;
+  if (flags.context) options.context = flags.context;
+  if (flags.plainHttp) options.plainHttp = true;
+  return options;
+}
+
+function addBootstrapCommands(
+  program: Command,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): void {
+  addClusterFlags(
+    addCommon(
+      program
+        .command("plan")
+        .description(
+          "Print the phases and steps `kubestrap up` would run, in order, each with what it does and why it is there (the helmfiles, the Flux files, kubestrap.yaml). Offline; with --live, each step is marked done, changed, drifted or to do against the cluster (read-only).\n\n" +
+            "Exit status: 0 the plan can run, 1 the plan has errors (an unresolvable chart, a hook kubestrap cannot evaluate), 2 bad usage or unreadable repository.",
+        ),
+    ),
+  )
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--live", "inspect every step against the cluster")
+    .option("--plain-http", "pull oci:// charts over plain HTTP (a local registry without TLS)")
+    .option("--no-color", "never colour text output")
+    .action(async (flags: PlanFlags) => {
+      const { plan } = await import("../app/plan.ts");
+      const result = await plan({ ...planOptions(flags), live: flags.live ?? false });
+      const { formatPlanJson, formatPlanText } = await import("../report/plan.ts");
+      out(
+        flags.output === "json"
+          ? formatPlanJson(result)
+          : formatPlanText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+      );
+      process.exitCode = result.plan.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
+    });
+
+  addClusterFlags(
+    addCommon(
+      program
+        .command("up")
+        .description(
+          "Bootstrap the cluster: run the plan's phases (before, preflight, prerequisites, crds, releases, handoff) as one DAG, in parallel where the graph allows, each step gated on the readiness of what it applied. Resumable: a step whose inputs are unchanged and whose objects are healthy is skipped, so a second run on a healthy cluster writes nothing. The journal (ConfigMap kubestrap-journal) records each step; Ctrl-C stops starting steps and lets running ones end, a second Ctrl-C interrupts them. Details: docs/up.md.\n\n" +
+            "Exit status: 0 every step done, 1 a step failed (or the cluster is not the one named), 2 bad usage or a plan with errors, 130 interrupted.",
+        ),
+    ),
+  )
+    .addOption(
+      new Option(
+        "-o, --output <format>",
+        "text (a task list on a terminal, lines in a CI log) or json (one event per line)",
+      )
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .option("--helm <path>", "helm binary, 3.14+ or 4.x (default: $KUBESTRAP_HELM, helm on PATH)")
+    .option("--kube-version <version>", "Kubernetes version charts render for (default: the cluster's)")
+    .option("--offline", "use only charts already in the cache")
+    .option("--plain-http", "pull oci:// charts over plain HTTP (a local registry without TLS)")
+    .option("--concurrency <n>", "steps at once", parsePositive, 8)
+    .option(
+      "--timeout <seconds>",
+      "how long a step waits for what it applied or installed to be ready",
+      parsePositive,
+      600,
+    )
+    .option(
+      "--api-timeout <seconds>",
+      "how long preflight waits for the API server and the nodes",
+      parsePositive,
+      300,
+    )
+    .option("--wait-flux", "after the handoff, wait until every Flux Kustomization and HelmRelease is Ready")
+    .option("--force-conflicts", "take over fields another field manager owns (server-side apply force)")
+    .option(
+      "--rerun <step...>",
+      "run these steps (ids or prefixes such as releases/) even when they are done",
+    )
+    .option(
+      "--registry-mirror <host=mirror>",
+      "pull charts of a registry from a mirror (ghcr.io=registry.internal/ghcr; http://... without TLS); repeatable",
+      (value: string, previous: Record<string, string> = {}) => {
+        const m = /^([^=\s]+)=(\S+)$/.exec(value);
+        if (!m) throw new InvalidArgumentError("expected HOST=MIRROR");
+        return { ...previous, [m[1] as string]: m[2] as string };
+      },
+    )
+    .option("--no-color", "never colour text output")
+    .action(async (flags: UpFlags) => {
+      process.exitCode = await runUp(flags, out, err, isTTY);
+    });
+
+  addClusterFlags(
+    addCommon(
+      program
+        .command("status")
+        .description(
+          "Show each phase and step of the bootstrap as the journal and the cluster see it (done, changed, drifted, pending, failed, interrupted), and Flux's readiness after the handoff. Read-only.\n\n" +
+            "Exit status: 0 every step done, 1 a step is not, 2 bad usage or unreadable repository.",
+        ),
+    ),
+  )
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--no-color", "never colour text output")
+    .action(async (flags: PlanFlags) => {
+      const { status } = await import("../app/status.ts");
+      const result = await status(planOptions(flags));
+      const { formatStatusJson, formatStatusText } = await import("../report/plan.ts");
+      out(
+        flags.output === "json"
+          ? formatStatusJson(result)
+          : formatStatusText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+      );
+      const notDone = result.steps.some(
+        (s) => s.step.kind !== "preflight" && s.step.kind !== "handoff" && s.inspection.state !== "done",
+      );
+      process.exitCode = notDone ? EXIT.findings : EXIT.ok;
+    });
+}
+
+async function runUp(
+  flags: UpFlags,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): Promise<number> {
+  const { up } = await import("../app/up.ts");
+  const { formatRunSummary, jsonLines, plainLines } = await import("../report/run.ts");
+  const color = flags.color && isTTY && !process.env.NO_COLOR;
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === "SIGINT" && !stop.signal.aborted) {
+      stop.abort();
+      err("\nkubestrap: stopping after the running steps; Ctrl-C again interrupts them\n");
+      return;
+    }
+    stop.abort();
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let taskList: import("../report/tasks.ts").TaskList | undefined;
+  let render: (e: import("../execute/events.ts").RunEvent) => void;
+  if (flags.output === "json") render = jsonLines((s) => out(s));
+  else if (isTTY) {
+    const { TaskList } = await import("../report/tasks.ts");
+    const list = new TaskList();
+    taskList = list;
+    render = (e) => list.handle(e);
+  } else render = plainLines((s) => out(s));
+  let end: Extract<import("../execute/events.ts").RunEvent, { type: "run-end" }> | undefined;
+  let steps: import("../execute/events.ts").StepInfo[] = [];
+  try {
+    const options: import("../app/up.ts").UpOptions = {
+      ...planOptions(flags),
+      ...renderSettings(flags),
+      concurrency: flags.concurrency ?? 8,
+      waitTimeoutSeconds: flags.timeout,
+      apiTimeoutSeconds: flags.apiTimeout,
+      waitFlux: flags.waitFlux ?? false,
+      forceConflicts: flags.forceConflicts ?? false,
+      stop: stop.signal,
+      abort: abort.signal,
+      emit: (e) => {
+        if (e.type === "run-start") steps = e.steps;
+        if (e.type === "run-end") end = e;
+        render(e);
+      },
+    };
+    if (flags.rerun) options.rerun = flags.rerun;
+    if (flags.registryMirror) options.mirrors = flags.registryMirror;
+    const result = await up(options);
+    await taskList?.finish();
+    const planErrors = result.loaded.plan.findings.filter((f) => f.severity === "error");
+    if (planErrors.length > 0) {
+      for (const f of planErrors) {
+        const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
+        err(`${where}error ${f.ruleId}: ${f.message}\n`);
+      }
+      err("kubestrap: the plan has errors; nothing was run\n");
+      return EXIT.usage;
+    }
+    if (end && flags.output !== "json")
+      out(
+        formatRunSummary(end, result.loaded.plan.cluster, steps, {
+          color,
+          width: process.stdout.columns || 100,
+        }),
+      );
+    if (result.run?.outcome === "ok") return EXIT.ok;
+    return result.run?.outcome === "interrupted" ? EXIT_INTERRUPTED : EXIT.findings;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 interface CrdsFlags extends RenderFlags {
@@ -310,7 +545,9 @@ function kubeTarget(flags: { kubeconfig?: string; context?: string }): KubeTarge
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   // The rule modules are loaded for the commands that list or run rules, not for `crds`.
-  const rules = argv[0] === "crds" ? [] : (await import("../analysis/rules/index.ts")).RULES;
+  const rules = ["crds", "plan", "up", "status"].includes(argv[0] ?? "")
+    ? []
+    : (await import("../analysis/rules/index.ts")).RULES;
   const program = createProgram(
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
@@ -329,7 +566,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof Error && (e.name === "HelmError" || e.name === "KubeError")) {
+    if (
+      e instanceof Error &&
+      ["HelmError", "KubeError", "IdentityMismatch", "LockHeld", "UnknownKindError"].includes(e.name)
+    ) {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.findings;
     }

@@ -1,0 +1,186 @@
+/**
+ * `kubestrap plan` as a library call: the repository, its kubestrap.yaml and the chosen cluster, turned into the
+ * plan `up` would run. Offline by default; `live` inspects every step against the cluster (read-only).
+ */
+import { resolve } from "node:path";
+import type { RenderSettings } from "../charts/render.ts";
+import { Discovery } from "../cluster/discovery.ts";
+import { checkIdentity, Journal } from "../cluster/journal.ts";
+import { KubeClient, type KubeTarget } from "../cluster/kube.ts";
+import type { Finding } from "../findings.ts";
+import { Repository } from "../load/repository.ts";
+import { type ClusterConfig, type Config, loadConfig } from "../model/config.ts";
+import { clusterName } from "../model/entry.ts";
+import { hookProblems } from "../model/hooks.ts";
+import { loadPrerequisites } from "../model/prerequisites.ts";
+import { loadProject, type Project, UsageError } from "../model/project.ts";
+import { bootstrapReleases, chartName, crdReleases } from "../model/releases.ts";
+import { type Inspection, inspectOffline, inspectStep } from "../plan/live.ts";
+import { buildPlan, type Plan } from "../plan/plan.ts";
+
+export interface PlanOptions {
+  repo: string;
+  /** The cluster, for repositories with several (kubestrap.yaml `clusters`, or `clusters/<name>`). */
+  cluster?: string;
+  entry?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** Pull every oci:// chart over plain HTTP (a local registry). */
+  plainHttp?: boolean;
+}
+
+export interface LoadedPlan {
+  plan: Plan;
+  project: Project;
+  config: Config;
+  /** kubestrap.yaml, when the repository has one. */
+  configFile?: string;
+  clusterConfig?: ClusterConfig;
+  /** The kubeconfig and context to reach the cluster with: flags, then kubestrap.yaml. */
+  target: KubeTarget;
+}
+
+/** Reads the repository and builds the plan; a repository that cannot be read is a UsageError. */
+export function loadPlan(options: PlanOptions): LoadedPlan {
+  const repository = Repository.load(options.repo);
+  const { config, file: configFile, findings: configFindings } = loadConfig(repository);
+  const clusterConfig = chooseCluster(config, options.cluster);
+  const projectOptions: Parameters<typeof loadProject>[0] = { repo: options.repo, repository };
+  const entry = options.entry ?? clusterConfig?.entry;
+  if (entry) projectOptions.entry = entry;
+  else if (options.cluster && !clusterConfig) projectOptions.cluster = options.cluster;
+  if (config.bootstrap.helmfiles) projectOptions.helmfiles = config.bootstrap.helmfiles;
+  const project = loadProject(projectOptions);
+  const cluster =
+    clusterConfig?.name ?? options.cluster ?? (project.entry ? clusterName(project.entry) : "default");
+
+  const builderFindings = project.builder.findings.length;
+  const prerequisites = loadPrerequisites(
+    project.repo,
+    project.builder,
+    project.bootstrap,
+    project.model,
+    config,
+    configFile,
+  );
+  const releases = bootstrapReleases(project.bootstrap, project.model, options.repo);
+  const crds = crdReleases(project.bootstrap, project.model, options.repo);
+  if (options.plainHttp)
+    for (const r of [...releases.releases, ...crds.releases])
+      if (r.chart.type === "oci") r.chart.plainHttp = true;
+
+  const findings: Finding[] = [
+    ...configFindings,
+    ...project.bootstrap.findings.filter((f) => f.severity === "error"),
+    ...prerequisites.findings,
+    ...project.builder.findings.slice(builderFindings).filter((f) => f.severity === "error"),
+    ...releases.unresolved.map(
+      (u): Finding => ({
+        ruleId: "chart-unresolved",
+        severity: "error",
+        message: `bootstrap release ${u.id}: ${u.reason}`,
+        location: u.location,
+      }),
+    ),
+  ];
+  for (const r of releases.releases) {
+    const scope = {
+      release: { name: r.name, namespace: r.namespace, chart: chartName(r.chart) },
+      environment: "default",
+    };
+    for (const p of hookProblems(r.hooks, scope))
+      findings.push({
+        ruleId: "hook-unsupported",
+        severity: "error",
+        message: `hook of ${r.id} (${p.hook.command}): ${p.message}`,
+        location: p.hook.location,
+      });
+  }
+  const flux = {
+    kustomizations: [...project.model.kustomizations.keys()],
+    helmReleases: project.model.helmReleases.map((h) => h.id),
+  };
+  const plan = buildPlan({
+    cluster,
+    config,
+    nodes: clusterConfig?.nodes ?? 1,
+    ...(clusterConfig?.identity ? { identity: clusterConfig.identity } : {}),
+    namespaces: prerequisites.namespaces,
+    resources: prerequisites.resources,
+    releases: releases.releases,
+    crdReleases: crds.releases,
+    flux,
+    sops: prerequisites.resources.some((r) => r.sops),
+    findings,
+  });
+  const target: KubeTarget = {};
+  // A flag is relative to where kubestrap runs; kubestrap.yaml's kubeconfig to the repository.
+  if (options.kubeconfig) target.kubeconfig = resolve(options.kubeconfig);
+  else if (clusterConfig?.kubeconfig) target.kubeconfig = resolve(options.repo, clusterConfig.kubeconfig);
+  const context = options.context ?? clusterConfig?.context;
+  if (context) target.context = context;
+  const out: LoadedPlan = { plan, project, config, target };
+  if (configFile) out.configFile = configFile;
+  if (clusterConfig) out.clusterConfig = clusterConfig;
+  return out;
+}
+
+function chooseCluster(config: Config, name: string | undefined): ClusterConfig | undefined {
+  if (config.clusters.length === 0) return undefined;
+  if (name !== undefined) {
+    const match = config.clusters.find((c) => c.name === name);
+    if (!match)
+      throw new UsageError(
+        `cluster ${name} is not in kubestrap.yaml (clusters: ${config.clusters.map((c) => c.name).join(", ")})`,
+      );
+    return match;
+  }
+  if (config.clusters.length === 1) return config.clusters[0];
+  throw new UsageError(
+    `kubestrap.yaml defines several clusters (${config.clusters.map((c) => c.name).join(", ")}): choose one with --cluster`,
+  );
+}
+
+export interface PlanRenderOptions extends PlanOptions, Pick<RenderSettings, "helm"> {
+  /** Inspect every step against the cluster (read-only). */
+  live?: boolean;
+}
+
+export interface PlanResult extends LoadedPlan {
+  /** With `live`: the state of each step, by id. */
+  live?: Map<string, Inspection>;
+  /** With `live`: the server inspected. */
+  server?: string;
+}
+
+/** `kubestrap plan`: the plan, and with `live`, what already holds in the cluster. */
+export async function plan(options: PlanRenderOptions): Promise<PlanResult> {
+  const loaded = loadPlan(options);
+  if (!options.live) return loaded;
+  const client = await KubeClient.load(loaded.target, { retryForMs: 10_000 });
+  try {
+    const journal = await new Journal(client, loaded.config.journal.namespace).read();
+    const ns = await client.get<{ metadata: { uid: string } }>("/api/v1/namespaces/kube-system");
+    checkIdentity(journal, loaded.plan.cluster, ns?.metadata.uid ?? "");
+    const session = {
+      client,
+      discovery: new Discovery(client),
+      journal,
+      repoDir: options.repo,
+    };
+    const live = new Map<string, Inspection>();
+    await Promise.all(
+      loaded.plan.steps.map(async (step) => {
+        live.set(
+          step.id,
+          step.phase === "before"
+            ? await inspectOffline(step, options.repo, journal)
+            : await inspectStep(step, session),
+        );
+      }),
+    );
+    return { ...loaded, live, server: client.server };
+  } finally {
+    client.close();
+  }
+}
