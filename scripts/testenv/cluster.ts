@@ -17,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -34,9 +35,11 @@ export interface TestEnvironment {
   dir: string;
   kubeconfig: string;
   server: string;
+  /** The API server's audit log: one JSON event per write request (create, update, patch, delete). */
+  auditLog: string;
   /** `host:port` of the OCI registry (plain HTTP on loopback). */
   registry: string;
-  bin: { kubectl: string; helm3: string; helm4: string };
+  bin: { kubectl: string; helm3: string; helm4: string; sops: string; ageKeygen: string };
   kubernetesVersion: string;
   nodes: string[];
 }
@@ -45,6 +48,9 @@ interface ProcessRecord {
   name: string;
   pid: number;
   bin: string;
+  /** How it was started, so that it can be restarted the same way. */
+  args: string[];
+  env: Record<string, string>;
 }
 
 interface StateFile extends TestEnvironment {
@@ -163,6 +169,8 @@ class Starter {
     symlinkSync(this.tools.kubectl, this.path("bin", "kubectl"));
     symlinkSync(this.tools.helm3, this.path("bin", "helm"));
     symlinkSync(this.tools.helm4, this.path("bin", "helm4"));
+    symlinkSync(this.tools.sops, this.path("bin", "sops"));
+    symlinkSync(this.tools.ageKeygen, this.path("bin", "age-keygen"));
     const [etcdClient, etcdPeer, apiserverPort, registryPort] = await freePorts(4);
     const server = `https://127.0.0.1:${apiserverPort}`;
     const registry = `127.0.0.1:${registryPort}`;
@@ -188,6 +196,7 @@ class Starter {
     );
     this.mark("etcd ready");
 
+    writeFileSync(this.path("audit-policy.yaml"), AUDIT_POLICY);
     this.spawn("kube-apiserver", this.tools.kubeApiserver, [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       "--bind-address=127.0.0.1",
@@ -201,6 +210,10 @@ class Starter {
       `--service-account-key-file=${this.path("pki", "sa.pub")}`,
       `--service-account-signing-key-file=${this.path("pki", "sa.key")}`,
       "--allow-privileged=true",
+      `--audit-policy-file=${this.path("audit-policy.yaml")}`,
+      `--audit-log-path=${this.path("logs", "audit.log")}`,
+      "--audit-log-format=json",
+      "--audit-log-mode=blocking",
       "--v=1",
     ]);
     const ca = await this.apiserverCa();
@@ -216,7 +229,7 @@ class Starter {
 
     const kubeconfig = this.path("kubeconfig");
     this.writeKubeconfig(kubeconfig, server, "kubestrap-admin", this.token);
-    for (const component of ["kube-controller-manager", "kube-scheduler", "kwok"]) {
+    for (const component of ["kube-controller-manager", "kube-scheduler", "kwok", "flux-standin"]) {
       this.writeKubeconfig(
         this.path("pki", `${component}.kubeconfig`),
         server,
@@ -237,9 +250,13 @@ class Starter {
       ...this.controllerFlags("kube-scheduler"),
       "--v=1",
     ]);
+    writeFileSync(
+      this.path("kwok-stages.yaml"),
+      withReadinessDelay(readFileSync(this.tools.kwokStages, "utf8")),
+    );
     this.spawn("kwok", this.tools.kwok, [
       `--kubeconfig=${this.path("pki", "kwok.kubeconfig")}`,
-      `--config=${this.tools.kwokStages}`,
+      `--config=${this.path("kwok-stages.yaml")}`,
       "--manage-all-nodes=true",
       "--cidr=10.244.0.0/16",
       "--node-ip=10.0.0.1",
@@ -275,16 +292,23 @@ class Starter {
       () => this.diagnose("registry"),
     );
     this.mark("registry ready");
+    this.spawn("flux-standin", process.execPath, [
+      join(dirname(fileURLToPath(import.meta.url)), "flux-standin.ts"),
+      `--kubeconfig=${this.path("pki", "flux-standin.kubeconfig")}`,
+    ]);
 
     const env: TestEnvironment = {
       dir: this.dir,
       kubeconfig,
       server,
+      auditLog: this.path("logs", "audit.log"),
       registry,
       bin: {
         kubectl: this.path("bin", "kubectl"),
         helm3: this.path("bin", "helm"),
         helm4: this.path("bin", "helm4"),
+        sops: this.path("bin", "sops"),
+        ageKeygen: this.path("bin", "age-keygen"),
       },
       kubernetesVersion: VERSIONS.kubernetes,
       nodes,
@@ -349,6 +373,7 @@ class Starter {
       [this.componentToken("kube-controller-manager"), "system:kube-controller-manager", ""],
       [this.componentToken("kube-scheduler"), "system:kube-scheduler", ""],
       [this.componentToken("kwok"), "kwok", "system:masters"],
+      [this.componentToken("flux-standin"), "flux-standin", "system:masters"],
     ];
     writeFileSync(
       this.path("pki", "tokens.csv"),
@@ -380,18 +405,10 @@ class Starter {
   }
 
   private spawn(name: string, bin: string, args: string[], env: Record<string, string> = {}) {
-    const logFd = openSync(this.path("logs", `${name}.log`), "a");
-    // A process group of its own, so that it outlives `npm run env:up` and can be stopped as a group.
-    const child = spawn(bin, args, {
-      detached: true,
-      stdio: ["ignore", logFd, logFd],
-      env: { ...process.env, ...env },
-    });
-    closeSync(logFd);
-    if (child.pid === undefined) throw new Error(`cannot start ${name} (${bin})`);
+    const child = spawnDetached(this.dir, name, bin, args, env);
     child.on("exit", (code, signal) => this.exited.set(name, signal ?? code ?? "?"));
     this.children.set(name, child);
-    this.processes.push({ name, pid: child.pid, bin });
+    this.processes.push({ name, pid: child.pid as number, bin: resolveExe(bin), args, env });
   }
 
   /** The last lines of a component's log, and whether it exited, for a startup error message. */
@@ -408,6 +425,84 @@ class Starter {
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Writes are logged (user, verb, object, user agent); reads are not. Tests count a re-run's writes with it. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+    verbs: ["create", "update", "patch", "delete", "deletecollection"]
+  - level: None
+`;
+
+/**
+ * kwok's fast pod stages make a Pod Ready at once. Charts standing in for real ones need the readiness delays
+ * real workloads have: a Pod annotated `kubestrap.dev/ready-after: 3s` becomes Ready 3 s after it started.
+ */
+export const READY_AFTER_ANNOTATION = "kubestrap.dev/ready-after";
+
+function withReadinessDelay(stages: string): string {
+  const marker = "kind: Stage\nmetadata:\n  name: pod-ready\nspec:\n";
+  if (!stages.includes(marker))
+    throw new Error("kwok's pod-ready stage is not where the test environment expects it");
+  return stages.replace(
+    marker,
+    `${marker}  delay:\n    durationMilliseconds: 0\n    durationFrom:\n      expressionFrom: '.metadata.annotations["${READY_AFTER_ANNOTATION}"]'\n`,
+  );
+}
+
+/** Starts a component in a process group of its own, logging to logs/<name>.log, so that it outlives its parent. */
+function spawnDetached(dir: string, name: string, bin: string, args: string[], env: Record<string, string>) {
+  const logFd = openSync(join(dir, "logs", `${name}.log`), "a");
+  const child = spawn(bin, args, {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...process.env, ...env },
+  });
+  closeSync(logFd);
+  if (child.pid === undefined) throw new Error(`cannot start ${name} (${bin})`);
+  return child;
+}
+
+/** The binary a process record names: the real path (what /proc/<pid>/exe shows). */
+function resolveExe(bin: string): string {
+  try {
+    return realpathSync(bin);
+  } catch {
+    return bin;
+  }
+}
+
+/**
+ * Restarts one component of a running environment (kube-apiserver, say) the way it was started; resolves when
+ * the new process runs. `waitReady` also waits for the API server's /readyz.
+ */
+export async function restartComponent(
+  name: string,
+  { dir = environmentDir(), downMs = 0 }: { dir?: string; downMs?: number } = {},
+): Promise<number> {
+  const state = readState(dir);
+  const record = state?.processes.find((p) => p.name === name);
+  if (!state || !record) throw new Error(`no ${name} in the environment at ${dir}`);
+  signal(record.pid, "SIGKILL");
+  const deadline = Date.now() + 10_000;
+  while (isRunning(record.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+  const child = spawnDetached(dir, name, record.bin, record.args, record.env);
+  child.unref();
+  record.pid = child.pid as number;
+  writeFileSync(join(dir, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
+  if (name === "kube-apiserver") {
+    const target = apiTarget(state, dir);
+    await waitFor(
+      "kube-apiserver /readyz after a restart",
+      async () => (await apiRequest(target, "GET", "/readyz", undefined, 2_000)).status === 200,
+      60_000,
+    );
+  }
+  return record.pid;
+}
 
 function fakeNode(name: string) {
   return {

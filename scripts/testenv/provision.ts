@@ -32,6 +32,8 @@ export interface ToolPaths {
   helm3: string;
   helm4: string;
   registry: string;
+  sops: string;
+  ageKeygen: string;
 }
 
 interface Recipe {
@@ -96,6 +98,17 @@ const RECIPES: Record<string, Recipe> = {
     bench: true,
     build: (out, work, run) => goInstall(`github.com/mikefarah/yq/v4@v${VERSIONS.yq}`, out, work, run),
   },
+  sops: {
+    dir: `sops-v${VERSIONS.sops}`,
+    files: ["bin/sops"],
+    build: (out, work, run) =>
+      goInstall(`github.com/getsops/sops/v3/cmd/sops@v${VERSIONS.sops}`, out, work, run),
+  },
+  age: {
+    dir: `age-v${VERSIONS.age}`,
+    files: ["bin/age-keygen"],
+    build: (out, work, run) => goInstall(`filippo.io/age/cmd/age-keygen@v${VERSIONS.age}`, out, work, run),
+  },
   registry: {
     dir: `distribution-registry-v${VERSIONS.registry}`,
     files: ["bin/registry"],
@@ -127,6 +140,8 @@ export function toolPaths(): ToolPaths {
     helm3: binPath("helm3", "helm"),
     helm4: binPath("helm4", "helm"),
     registry: binPath("registry", "registry"),
+    sops: binPath("sops", "sops"),
+    ageKeygen: binPath("age", "age-keygen"),
   };
 }
 

@@ -14,6 +14,9 @@ export const VERSIONS = {
   helm4: "4.3.1",
   /** The CNCF distribution registry, for oci:// charts. */
   registry: "3.1.2",
+  /** sops and age-keygen, for bootstrap resources encrypted with SOPS (age keys). */
+  sops: "3.13.3",
+  age: "1.3.2",
   /** Only for `npm run bench`: the helmfile | yq pipeline kubestrap crds is compared with. */
   helmfile: "1.8.0",
   yq: "4.53.6",
