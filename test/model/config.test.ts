@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { Repository } from "../../src/load/repository.ts";
+import { configJsonSchema, loadConfig } from "../../src/model/config.ts";
+import { mirroredChart } from "../../src/model/releases.ts";
+import { makeRepo } from "../helpers.ts";
+
+describe("kubestrap.yaml", () => {
+  test("is optional: without it, every default applies", () => {
+    const { config, file, findings } = loadConfig(Repository.load(makeRepo({})));
+    expect(file).toBeUndefined();
+    expect(findings).toEqual([]);
+    expect(config.journal.namespace).toBe("kube-system");
+    expect(config.handoff).toEqual({ enabled: true, timeoutSeconds: 600 });
+  });
+
+  test("unknown fields are errors, so a typo is not silently ignored", () => {
+    const { findings } = loadConfig(
+      Repository.load(makeRepo({ "kubestrap.yaml": "jornal:\n  namespace: x\n" })),
+    );
+    expect(findings.map((f) => [f.location?.line, f.message])).toEqual([
+      [1, 'kubestrap.yaml: Unrecognized key: "jornal"'],
+    ]);
+  });
+
+  test("the published JSON Schema is the one the code validates with (npm run gen:schema)", () => {
+    const published = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../schema/kubestrap.schema.json"), "utf8"),
+    );
+    expect(published).toEqual(configJsonSchema());
+  });
+});
+
+describe("registry mirrors", () => {
+  const loc = { type: "oci" as const, url: "oci://ghcr.io/coredns/charts/coredns", tag: "1.44.3" };
+
+  test("move a chart of the mirrored registry, keeping its path and version", () => {
+    expect(mirroredChart(loc, { "ghcr.io": "registry.internal/ghcr" })).toEqual({
+      ...loc,
+      url: "oci://registry.internal/ghcr/coredns/charts/coredns",
+    });
+  });
+
+  test("an http:// mirror is pulled without TLS; other registries stay where they are", () => {
+    expect(mirroredChart(loc, { "ghcr.io": "http://127.0.0.1:5000/ghcr.io/" })).toEqual({
+      ...loc,
+      url: "oci://127.0.0.1:5000/ghcr.io/coredns/charts/coredns",
+      plainHttp: true,
+    });
+    expect(mirroredChart(loc, { "quay.io": "mirror" })).toBe(loc);
+  });
+});
