@@ -28,6 +28,9 @@ export default defineConfig({
                 name: "integration",
                 include: ["test/integration/**/*.test.ts"],
                 globalSetup: ["test/integration/global-setup.ts"],
+                // One control plane for every file: one file at a time, so that a test that restarts the API
+                // server or counts its writes sees no other test's traffic.
+                fileParallelism: false,
                 testTimeout: 180_000,
                 hookTimeout: 180_000,
               },
