@@ -58,7 +58,11 @@ export async function status(options: PlanOptions): Promise<StatusResult> {
         return entry ? { step, inspection, entry } : { step, inspection };
       }),
     );
-    const instances = await fluxInstances({ client, discovery });
+    const handoff = loaded.plan.steps.find((s) => s.kind === "handoff");
+    const instances = await fluxInstances(
+      { client, discovery },
+      handoff?.kind === "handoff" ? handoff.releases : [],
+    );
     const out: StatusResult = {
       loaded,
       server: client.server,

@@ -105,6 +105,10 @@ export class Journal {
     this.path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${JOURNAL_NAME}`;
   }
 
+  private namespacePath(): string {
+    return `/api/v1/namespaces/${encodeURIComponent(this.namespace)}`;
+  }
+
   async read(): Promise<JournalData> {
     const cm = await this.client.get<ConfigMap>(this.path);
     this.exists = cm !== undefined;
@@ -144,6 +148,19 @@ export class Journal {
         this.exists = true;
       } catch (error) {
         if (error instanceof KubeError && error.status === 409) return this.acquire(cluster, identity, run);
+        if (
+          error instanceof KubeError &&
+          error.status === 404 &&
+          !(await this.client.get(this.namespacePath()))
+        ) {
+          // A journal namespace of its own (kubestrap.yaml journal.namespace) is created with the journal.
+          await this.client.apply(
+            this.namespacePath(),
+            { apiVersion: "v1", kind: "Namespace", metadata: { name: this.namespace } },
+            { fieldManager: "kubestrap", force: false },
+          );
+          return this.acquire(cluster, identity, run);
+        }
         throw error;
       }
     } else {

@@ -180,24 +180,31 @@ async function inspectRelease(
     entry?.revision !== undefined && detail.revision > entry.revision
       ? `, upgraded since by another owner (Flux) to revision ${detail.revision}`
       : "";
-  if (verdict && entry) return { ...verdict, revision: detail.revision };
-  if (!entry) {
+  const recorded = entry?.state === "done" && entry.hash === step.hash;
+  if (!recorded) {
+    // Inputs changed since kubestrap installed it: it runs again, even if helm's record looks the same (the
+    // hooks or helm flags may be what changed).
+    if (entry && entry.hash !== step.hash && verdict) return { ...verdict, revision: detail.revision };
+    // Never recorded as done (installed by another tool, or a run died after helm finished): the release is
+    // done when helm deployed this chart with these values, and nothing else had to happen after helm (hooks).
     const same =
       sameVersion(step.release.chart, detail.chartVersion) &&
       stableJson(detail.config) === stableJson(step.release.values);
-    if (!same)
-      return {
-        state: "changed",
-        detail: `deployed revision ${detail.revision} (chart ${detail.chartName} ${detail.chartVersion}) differs in chart or values`,
-        revision: detail.revision,
-      };
+    if (!same || step.release.hooks.length > 0)
+      return verdict
+        ? { ...verdict, revision: detail.revision }
+        : {
+            state: "changed",
+            detail: `deployed revision ${detail.revision} (chart ${detail.chartName} ${detail.chartVersion}) differs in chart or values`,
+            revision: detail.revision,
+          };
   }
   const states = await observeAll(session, manifestObjects(detail.manifest, namespace));
   const bad = states.filter((s) => s.status !== "Current");
   if (bad.length > 0) return { state: "drifted", detail: describeStates(bad), revision: detail.revision };
   return {
     state: "done",
-    detail: `revision ${detail.revision} deployed, ${states.length} object${states.length === 1 ? "" : "s"} ready${handedOff}${entry ? "" : " (installed before kubestrap, same chart and values)"}`,
+    detail: `revision ${detail.revision} deployed, ${states.length} object${states.length === 1 ? "" : "s"} ready${handedOff}${recorded ? "" : " (deployed with the same chart and values)"}`,
     revision: detail.revision,
   };
 }

@@ -43,6 +43,8 @@ export type PlanStep =
   | (StepBase & {
       kind: "handoff";
       expect: { kustomizations: string[]; helmReleases: string[] };
+      /** The bootstrap releases whose manifests may hold the Flux instance (flux-instance's FluxInstance). */
+      releases: { namespace: string; name: string }[];
       timeoutSeconds: number;
     });
 
@@ -269,6 +271,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       needs: releaseIds.length > 0 ? releaseIds : base,
       hash: "",
       expect: inputs.flux,
+      releases: installable.map((r) => ({ namespace: r.namespace, name: r.name })),
       timeoutSeconds: inputs.config.handoff.timeoutSeconds,
     });
   }

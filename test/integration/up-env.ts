@@ -8,8 +8,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { buildStandIn } from "../../scripts/testenv/stand-ins.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
-import { env, kubectlJson, pushChart, writeChart } from "./env.ts";
+import { env, kubectlJson, pushChart, runOk, writeChart } from "./env.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
 
@@ -173,14 +174,15 @@ let workload: Promise<string> | undefined;
 
 /**
  * A generic stand-in chart (`oci://<registry>/charts/workload`, version 1.0.0): a Deployment whose Pods become
- * Ready `readyAfter` after they start (kwok), with `replicas`, and `extra` templates from values.
+ * Ready `readyAfter` after they start (kwok), with `replicas`; `ready: false` never becomes Ready; `hookAfter`
+ * adds a post-install hook Job that helm waits for that long.
  */
 export function workloadChart(): Promise<string> {
   workload ??= pushChart(
     writeChart({
       name: "workload",
       version: "1.0.0",
-      values: "readyAfter: 0s\nreplicas: 1\nready: true\n",
+      values: 'readyAfter: 0s\nreplicas: 1\nready: true\nhookAfter: ""\n',
       templates: {
         "deployment.yaml": `apiVersion: apps/v1
 kind: Deployment
@@ -201,6 +203,28 @@ spec:
         - name: app
           image: registry.invalid/workload:stand-in
 `,
+        // A post-install hook Job that completes `hookAfter` after it starts: helm's install takes that long.
+        "hook.yaml": `{{- if .Values.hookAfter }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-hook
+  namespace: {{ .Release.Namespace }}
+  annotations:
+    helm.sh/hook: post-install,post-upgrade
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  template:
+    metadata:
+      annotations:
+        kubestrap.dev/ready-after: {{ .Values.hookAfter | quote }}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: hook
+          image: registry.invalid/hook:stand-in
+{{- end }}
+`,
         "configmap.yaml": `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -213,4 +237,27 @@ data:
     }),
   );
   return workload;
+}
+
+const standIns = new Map<string, Promise<string>>();
+
+/** A stand-in chart of test/fixtures/stand-ins, pushed once as `oci://<registry>/standins/<name>:1.0.0`. */
+export function standInChart(name: string): Promise<string> {
+  let pushed = standIns.get(name);
+  if (!pushed) {
+    pushed = (async () => {
+      const dir = buildStandIn(name, "1.0.0");
+      const packaged = mkdtempSync(join(tmpdir(), "kubestrap-standin-"));
+      await runOk(env.bin.helm3, ["package", dir, "--destination", packaged]);
+      await runOk(env.bin.helm3, [
+        "push",
+        join(packaged, `${name}-1.0.0.tgz`),
+        `oci://${env.registry}/standins`,
+        "--plain-http",
+      ]);
+      return `oci://${env.registry}/standins/${name}`;
+    })();
+    standIns.set(name, pushed);
+  }
+  return pushed;
 }

@@ -5,6 +5,7 @@
  * Ready too, with a live count. Read-only: the handoff writes nothing.
  */
 import type { ObjectRef } from "../../cluster/discovery.ts";
+import { latestRelease, manifestObjects } from "../../cluster/helm-storage.ts";
 import { KubeError } from "../../cluster/kube.ts";
 import { fluxReadiness, type KubeObject } from "../../cluster/status.ts";
 import { waitForObjects } from "../../cluster/wait.ts";
@@ -24,7 +25,22 @@ const CLASSIC: ObjectRef[] = [
   },
 ];
 
-export async function fluxInstances(session: Pick<Session, "client" | "discovery">): Promise<ObjectRef[]> {
+/**
+ * The Flux instance(s) to wait for: the FluxInstance objects the bootstrap releases installed (flux-instance's),
+ * else every FluxInstance in the cluster, else the classic `flux-system` Kustomization.
+ */
+export async function fluxInstances(
+  session: Pick<Session, "client" | "discovery">,
+  releases: { namespace: string; name: string }[] = [],
+): Promise<ObjectRef[]> {
+  const installed: ObjectRef[] = [];
+  for (const r of releases) {
+    const release = await latestRelease(session.client, r.namespace, r.name);
+    for (const ref of manifestObjects(release?.manifest ?? "", r.namespace))
+      if (INSTANCE_KINDS.some((k) => k.apiVersion === ref.apiVersion && k.kind === ref.kind))
+        installed.push(ref);
+  }
+  if (installed.length > 0) return installed;
   for (const { apiVersion, kind } of INSTANCE_KINDS) {
     try {
       const list = await session.client.list<KubeObject>(
@@ -58,7 +74,7 @@ export async function runHandoff(
 ): Promise<StepResult> {
   const session = await ctx.session();
   const timeoutMs = step.timeoutSeconds * 1000;
-  const instances = await fluxInstances(session);
+  const instances = await fluxInstances(session, step.releases);
   if (instances.length === 0)
     throw new Error(
       "no Flux instance in the cluster: neither a FluxInstance nor the Kustomization flux-system/flux-system; the bootstrap releases did not install Flux",
