@@ -69,8 +69,13 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
     for (const r of [...releases.releases, ...crds.releases])
       if (r.chart.type === "oci") r.chart.plainHttp = true;
 
+  // A bootstrap file that does not parse would otherwise just be missing from the plan.
+  const unreadable = project.repo.findings.filter(
+    (f) => f.ruleId === "yaml-syntax" && /(^|\/)bootstrap\//.test(f.location?.file ?? ""),
+  );
   const findings: Finding[] = [
     ...configFindings,
+    ...unreadable.map((f): Finding => ({ ...f, severity: "error" })),
     ...project.bootstrap.findings.filter((f) => f.severity === "error"),
     ...prerequisites.findings,
     ...project.builder.findings.slice(builderFindings).filter((f) => f.severity === "error"),

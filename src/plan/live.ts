@@ -201,7 +201,11 @@ async function inspectRelease(
   }
   const states = await observeAll(session, manifestObjects(detail.manifest, namespace));
   const bad = states.filter((s) => s.status !== "Current");
-  if (bad.length > 0) return { state: "drifted", detail: describeStates(bad), revision: detail.revision };
+  if (bad.length > 0)
+    // Not ready after a run that failed or stopped on it: that run's outcome, not a drift.
+    return !recorded && verdict
+      ? { ...verdict, detail: `${verdict.detail}; ${describeStates(bad)}`, revision: detail.revision }
+      : { state: "drifted", detail: describeStates(bad), revision: detail.revision };
   return {
     state: "done",
     detail: `revision ${detail.revision} deployed, ${states.length} object${states.length === 1 ? "" : "s"} ready${handedOff}${recorded ? "" : " (deployed with the same chart and values)"}`,

@@ -11,7 +11,7 @@ import { stableJson } from "../charts/cache.ts";
 import type { Finding, SourceLocation } from "../findings.ts";
 import type { BeforeStep, Config } from "../model/config.ts";
 import { type BootstrapResources, describeSource, type NamespaceNeed } from "../model/prerequisites.ts";
-import { type ChartRelease, describeChart } from "../model/releases.ts";
+import { type ChartLocation, type ChartRelease, describeChart } from "../model/releases.ts";
 
 export const PHASES = ["before", "preflight", "prerequisites", "crds", "releases", "handoff"] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -77,6 +77,13 @@ export interface PlanInputs {
 
 /** Bumped when the meaning of a step's inputs changes, so that every step runs again once. */
 const PLAN_FORMAT = 1;
+
+/** What names a chart's content: its location without how it is reached (plain HTTP or TLS). */
+function chartIdentity(loc: ChartLocation): ChartLocation {
+  if (loc.type !== "oci" || loc.plainHttp === undefined) return loc;
+  const { plainHttp: _transport, ...rest } = loc;
+  return rest;
+}
 
 export function stepHash(kind: string, inputs: unknown): string {
   return createHash("sha256")
@@ -222,7 +229,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       needs: crdNeeds,
       hash: stepHash(
         "crds",
-        inputs.crdReleases.map((r) => ({ id: r.id, chart: r.chart, values: r.values })),
+        inputs.crdReleases.map((r) => ({ id: r.id, chart: chartIdentity(r.chart), values: r.values })),
       ),
       releases: inputs.crdReleases,
     });
@@ -250,7 +257,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       source: r.location,
       needs: [...base, ...r.needs.filter((n) => ids.has(n)).map((n) => `releases/${n}`)],
       hash: stepHash("release", {
-        chart: r.chart,
+        chart: chartIdentity(r.chart),
         values: r.values,
         hooks: r.hooks.map((h) => ({ ...h, location: undefined })),
         helm: r.helm,

@@ -119,6 +119,13 @@ describe("the bootstrap plan", () => {
     expect(hash(changed, "crds/crds")).not.toBe(hash(plan, "crds/crds"));
   });
 
+  test("pulling charts over plain HTTP changes no hash: it is transport, not content", () => {
+    const plain = loadPlan({ repo, plainHttp: true }).plan;
+    expect(plain.steps.map((s) => s.hash)).toEqual(plan.steps.map((s) => s.hash));
+    const cilium = step(plain.steps, "releases/kube-system/cilium");
+    expect(cilium.kind === "release" && cilium.release.chart).toMatchObject({ plainHttp: true });
+  });
+
   test("a need on a release the helmfiles do not have is an error with the helmfile's line", () => {
     const broken = loadPlan({
       repo: bootstrapRepo({
@@ -235,6 +242,19 @@ journal:
       "apply resources.yaml (secrets via op)",
     );
     expect(ids(withInjector.plan.steps)).toContain("preflight/injectors");
+  });
+
+  test("a bootstrap helmfile that does not parse is an error, not a plan without its releases", () => {
+    const repo = bootstrapRepo({ releases: [release("cilium", "kube-system")] });
+    const broken = loadPlan({
+      repo: makeRepo({
+        "bootstrap/helmfile.d/01-apps.yaml": "releases:\n  - name: x\n    args: [a, b\n  - name: y\n",
+      }),
+    }).plan;
+    expect(broken.findings.map((f) => [f.ruleId, f.severity, f.location?.file])).toEqual([
+      ["yaml-syntax", "error", "bootstrap/helmfile.d/01-apps.yaml"],
+    ]);
+    expect(loadPlan({ repo }).plan.findings).toEqual([]);
   });
 
   test("a repository without helmfiles plans only what it has", () => {

@@ -27,7 +27,7 @@ const CLASSIC: ObjectRef[] = [
 
 /**
  * The Flux instance(s) to wait for: the FluxInstance objects the bootstrap releases installed (flux-instance's),
- * else every FluxInstance in the cluster, else the classic `flux-system` Kustomization.
+ * else the classic `flux-system/flux-system` Kustomization, else any FluxInstance in the cluster.
  */
 export async function fluxInstances(
   session: Pick<Session, "client" | "discovery">,
@@ -41,6 +41,14 @@ export async function fluxInstances(
         installed.push(ref);
   }
   if (installed.length > 0) return installed;
+  // Flux bootstrapped without the operator (flux install, or manifests among the bootstrap resources).
+  for (const ref of CLASSIC) {
+    try {
+      if (await session.client.get(await session.discovery.path(ref))) return CLASSIC;
+    } catch (error) {
+      if (!(error instanceof KubeError && error.status === 404)) throw error;
+    }
+  }
   for (const { apiVersion, kind } of INSTANCE_KINDS) {
     try {
       const list = await session.client.list<KubeObject>(
@@ -53,13 +61,6 @@ export async function fluxInstances(
           name: i.metadata?.name ?? "",
           ...(i.metadata?.namespace ? { namespace: i.metadata.namespace } : {}),
         }));
-    } catch (error) {
-      if (!(error instanceof KubeError && error.status === 404)) throw error;
-    }
-  }
-  for (const ref of CLASSIC) {
-    try {
-      if (await session.client.get(await session.discovery.path(ref))) return CLASSIC;
     } catch (error) {
       if (!(error instanceof KubeError && error.status === 404)) throw error;
     }
@@ -120,6 +121,7 @@ async function waitForFlux(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const parts: string[] = [];
+    const waiting: string[] = [];
     let done = true;
     for (const k of FLUX_KINDS) {
       let items: KubeObject[] = [];
@@ -142,11 +144,18 @@ async function waitForFlux(
       const readyCount = [...ids].filter((id) => ready.has(id)).length;
       parts.push(`${readyCount}/${ids.size} ${k.label} Ready`);
       if (readyCount < ids.size) done = false;
+      const present = new Set(items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`));
+      const missing = expect[k.key].filter((id) => !present.has(id));
+      if (missing.length > 0)
+        waiting.push(
+          `${k.label} not created yet: ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", ..." : ""}`,
+        );
     }
     const line = parts.join(", ");
     if (done) return line;
+    if (waiting.length > 0) run.progress(`${line}; ${waiting.join("; ")}`);
     if (Date.now() > deadline) throw new Error(`Flux did not converge in ${timeoutMs / 1000} s: ${line}`);
-    run.progress(line);
+    if (waiting.length === 0) run.progress(line);
     await new Promise((r) => setTimeout(r, 2_000));
     run.signal.throwIfAborted();
   }

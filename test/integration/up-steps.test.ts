@@ -1,0 +1,423 @@
+/**
+ * The phases of `up` one by one, each in a repository of its own: commands before the cluster exists (real
+ * scripts standing in for talosctl), a hook retried while the webhook it meets is not serving, the handoff with
+ * --wait-flux, helm 4, and a release that fails and is fixed.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { RunEvent } from "../../src/execute/events.ts";
+import { bootstrapRepo } from "../bootstrap-repo.ts";
+import { CRD_FIXTURES } from "./crd-repo.ts";
+import { env, kubectl, kubectlJson, pushChart, writeChart } from "./env.ts";
+import {
+  adminWrites,
+  auditMark,
+  helmRecords,
+  runKubestrap,
+  standInChart,
+  startKubestrap,
+  uniqueSuffix,
+  upArgs,
+  workloadChart,
+} from "./up-env.ts";
+
+const ends = (events: RunEvent[]) =>
+  Object.fromEntries(
+    events
+      .filter((e): e is Extract<RunEvent, { type: "step-end" }> => e.type === "step-end")
+      .map((e) => [e.id, e.outcome]),
+  );
+
+describe("before the cluster: commands that bring it up", () => {
+  /**
+   * A `talosctl` standing in for the real one: apply-config logs its call, bootstrap fails twice (etcd not up
+   * yet) and then succeeds, kubeconfig writes the test environment's kubeconfig where it is asked to.
+   */
+  function standInTalosctl(dir: string): string {
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, "talosctl"),
+      `#!/bin/sh
+echo "$@" >> "${dir}/calls.log"
+case "$1" in
+  apply-config) exit 0 ;;
+  bootstrap)
+    n=$(cat "${dir}/attempts" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "${dir}/attempts"
+    if [ $n -lt 3 ]; then echo "rpc error: etcd is not ready" >&2; exit 1; fi ;;
+  kubeconfig) cp "${env.kubeconfig}" "$2" ;;
+  version) exit 1 ;;
+esac
+`,
+    );
+    chmodSync(join(bin, "talosctl"), 0o755);
+    return bin;
+  }
+
+  test("run in order with their retries, are recorded, and are skipped once done", async () => {
+    const ns = `talos-${uniqueSuffix()}`;
+    const dir = mkdtempSync(join(tmpdir(), "kubestrap-talos-"));
+    const bin = standInTalosctl(dir);
+    const repo = bootstrapRepo({
+      releases: [{ name: "app", namespace: ns, chart: await workloadChart() }],
+      config: `clusters:
+  - name: ${ns}
+    kubeconfig: talos/kubeconfig
+before:
+  - name: apply-config
+    command: talosctl
+    args: [apply-config, --insecure, --nodes, 10.0.0.1]
+    skipIf: { command: talosctl, args: [version] }
+  - name: bootstrap
+    command: talosctl
+    args: [bootstrap]
+    retries: 3
+  - name: kubeconfig
+    command: talosctl
+    args: [kubeconfig, talos/kubeconfig]
+    creates: talos/kubeconfig
+journal:
+  namespace: ${ns}-journal
+handoff:
+  enabled: false
+`,
+    });
+    mkdirSync(join(repo, "talos"));
+    const path = { PATH: `${bin}${delimiter}${join(env.bin.kubectl, "..")}${delimiter}${process.env.PATH}` };
+    const first = await runKubestrap(["up", "--repo", repo, "--plain-http", "-o", "json"], path);
+    expect(first.code, first.stdout).toBe(0);
+    expect(ends(first.events)).toMatchObject({
+      "before/apply-config": "done",
+      "before/bootstrap": "done",
+      "before/kubeconfig": "done",
+      "preflight/api-ready": "done",
+      [`releases/${ns}/app`]: "done",
+    });
+    expect(readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n")).toEqual([
+      "version",
+      "apply-config --insecure --nodes 10.0.0.1",
+      "bootstrap",
+      "bootstrap",
+      "bootstrap",
+      "kubeconfig talos/kubeconfig",
+    ]);
+    expect(existsSync(join(repo, "talos/kubeconfig"))).toBe(true);
+    // The journal recorded them once the cluster existed and its identity was checked.
+    const journal = await kubectlJson<{ data: Record<string, string> }>([
+      "get",
+      "configmap",
+      "kubestrap-journal",
+      "-n",
+      `${ns}-journal`,
+    ]);
+    expect(JSON.parse(journal.data["step.before_bootstrap"] as string)).toMatchObject({
+      state: "done",
+      detail: "succeeded after 3 attempts",
+    });
+    const second = await runKubestrap(["up", "--repo", repo, "--plain-http", "-o", "json"], path);
+    expect(second.code, second.stdout).toBe(0);
+    expect(ends(second.events)).toMatchObject({
+      "before/apply-config": "skipped",
+      "before/bootstrap": "skipped",
+      "before/kubeconfig": "skipped",
+    });
+    expect(readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n")).toHaveLength(6);
+  });
+});
+
+describe("a hook that meets a webhook that is not serving yet", () => {
+  test("is retried with backoff until the webhook answers", async () => {
+    const ns = `hook-${uniqueSuffix()}`;
+    const ca = readFileSync(join(env.dir, "pki", "ca.crt"));
+    // A chart installing a CRD and a webhook that validates it, served by this test at a URL on loopback.
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const chart = await pushChart(
+      writeChart({
+        name: `guarded-${ns}`,
+        version: "1.0.0",
+        crds: {
+          "ta.yaml": readFileSync(join(CRD_FIXTURES, "keda/triggerauthentications.keda.sh.yaml"), "utf8"),
+        },
+        templates: {
+          "webhook.yaml": `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: ${ns}
+webhooks:
+  - name: ${ns}.kubestrap.test
+    admissionReviewVersions: ["v1"]
+    sideEffects: None
+    failurePolicy: Fail
+    namespaceSelector:
+      matchLabels:
+        kubernetes.io/metadata.name: ${ns}
+    clientConfig:
+      url: https://127.0.0.1:${port}/validate
+      caBundle: ${ca.toString("base64")}
+    rules:
+      - apiGroups: ["keda.sh"]
+        apiVersions: ["*"]
+        operations: ["CREATE", "UPDATE"]
+        resources: ["triggerauthentications"]
+`,
+        },
+      }),
+    );
+    const repo = bootstrapRepo({
+      releases: [
+        {
+          name: "guarded",
+          namespace: ns,
+          chart,
+          hooks: `- events: [postsync]
+  command: kubectl
+  args:
+    - apply
+    - --server-side
+    - --namespace={{ .Release.Namespace }}
+    - --filename=auth.yaml
+  showlogs: true`,
+        },
+      ],
+      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+      files: {
+        "bootstrap/helmfile.d/auth.yaml":
+          "apiVersion: keda.sh/v1alpha1\nkind: TriggerAuthentication\nmetadata:\n  name: guarded\nspec:\n  secretTargetRef: []\n",
+      },
+    });
+    let reviews = 0;
+    let server: Server | undefined;
+    const run = startKubestrap(upArgs(repo));
+    try {
+      await run.waitFor((e) => e.type === "step-progress" && /^postsync hook: kubectl apply/.test(e.message));
+      // The hook fails ("failed calling webhook") for a few seconds; then the webhook starts serving.
+      await new Promise((r) => setTimeout(r, 3_000));
+      const certs = readFileSync(join(env.dir, "apiserver-certs", "apiserver.crt"));
+      const key = readFileSync(join(env.dir, "apiserver-certs", "apiserver.key"));
+      server = createServer({ cert: certs, key }, (req, res) => {
+        let body = "";
+        req.on("data", (c) => {
+          body += c;
+        });
+        req.on("end", () => {
+          reviews++;
+          const review = JSON.parse(body) as { request: { uid: string } };
+          res.setHeader("content-type", "application/json");
+          res.end(
+            JSON.stringify({
+              apiVersion: "admission.k8s.io/v1",
+              kind: "AdmissionReview",
+              response: { uid: review.request.uid, allowed: true },
+            }),
+          );
+        });
+      });
+      await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
+      const result = await run.done;
+      expect(result.code, result.stdout.slice(-3000)).toBe(0);
+      const attempts = result.events.filter(
+        (e) => e.type === "step-progress" && /^postsync hook: kubectl apply/.test(e.message),
+      ).length;
+      expect(attempts).toBeGreaterThan(1);
+      expect(reviews).toBeGreaterThan(0);
+      expect((await kubectl(["get", "triggerauthentication", "guarded", "-n", ns])).code).toBe(0);
+    } finally {
+      run.kill();
+      server?.close();
+      await kubectl(["delete", "validatingwebhookconfiguration", ns, "--ignore-not-found"]);
+    }
+  });
+});
+
+describe("the handoff with --wait-flux", () => {
+  const kustomization = (name: string, delay: string) => `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+  annotations:
+    kubestrap.dev/ready-after: ${delay}
+spec:
+  interval: 1h
+  path: ./kubernetes/apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+  const helmRelease = (name: string, namespace: string, delay: string) => `---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+  annotations:
+    kubestrap.dev/ready-after: ${delay}
+spec:
+  interval: 1h
+  chartRef:
+    kind: OCIRepository
+    name: ${name}
+`;
+
+  test("waits until every Kustomization and HelmRelease of the repository exists and is Ready, counting them", async () => {
+    const ns = `flux-${uniqueSuffix()}`;
+    const flux = await standInChart("flux-instance");
+    // The bootstrap installs the root Kustomization (a classic Flux bootstrap, no FluxInstance); Flux then creates
+    // the repository's Kustomization and HelmReleases, which this test does by hand once kubestrap waits for them.
+    // The environment's stand-in controller marks each Ready after its delay.
+    const root = await pushChart(
+      writeChart({
+        name: `flux-root-${ns}`,
+        version: "1.0.0",
+        templates: { "root.yaml": kustomization("flux-system", "1s") },
+      }),
+    );
+    const repo = bootstrapRepo({
+      crdReleases: [{ name: "flux-crds", namespace: ns, chart: flux }],
+      releases: [{ name: "objects", namespace: ns, chart: root }],
+      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  timeoutSeconds: 60\n`,
+    });
+    const run = startKubestrap(upArgs(repo, ["--wait-flux"]));
+    try {
+      const waiting = await run.waitFor(
+        (e) => e.type === "step-progress" && e.id === "handoff/flux" && /not created yet/.test(e.message),
+      );
+      expect((waiting as { message: string }).message).toMatch(
+        new RegExp(
+          `Kustomizations not created yet: flux-system/cluster-apps; HelmReleases not created yet: ${ns}/flux-crds, ${ns}/objects`,
+        ),
+      );
+      await kubectl(
+        ["apply", "-f", "-"],
+        [
+          kustomization("cluster-apps", "3s"),
+          helmRelease("objects", ns, "2s"),
+          helmRelease("flux-crds", ns, "0s"),
+        ].join(""),
+      );
+      const result = await run.done;
+      expect(result.code, result.stdout.slice(-3000)).toBe(0);
+      const handoff = result.events.find((e) => e.type === "step-end" && e.id === "handoff/flux");
+      expect(handoff).toMatchObject({ outcome: "done" });
+      // Flux objects of other tests in this cluster are counted too (all must be Ready); this one's are there.
+      expect((handoff as { detail: string }).detail).toMatch(
+        /^Kustomization flux-system\/flux-system Ready; (\d+)\/\1 Kustomizations Ready, (\d+)\/\2 HelmReleases Ready$/,
+      );
+      const counts = result.events
+        .filter((e) => e.type === "step-progress" && e.id === "handoff/flux")
+        .map((e) => (e as { message: string }).message);
+      expect(counts.some((m) => /^1\/2 Kustomizations Ready/.test(m))).toBe(true);
+    } finally {
+      run.kill();
+      await kubectl([
+        "delete",
+        "kustomizations.kustomize.toolkit.fluxcd.io",
+        "flux-system",
+        "cluster-apps",
+        "-n",
+        "flux-system",
+        "--ignore-not-found",
+      ]);
+      await kubectl([
+        "delete",
+        "helmreleases.helm.toolkit.fluxcd.io",
+        "--all",
+        "-n",
+        ns,
+        "--ignore-not-found",
+      ]);
+    }
+  });
+});
+
+describe("helm 4", () => {
+  test("installs, skips when nothing changed, and upgrades when the values do", async () => {
+    const ns = `helm4-${uniqueSuffix()}`;
+    const spec = (values: string) => ({
+      releases: [{ name: "app", namespace: ns, chart: "", values }],
+      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+    });
+    const chart = await workloadChart();
+    const first = spec("readyAfter: 1s");
+    (first.releases[0] as { chart: string }).chart = chart;
+    const repo = bootstrapRepo(first);
+    const helm4 = ["--helm", env.bin.helm4];
+    expect((await runKubestrap(upArgs(repo, helm4))).code).toBe(0);
+    const mark = auditMark();
+    const again = await runKubestrap(upArgs(repo, helm4));
+    expect(again.code).toBe(0);
+    expect(ends(again.events)[`releases/${ns}/app`]).toBe("skipped");
+    expect(adminWrites(mark)).toEqual([]);
+    // A changed value: the release step runs again, with helm 4, as revision 2.
+    const changed = spec("readyAfter: 1s\nreplicas: 2");
+    (changed.releases[0] as { chart: string }).chart = chart;
+    const next = bootstrapRepo(changed);
+    const upgrade = await runKubestrap(upArgs(next, helm4));
+    expect(upgrade.code, upgrade.stdout).toBe(0);
+    expect(ends(upgrade.events)[`releases/${ns}/app`]).toBe("done");
+    expect(await helmRecords(ns, "app")).toEqual([
+      { revision: 2, status: "deployed" },
+      { revision: 1, status: "superseded" },
+    ]);
+  });
+});
+
+describe("a release that never becomes ready", () => {
+  test("fails its step with what is not ready, blocks its dependents, and is fixed by the next run", async () => {
+    const ns = `fail-${uniqueSuffix()}`;
+    const chart = await workloadChart();
+    const config = `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`;
+    const repo = (ready: boolean) =>
+      bootstrapRepo({
+        releases: [
+          { name: "broken", namespace: ns, chart, values: `ready: ${ready}` },
+          { name: "after", namespace: ns, chart, needs: [`${ns}/broken`] },
+          { name: "aside", namespace: ns, chart },
+        ],
+        config,
+      });
+    const failing = await runKubestrap(upArgs(repo(false), ["--timeout", "5"]));
+    expect(failing.code).toBe(1);
+    const broken = failing.events.find((e) => e.type === "step-end" && e.id === `releases/${ns}/broken`);
+    expect(broken).toMatchObject({ outcome: "failed" });
+    expect((broken as { detail: string }).detail).toMatch(
+      new RegExp(`not ready after \\d s: Deployment ${ns}/broken \\(InProgress: available 0/1\\)`),
+    );
+    expect(ends(failing.events)).toMatchObject({
+      [`releases/${ns}/after`]: "blocked",
+      [`releases/${ns}/aside`]: "done",
+    });
+    const status = await runKubestrap([
+      "status",
+      "--repo",
+      repo(false),
+      "--kubeconfig",
+      env.kubeconfig,
+      "-o",
+      "json",
+    ]);
+    const states = Object.fromEntries(
+      (JSON.parse(status.stdout) as { steps: { id: string; state: string }[] }).steps.map((s) => [
+        s.id,
+        s.state,
+      ]),
+    );
+    expect(states).toMatchObject({
+      [`releases/${ns}/broken`]: "failed",
+      [`releases/${ns}/after`]: "pending",
+    });
+    expect(status.code).toBe(1);
+    const fixed = await runKubestrap(upArgs(repo(true)));
+    expect(fixed.code, fixed.stdout.slice(-2000)).toBe(0);
+    expect(ends(fixed.events)).toMatchObject({
+      [`releases/${ns}/broken`]: "done",
+      [`releases/${ns}/after`]: "done",
+      [`releases/${ns}/aside`]: "skipped",
+    });
+  });
+});
