@@ -17,11 +17,17 @@ export { bootstrapCrds, type CrdPhase, type CrdsOptions, type CrdsResult, crds }
 export { kustomizationGraph } from "./app/graph.ts";
 export { type LintRunOptions, lintRepository } from "./app/lint.ts";
 export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
+export { type LoadedPlan, loadPlan, type PlanOptions, type PlanResult, plan } from "./app/plan.ts";
+export { type StatusResult, status } from "./app/status.ts";
+export { type UpOptions, type UpResult, up } from "./app/up.ts";
+export { computeStatus, type Status as ReadinessStatus, webhookStatus } from "./cluster/status.ts";
+export type { RunEvent, StepOutcome } from "./execute/events.ts";
 export type { Finding, Severity, SourceLocation } from "./findings.ts";
 export { Repository, RepositoryError } from "./load/repository.ts";
 export { parseYaml } from "./load/yaml.ts";
 export { loadBootstrap } from "./model/bootstrap.ts";
 export type { ChartCrdResolver, ChartCrds, ChartRef } from "./model/charts.ts";
+export { type Config, ConfigSchema, configJsonSchema } from "./model/config.ts";
 export {
   buildFluxModel,
   type FluxKustomization,
@@ -30,5 +36,7 @@ export {
 } from "./model/flux.ts";
 export { KustomizeBuilder } from "./model/kustomize.ts";
 export { loadProject, type Project, type ProjectOptions } from "./model/project.ts";
+export type { ChartLocation, ChartRelease } from "./model/releases.ts";
 export { substitute } from "./model/substitute.ts";
+export { PHASES, type Plan, type PlanStep } from "./plan/plan.ts";
 export { formatDot, formatMermaid } from "./report/graph.ts";

@@ -19,7 +19,9 @@ describe("kubestrap plan, up and status on the command line", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe("Plan for cluster default (offline): 13 steps in 5 phases");
     expect(r.stdout).toContain("  kube-system/coredns ");
-    expect(r.stdout).toContain("why: bootstrap/helmfile.d/01-apps.yaml:23, needs kube-system/cilium");
+    expect(r.stdout).toContain(
+      "why: bootstrap/helmfile.d/01-apps.yaml:23, needs kube-system/cilium; after the CRD phase",
+    );
     expect(r.stdout).not.toContain("\u001b[");
   });
 
@@ -31,7 +33,8 @@ describe("kubestrap plan, up and status on the command line", () => {
     expect(coredns).toMatchObject({
       phase: "releases",
       kind: "release",
-      needs: expect.arrayContaining(["releases/kube-system/cilium", "crds/crds"]),
+      needs: expect.arrayContaining(["releases/kube-system/cilium", "prerequisites/namespaces"]),
+      crdGate: "crds/crds",
       source: { file: "bootstrap/helmfile.d/01-apps.yaml", line: 23 },
     });
     expect(coredns.hash).toMatch(/^[0-9a-f]{32}$/);

@@ -504,6 +504,10 @@ export async function restartComponent(
   return record.pid;
 }
 
+/**
+ * A fake node for kwok. It takes 1,000 Pods (a kubelet's default is 110): nothing runs in them, and a test
+ * environment reused across many runs accumulates what the tests install.
+ */
 function fakeNode(name: string) {
   return {
     apiVersion: "v1",
@@ -520,8 +524,8 @@ function fakeNode(name: string) {
       },
     },
     status: {
-      allocatable: { cpu: "32", memory: "256Gi", pods: "110" },
-      capacity: { cpu: "32", memory: "256Gi", pods: "110" },
+      allocatable: { cpu: "32", memory: "256Gi", pods: "1000" },
+      capacity: { cpu: "32", memory: "256Gi", pods: "1000" },
       nodeInfo: {
         architecture: "amd64",
         operatingSystem: "linux",

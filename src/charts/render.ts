@@ -50,10 +50,14 @@ export interface RenderOptions {
    * helm would print it, without running its templates (they cannot change `crds/`).
    */
   crdsOnly?: boolean;
+  /** Releases whose other objects are wanted too (`up`'s CRD gate): rendered by helm even with `crdsOnly`. */
+  needsObjects?: (release: ChartRelease) => boolean;
   onProgress?: (event: {
     release: ChartRelease;
     state: "start" | "done" | "failed";
     detail?: string;
+    /** With `done`: what was rendered. */
+    rendered?: RenderedRelease;
   }) => void;
 }
 
@@ -130,7 +134,12 @@ export async function renderCrds(releases: ChartRelease[], options: RenderOption
         );
         const rendered = await renderOne(release, fetched, helm, options, renderSlot);
         rendered.seconds = (performance.now() - started) / 1000;
-        options.onProgress?.({ release, state: "done", detail: plural(rendered.crds.length, "CRD") });
+        options.onProgress?.({
+          release,
+          state: "done",
+          detail: plural(rendered.crds.length, "CRD"),
+          rendered,
+        });
         return rendered;
       } catch (error) {
         const message = `release ${release.id} (chart ${describeChart(release.chart)}): ${(error as Error).message}`;
@@ -158,7 +167,7 @@ async function renderOne(
 ): Promise<RenderedRelease> {
   // A chart read from its archive is keyed by its digest alone; one rendered by helm by everything that
   // decides helm's output. The archive key is tried first, so a warm run opens no archive.
-  const readArchive = options.crdsOnly && !release.templatedCrds;
+  const readArchive = options.crdsOnly && !release.templatedCrds && !options.needsObjects?.(release);
   const archiveKey = readArchive
     ? options.cache.renderKey({ chart: fetched.digest, reader: "archive-crds" })
     : undefined;

@@ -68,8 +68,15 @@ export async function applyCrds(
   options: CrdApplyOptions = {},
 ): Promise<CrdApplyResult[]> {
   const started = performance.now();
-  const list = await client.get<{ metadata: { resourceVersion: string }; items: LiveCrd[] }>(CRDS_PATH);
-  const live = new Map((list?.items ?? []).map((c) => [c.metadata.name, c]));
+  // Each CRD is read by name (a cluster may hold hundreds of large CRDs that are not ours); the one-item list
+  // gives the collection's current version, which the watch starts from.
+  const [list, ...current] = await Promise.all([
+    client.get<{ metadata: { resourceVersion: string } }>(`${CRDS_PATH}?limit=1`),
+    ...crds.map((crd) => client.get<LiveCrd>(`${CRDS_PATH}/${crd.name}`)),
+  ]);
+  const live = new Map(
+    current.filter((c): c is LiveCrd => c !== undefined).map((c) => [c.metadata.name, c] as const),
+  );
 
   if (!options.allowStoredVersionRemoval) {
     const refusals = crds

@@ -13,6 +13,7 @@ import { Journal, type JournalData } from "../cluster/journal.ts";
 import { KubeClient, type KubeTarget } from "../cluster/kube.ts";
 import { exportKubeconfig } from "../cluster/kubeconfig.ts";
 import type { Config } from "../model/config.ts";
+import { CrdGate } from "./gate.ts";
 import type { Redactor } from "./redact.ts";
 
 export interface Session {
@@ -58,6 +59,8 @@ export class ExecuteContext {
   readonly redactor: Redactor;
   readonly settings: RunSettings;
   readonly fieldManager = "kubestrap";
+  /** Set by the run: when each release may start relative to the CRD phase. */
+  crdGate = new CrdGate(false);
   private opened: Promise<Session> | undefined;
   private tempDir: string | undefined;
   private hookConfig: Promise<string> | undefined;

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   /** Interrupt running steps once aborted. */
   abort?: AbortSignal;
   redact?: (text: string) => string;
+  /** Called when a step ends, whatever its outcome (blocked and not-started included). */
+  onStepEnd?: (id: string, outcome: StepOutcome) => void;
 }
 
 export interface RunResult {
@@ -52,6 +54,7 @@ export async function runGraph(nodes: RunNode[], options: RunnerOptions): Promis
     const end = at();
     outcomes.set(id, outcome);
     timings.set(id, { id, outcome, start, end, detail });
+    options.onStepEnd?.(id, outcome);
     options.emit({
       type: "step-end",
       id,
@@ -105,7 +108,11 @@ export async function runGraph(nodes: RunNode[], options: RunnerOptions): Promis
             (error: unknown) =>
               finish(
                 id,
-                abort.aborted ? "interrupted" : "failed",
+                abort.aborted
+                  ? "interrupted"
+                  : (error as Error).name === "BlockedError"
+                    ? "blocked"
+                    : "failed",
                 (error as Error).message ?? String(error),
                 start,
               ),

@@ -10,10 +10,11 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { JournalData, JournalEntry, StepState } from "../cluster/journal.ts";
 import type { CommandSpec } from "../model/config.ts";
-import { inspectOffline, inspectStep } from "../plan/live.ts";
+import { type Inspection, inspectOffline, inspectStep } from "../plan/live.ts";
 import type { Plan, PlanStep } from "../plan/plan.ts";
 import type { ExecuteContext, StepResult } from "./context.ts";
 import { type Emit, now } from "./events.ts";
+import { CrdGate } from "./gate.ts";
 import { runCommand } from "./process.ts";
 import { type RunNode, type RunResult, runGraph, type StepRun } from "./runner.ts";
 import { runNamespaces, runResources } from "./steps/apply.ts";
@@ -38,6 +39,8 @@ export async function executePlan(
   options: ExecuteOptions,
 ): Promise<RunResult> {
   const writer = new JournalWriter(ctx, randomBytes(6).toString("hex"));
+  const crdStep = plan.steps.find((s) => s.kind === "crds");
+  ctx.crdGate = new CrdGate(crdStep !== undefined);
   const injectors = [
     ...new Set(
       plan.steps.flatMap((s) =>
@@ -55,15 +58,19 @@ export async function executePlan(
         return { outcome: "done", detail: (await runPreflight(step, ctx, run, injectors)).detail };
       if (step.kind === "handoff")
         return { outcome: "done", detail: (await runHandoff(step, ctx, run)).detail };
+      let inspection: Inspection | undefined;
       if (!forced(step.id)) {
-        const inspection = await inspect(step, ctx, writer);
-        if (inspection.state === "done") return { outcome: "skipped", detail: inspection.detail };
+        inspection = await inspect(step, ctx, writer);
+        if (inspection.state === "done") {
+          if (step.kind === "crds") ctx.crdGate.skipped();
+          return { outcome: "skipped", detail: inspection.detail };
+        }
         if (inspection.state !== "pending") run.progress(inspection.detail);
       }
       const started = new Date();
       await writer.write(step, "running", started, "");
       try {
-        const result = await runStep(step, ctx, run);
+        const result = await runStep(step, ctx, run, inspection);
         await writer.write(step, "done", started, result.detail, result);
         return { outcome: "done", detail: result.detail };
       } catch (error) {
@@ -82,6 +89,10 @@ export async function executePlan(
       ...(options.stop ? { stop: options.stop } : {}),
       ...(options.abort ? { abort: options.abort } : {}),
       redact: (s) => ctx.redactor.redact(s),
+      onStepEnd: (id, outcome) => {
+        if (id === crdStep?.id && outcome !== "done" && outcome !== "skipped")
+          ctx.crdGate.failed(outcome === "failed" ? "failed" : "did not run");
+      },
     });
     await writer.close();
     options.emit({
@@ -98,7 +109,12 @@ export async function executePlan(
   }
 }
 
-async function runStep(step: PlanStep, ctx: ExecuteContext, run: StepRun): Promise<StepResult> {
+async function runStep(
+  step: PlanStep,
+  ctx: ExecuteContext,
+  run: StepRun,
+  inspection: Inspection | undefined,
+): Promise<StepResult> {
   switch (step.kind) {
     case "command":
       return runCommandStep(step, ctx, run);
@@ -109,7 +125,10 @@ async function runStep(step: PlanStep, ctx: ExecuteContext, run: StepRun): Promi
     case "crds":
       return runCrds(step, ctx, run);
     case "release":
-      return runRelease(step, ctx, run);
+      // Its helm records were just read: only an interrupted one needs recovering before the first attempt.
+      return runRelease(step, ctx, run, {
+        recover: inspection === undefined || inspection.state === "interrupted",
+      });
     default:
       throw new Error(`step ${step.id} has no runner`);
   }

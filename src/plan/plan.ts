@@ -39,7 +39,12 @@ export type PlanStep =
   | (StepBase & { kind: "namespaces"; namespaces: NamespaceNeed[] })
   | (StepBase & { kind: "resources"; resources: BootstrapResources })
   | (StepBase & { kind: "crds"; releases: ChartRelease[] })
-  | (StepBase & { kind: "release"; release: ChartRelease })
+  | (StepBase & {
+      kind: "release";
+      release: ChartRelease;
+      /** The CRD step it waits for when its chart ships or uses CRDs of the set, or it has hooks. */
+      crdGate?: string;
+    })
   | (StepBase & {
       kind: "handoff";
       expect: { kustomizations: string[]; helmReleases: string[] };
@@ -238,7 +243,10 @@ export function buildPlan(inputs: PlanInputs): Plan {
   // releases: helm upgrade --install in needs order, after the prerequisites and the CRDs.
   const installable = inputs.releases.filter((r) => r.phase === "releases");
   const ids = new Set(installable.map((r) => r.id));
-  const base = [...prerequisiteIds, ...(inputs.crdReleases.length > 0 ? [crdsId] : [])];
+  // Releases do not all wait for the CRD phase: each waits for it only when its chart ships or uses CRDs of the set
+  // (see execute/gate.ts). The handoff waits for it: Flux applies what needs those CRDs.
+  const hasCrds = inputs.crdReleases.length > 0;
+  const base = [...prerequisiteIds, ...(hasCrds ? [crdsId] : [])];
   for (const r of installable) {
     const missing = r.needs.filter((n) => !ids.has(n));
     for (const n of missing)
@@ -253,9 +261,10 @@ export function buildPlan(inputs: PlanInputs): Plan {
       phase: "releases",
       kind: "release",
       title: `helm upgrade --install ${r.id} (${describeChart(r.chart)})`,
-      why: `${r.location.file}:${r.location.line}${r.needs.length > 0 ? `, needs ${r.needs.join(", ")}` : ""}`,
+      why: `${r.location.file}:${r.location.line}${r.needs.length > 0 ? `, needs ${r.needs.join(", ")}` : ""}${hasCrds ? "; after the CRD phase if its chart ships or uses its CRDs" : ""}`,
       source: r.location,
-      needs: [...base, ...r.needs.filter((n) => ids.has(n)).map((n) => `releases/${n}`)],
+      needs: [...prerequisiteIds, ...r.needs.filter((n) => ids.has(n)).map((n) => `releases/${n}`)],
+      ...(hasCrds ? { crdGate: crdsId } : {}),
       hash: stepHash("release", {
         chart: chartIdentity(r.chart),
         values: r.values,
@@ -275,7 +284,7 @@ export function buildPlan(inputs: PlanInputs): Plan {
       kind: "handoff",
       title: "the Flux instance is Ready",
       why: "after it, Flux reconciles the repository and owns these releases",
-      needs: releaseIds.length > 0 ? releaseIds : base,
+      needs: releaseIds.length > 0 ? [...releaseIds, ...(hasCrds ? [crdsId] : [])] : base,
       hash: "",
       expect: inputs.flux,
       releases: installable.map((r) => ({ namespace: r.namespace, name: r.name })),

@@ -117,6 +117,7 @@ export function formatPlanJson(result: PlanResult): string {
         ...(s.source ? { source: { file: s.source.file, line: s.source.line } } : {}),
         needs: s.needs,
         hash: s.hash,
+        ...(s.kind === "release" && s.crdGate ? { crdGate: s.crdGate } : {}),
         ...(result.live?.get(s.id) ? { live: result.live.get(s.id) } : {}),
       })),
       findings: result.plan.findings.map((f) => ({

@@ -25,7 +25,7 @@ test("start, reuse, recover from a crash, stop without leftovers", async () => {
   expect(first.reused).toBe(false);
   expect(first.env.nodes).toHaveLength(3);
   const processes = environmentProcesses(dir);
-  expect(processes.length).toBe(6);
+  expect(processes.length).toBe(7);
 
   const again = await startEnvironment(() => {}, dir);
   expect(again.reused).toBe(true);
@@ -48,10 +48,10 @@ test("start, reuse, recover from a crash, stop without leftovers", async () => {
   // Every process of the crashed environment is gone; the running ones are all new.
   const running = environmentProcesses(dir);
   expect(running.filter((pid) => processes.includes(pid))).toEqual([]);
-  expect(running).toHaveLength(6);
+  expect(running).toHaveLength(7);
 
   const stopped = await stopEnvironment(dir);
-  expect(stopped).toBe(6);
+  expect(stopped).toBe(7);
   expect(environmentProcesses(dir)).toEqual([]);
   expect(await runningEnvironment(dir)).toBeUndefined();
 });

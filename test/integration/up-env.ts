@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { buildStandIn } from "../../scripts/testenv/stand-ins.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
-import { env, kubectlJson, pushChart, runOk, writeChart } from "./env.ts";
+import { env, kubectl, kubectlJson, pushChart, runOk, writeChart } from "./env.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
 
@@ -165,9 +165,29 @@ export async function helmRecords(namespace: string, name: string): Promise<Helm
     .sort((a, b) => b.revision - a.revision);
 }
 
-/** A suffix that keeps one test's namespaces and journal apart from another's. */
+/** A suffix that keeps one test's values apart from another's. */
 export function uniqueSuffix(): string {
   return randomBytes(3).toString("hex");
+}
+
+const created: string[] = [];
+
+/**
+ * A namespace name of its own for one test (`<prefix>-<random>`); the test's other namespaces start with it.
+ * `removeTestNamespaces` deletes them all, so that an environment reused across runs does not fill up.
+ */
+export function testNamespace(prefix: string): string {
+  const name = `${prefix}-${uniqueSuffix()}`;
+  created.push(name);
+  return name;
+}
+
+export async function removeTestNamespaces(): Promise<void> {
+  const list = await kubectlJson<{ items: { metadata: { name: string } }[] }>(["get", "namespaces"]);
+  const doomed = list.items
+    .map((n) => n.metadata.name)
+    .filter((n) => created.some((c) => n === c || n.startsWith(`${c}-`)));
+  if (doomed.length > 0) await kubectl(["delete", "namespace", ...doomed, "--wait=false"]);
 }
 
 let workload: Promise<string> | undefined;

@@ -10,7 +10,17 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startEnvironment, stopEnvironment, type TestEnvironment } from "../../scripts/testenv/cluster.ts";
 import { bootstrapRepo } from "../bootstrap-repo.ts";
 import { env } from "./env.ts";
-import { adminWrites, auditMark, runKubestrap, uniqueSuffix, workloadChart } from "./up-env.ts";
+import {
+  adminWrites,
+  auditMark,
+  removeTestNamespaces,
+  runKubestrap,
+  testNamespace,
+  workloadChart,
+} from "./up-env.ts";
+
+// Namespaces this file created go, so that an environment reused across runs does not fill up.
+afterAll(removeTestNamespaces);
 
 const dir = join(mkdtempSync(join(tmpdir(), "kubestrap-identity-")), "env");
 let second: TestEnvironment;
@@ -55,7 +65,7 @@ async function watched(args: string[]) {
 
 beforeAll(async () => {
   second = (await startEnvironment(() => {}, dir)).env;
-  ns = `ident-${uniqueSuffix()}`;
+  ns = testNamespace("ident");
   const chart = await workloadChart();
   repo = bootstrapRepo({
     releases: [{ name: "app", namespace: ns, chart, values: "readyAfter: 0s" }],

@@ -4,20 +4,24 @@
  * touching each other. After every kill, a second `up` must complete, and every helm release must end
  * deployed: none left pending or failed.
  */
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { restartComponent } from "../../scripts/testenv/cluster.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
 import { bootstrapRepo } from "../bootstrap-repo.ts";
 import { env } from "./env.ts";
 import {
   helmRecords,
+  removeTestNamespaces,
   runKubestrap,
   standInChart,
   startKubestrap,
-  uniqueSuffix,
+  testNamespace,
   upArgs,
   workloadChart,
 } from "./up-env.ts";
+
+// Namespaces this file created go, so that an environment reused across runs does not fill up.
+afterAll(removeTestNamespaces);
 
 interface Scenario {
   repo: string;
@@ -31,8 +35,7 @@ interface Scenario {
  * installed), 30 ConfigMaps as bootstrap resources and a CRD phase: every phase takes long enough to be killed in.
  */
 async function scenario(): Promise<Scenario> {
-  const id = uniqueSuffix();
-  const ns = `rel-${id}`;
+  const ns = testNamespace("rel");
   const workload = await workloadChart();
   const [operator, instance] = await Promise.all([
     standInChart("flux-operator"),

@@ -8,11 +8,21 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { bootstrapFiles } from "../bootstrap-repo.ts";
 import { makeRepo } from "../helpers.ts";
 import { env, kubectlJson } from "./env.ts";
-import { runKubestrap, uniqueSuffix, upArgs, workloadChart } from "./up-env.ts";
+import {
+  removeTestNamespaces,
+  runKubestrap,
+  testNamespace,
+  uniqueSuffix,
+  upArgs,
+  workloadChart,
+} from "./up-env.ts";
+
+// Namespaces this file created go, so that an environment reused across runs does not fill up.
+afterAll(removeTestNamespaces);
 
 const SOPS_VALUE = `sops-decrypted-${uniqueSuffix()}-value`;
 const OP_VALUE = `op-resolved-${uniqueSuffix()}-value`;
@@ -27,7 +37,7 @@ let keyFile: string;
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  ns = `sec-${uniqueSuffix()}`;
+  ns = testNamespace("sec");
   const work = mkdtempSync(join(tmpdir(), "kubestrap-secrets-"));
   keyFile = join(work, "age.key");
   execFileSync(env.bin.ageKeygen, ["-o", keyFile], { stdio: "pipe" });

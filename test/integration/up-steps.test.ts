@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import type { RunEvent } from "../../src/execute/events.ts";
 import { bootstrapRepo } from "../bootstrap-repo.ts";
 import { CRD_FIXTURES } from "./crd-repo.ts";
@@ -16,13 +16,17 @@ import {
   adminWrites,
   auditMark,
   helmRecords,
+  removeTestNamespaces,
   runKubestrap,
   standInChart,
   startKubestrap,
-  uniqueSuffix,
+  testNamespace,
   upArgs,
   workloadChart,
 } from "./up-env.ts";
+
+// Namespaces this file created go, so that an environment reused across runs does not fill up.
+afterAll(removeTestNamespaces);
 
 const ends = (events: RunEvent[]) =>
   Object.fromEntries(
@@ -58,7 +62,7 @@ esac
   }
 
   test("run in order with their retries, are recorded, and are skipped once done", async () => {
-    const ns = `talos-${uniqueSuffix()}`;
+    const ns = testNamespace("talos");
     const dir = mkdtempSync(join(tmpdir(), "kubestrap-talos-"));
     const bin = standInTalosctl(dir);
     const repo = bootstrapRepo({
@@ -130,7 +134,7 @@ handoff:
 
 describe("a hook that meets a webhook that is not serving yet", () => {
   test("is retried with backoff until the webhook answers", async () => {
-    const ns = `hook-${uniqueSuffix()}`;
+    const ns = testNamespace("hook");
     const ca = readFileSync(join(env.dir, "pki", "ca.crt"));
     // A chart installing a CRD and a webhook that validates it, served by this test at a URL on loopback.
     const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -265,7 +269,7 @@ spec:
 `;
 
   test("waits until every Kustomization and HelmRelease of the repository exists and is Ready, counting them", async () => {
-    const ns = `flux-${uniqueSuffix()}`;
+    const ns = testNamespace("flux");
     const flux = await standInChart("flux-instance");
     // The bootstrap installs the root Kustomization (a classic Flux bootstrap, no FluxInstance); Flux then creates
     // the repository's Kustomization and HelmReleases, which this test does by hand once kubestrap waits for them.
@@ -280,7 +284,7 @@ spec:
     const repo = bootstrapRepo({
       crdReleases: [{ name: "flux-crds", namespace: ns, chart: flux }],
       releases: [{ name: "objects", namespace: ns, chart: root }],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  timeoutSeconds: 60\n`,
+      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  timeoutSeconds: 60\nbootstrap:\n  namespaces: [flux-system]\n`,
     });
     const run = startKubestrap(upArgs(repo, ["--wait-flux"]));
     try {
@@ -337,7 +341,7 @@ spec:
 
 describe("helm 4", () => {
   test("installs, skips when nothing changed, and upgrades when the values do", async () => {
-    const ns = `helm4-${uniqueSuffix()}`;
+    const ns = testNamespace("helm4");
     const spec = (values: string) => ({
       releases: [{ name: "app", namespace: ns, chart: "", values }],
       config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
@@ -369,7 +373,7 @@ describe("helm 4", () => {
 
 describe("a release that never becomes ready", () => {
   test("fails its step with what is not ready, blocks its dependents, and is fixed by the next run", async () => {
-    const ns = `fail-${uniqueSuffix()}`;
+    const ns = testNamespace("fail");
     const chart = await workloadChart();
     const config = `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`;
     const repo = (ready: boolean) =>

@@ -69,9 +69,14 @@ describe("the bootstrap plan", () => {
     expect(step(plan.steps, "releases/kube-system/spegel").needs).not.toContain(
       "releases/kube-system/coredns",
     );
-    // Every release waits for the prerequisites and the CRDs.
-    for (const r of plan.steps.filter((s) => s.phase === "releases"))
-      expect(r.needs).toEqual(expect.arrayContaining(["prerequisites/bootstrap/kustomize", "crds/crds"]));
+    // Every release waits for the prerequisites; for the CRD phase only when its chart needs it (a gate, decided
+    // once the charts are rendered), so that a CNI starts while the CRDs are still being applied.
+    for (const r of plan.steps.filter((s) => s.phase === "releases")) {
+      expect(r.needs).toContain("prerequisites/bootstrap/kustomize");
+      expect(r.needs).not.toContain("crds/crds");
+      expect(r.kind === "release" && r.crdGate).toBe("crds/crds");
+    }
+    expect(step(plan.steps, "handoff/flux").needs).toContain("crds/crds");
   });
 
   test("renders the CRDs of every bootstrap chart, with the CRD switches on, and says why", () => {
@@ -89,7 +94,9 @@ describe("the bootstrap plan", () => {
   test("installs each release with the values Flux would use, and points at its helmfile line", () => {
     const cm = step(plan.steps, "releases/cert-manager/cert-manager");
     expect(cm.kind === "release" && cm.release.values).toEqual({ crds: { enabled: true } });
-    expect(cm.why).toBe("bootstrap/helmfile.d/01-apps.yaml:12, needs kube-system/coredns");
+    expect(cm.why).toBe(
+      "bootstrap/helmfile.d/01-apps.yaml:12, needs kube-system/coredns; after the CRD phase if its chart ships or uses its CRDs",
+    );
     expect(cm.title).toBe(
       "helm upgrade --install cert-manager/cert-manager (oci://registry.example/charts/cert-manager:1.0.0)",
     );

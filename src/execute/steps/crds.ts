@@ -5,11 +5,19 @@
  * metadata, so that its `helm upgrade --install` adopts it instead of refusing an object it did not create.
  */
 import { buildCrdSet } from "../../charts/crd-set.ts";
-import { type RenderedCrd, renderCrds, renderOptionsFrom } from "../../charts/render.ts";
+import {
+  type RenderedCrd,
+  type RenderedRelease,
+  renderCrds,
+  renderOptionsFrom,
+} from "../../charts/render.ts";
 import { applyCrds } from "../../cluster/crds.ts";
-import { mirroredChart } from "../../model/releases.ts";
+import { isBuiltinKind } from "../../model/builtin-api.ts";
+import { groupOf } from "../../model/objects.ts";
+import { type ChartRelease, mirroredChart } from "../../model/releases.ts";
 import type { PlanStep } from "../../plan/plan.ts";
 import type { ExecuteContext, StepResult } from "../context.ts";
+import type { GateVerdict } from "../gate.ts";
 import type { StepRun } from "../runner.ts";
 
 export async function runCrds(
@@ -19,8 +27,16 @@ export async function runCrds(
 ): Promise<StepResult> {
   const { client } = await ctx.session();
   const kubeVersion = ctx.settings.kubeVersion ?? ((await client.serverVersion()) || undefined);
+  const installed = new Set(step.releases.filter((r) => r.phase === "releases").map((r) => r.id));
   const options = {
     ...renderOptionsFrom({ ...ctx.settings.render, cacheDir: undefined }),
+    // helm renders the charts of installed releases (not only their crds/), so that their objects are known.
+    needsObjects: (r: ChartRelease) => installed.has(r.id),
+    // Each release learns whether it must wait for the CRDs as soon as its own chart is rendered.
+    onProgress: (e: { release: ChartRelease; state: string; rendered?: RenderedRelease }) => {
+      if (e.state !== "start" && installed.has(e.release.id))
+        ctx.crdGate.decide(e.release.id, gateVerdict(e.release, e.rendered));
+    },
     helm: ctx.helm,
     cache: ctx.cache,
     crdsOnly: true,
@@ -46,6 +62,7 @@ export async function runCrds(
       if (e.state === "established") run.progress(`${++established}/${crds.length} CRDs Established`);
     },
   });
+  ctx.crdGate.applied();
   const count = (a: string) => results.filter((r) => r.action === a).length;
   const cached = render.rendered.filter((r) => r.cached).length;
   return {
@@ -56,6 +73,24 @@ export async function runCrds(
       name: r.name,
     })),
   };
+}
+
+/**
+ * Whether a release must wait for the CRDs: its chart ships some (helm must not race kubestrap to create them),
+ * renders objects of kinds that are not built in (their CRDs may be among these), or it has hooks (which may apply
+ * custom resources).
+ */
+export function gateVerdict(release: ChartRelease, rendered: RenderedRelease | undefined): GateVerdict {
+  if (!rendered) return { wait: true, why: "its chart did not render" };
+  if (rendered.crds.length > 0)
+    return {
+      wait: true,
+      why: `its chart ships ${rendered.crds.length} CRD${rendered.crds.length === 1 ? "" : "s"}`,
+    };
+  const custom = rendered.objects.find((o) => !isBuiltinKind(`${groupOf(o.apiVersion)}/${o.kind}`));
+  if (custom) return { wait: true, why: `its chart renders a ${custom.kind}` };
+  if (release.hooks.length > 0) return { wait: true, why: "its hooks may apply custom resources" };
+  return { wait: false, why: "" };
 }
 
 /** helm prints `# Source: <chart>/templates/...` before a document that came from the chart's templates. */

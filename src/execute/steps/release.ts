@@ -38,6 +38,7 @@ export async function runRelease(
   step: Extract<PlanStep, { kind: "release" }>,
   ctx: ExecuteContext,
   run: StepRun,
+  { recover = true }: { recover?: boolean } = {},
 ): Promise<StepResult> {
   const r = step.release;
   const { client, discovery } = await ctx.session();
@@ -48,6 +49,7 @@ export async function runRelease(
     offline: ctx.settings.render.offline ?? false,
   });
 
+  if (step.crdGate) await ctx.crdGate.wait(r.id, run.progress);
   await runHooks(step, SYNC_EVENTS_BEFORE, ctx, run, deadline);
 
   const valuesFile = join(ctx.scratch(), `${r.namespace}.${r.name}.values.json`);
@@ -61,8 +63,13 @@ export async function runRelease(
     r.namespace,
     "--values",
     valuesFile,
+    "--output",
+    "json",
     ...(await ctx.helmTargetArgs()),
   ];
+  // The CRD phase applied the chart's crds/ already (the newest of them, when charts disagree): helm need not read
+  // them again (megabytes, for some charts) nor race to create them.
+  if (step.crdGate) args.push("--skip-crds");
   if (r.helm.cleanupOnFail) args.push("--cleanup-on-fail");
   if (r.helm.timeout) args.push("--timeout", `${r.helm.timeout}s`);
   const helmMajor = Number(/^v?(\d+)/.exec(await ctx.helm.version())?.[1] ?? 3);
@@ -71,12 +78,16 @@ export async function runRelease(
   if (r.helm.args) args.push(...r.helm.args.filter((a) => !HELMFILE_ONLY_ARGS.has(a.split("=")[0] ?? a)));
 
   let delay = 1_000;
+  let output = "";
   for (let attempt = 1; ; attempt++) {
-    await recoverPending(step, ctx, run);
+    if (recover || attempt > 1) await recoverPending(step, ctx, run);
     run.progress(attempt === 1 ? "helm upgrade --install" : `helm upgrade --install (attempt ${attempt})`);
     const result = await runCommand(ctx.helm.bin, args, { signal: run.signal });
     if (result.killed === "aborted") throw new Error("interrupted during helm upgrade --install");
-    if (result.code === 0) break;
+    if (result.code === 0) {
+      output = result.stdout;
+      break;
+    }
     const message = ctx.redactor.redact(helmMessage(result.stderr || result.stdout));
     if (!isTransientHelmError(message) || Date.now() + delay > deadline)
       throw new Error(`helm upgrade --install failed: ${message}`);
@@ -86,7 +97,8 @@ export async function runRelease(
     delay = Math.min(delay * 2, 15_000);
   }
 
-  const release = await latestRelease(client, r.namespace, r.name);
+  // helm prints the release it made (-o json); its record in the cluster says the same, one request away.
+  const release = installedRelease(output) ?? (await latestRelease(client, r.namespace, r.name));
   if (!release) throw new Error("helm reported success, but the release record is not in the cluster");
   const refs = manifestObjects(release.manifest, r.namespace);
   run.progress(`revision ${release.revision}: waiting for ${refs.length} objects`);
@@ -108,6 +120,28 @@ export async function runRelease(
     detail: `revision ${release.revision} (${release.chartName} ${release.chartVersion}), ${refs.length} object${refs.length === 1 ? "" : "s"} ready`,
     revision: release.revision,
   };
+}
+
+/** The release `helm upgrade --install -o json` printed: revision, chart and manifest. */
+function installedRelease(
+  stdout: string,
+): { revision: number; chartName: string; chartVersion: string; manifest: string } | undefined {
+  try {
+    const r = JSON.parse(stdout) as {
+      version?: number;
+      manifest?: string;
+      chart?: { metadata?: { name?: string; version?: string } };
+    };
+    if (typeof r.version !== "number" || typeof r.manifest !== "string") return undefined;
+    return {
+      revision: r.version,
+      chartName: r.chart?.metadata?.name ?? "",
+      chartVersion: r.chart?.metadata?.version ?? "",
+      manifest: r.manifest,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** helmfile `args` that only mean something to `helm template` (the CRD helmfiles'). */
