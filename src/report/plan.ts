@@ -99,7 +99,7 @@ function formatSteps(
         : `${todo} step${todo === 1 ? "" : "s"} to run.`,
     );
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map((l) => l.trimEnd()).join("\n")}\n`;
 }
 
 /** The plan as JSON: steps with their phase, needs, hash and, with --live, state. */
@@ -133,6 +133,12 @@ export function formatPlanJson(result: PlanResult): string {
 const STATUS_WORD: Record<LiveState, string> = { ...STATE_WORD, pending: "pending" };
 
 export function formatStatusText(result: StatusResult, options: TextOptions): string {
+  return `${statusLines(result, options)
+    .map((l) => l.trimEnd())
+    .join("\n")}\n`;
+}
+
+function statusLines(result: StatusResult, options: TextOptions): string[] {
   const c = colors(options);
   const lines: string[] = [];
   lines.push(
@@ -168,7 +174,7 @@ export function formatStatusText(result: StatusResult, options: TextOptions): st
       lines.push(
         c.dim(`  not Ready: ${k.notReady.slice(0, 8).join(", ")}${k.notReady.length > 8 ? ", ..." : ""}`),
       );
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
 
 function handoffState(result: StatusResult): LiveState {

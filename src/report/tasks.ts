@@ -3,7 +3,7 @@
  * all concurrent (the DAG runner decides what really runs; a step that waits for another says so), with the
  * step's latest progress under it, its duration when it ends, and skipped steps marked as already done.
  */
-import { Listr, type ListrTask, PRESET_TIMER } from "listr2";
+import { Listr, type ListrTask } from "listr2";
 import pc from "picocolors";
 import type { RunEvent, StepInfo } from "../execute/events.ts";
 import { PHASES } from "../plan/plan.ts";
@@ -55,7 +55,8 @@ export class TaskList {
         collapseSkips: true,
         showSkipMessage: true,
         collapseErrors: false,
-        timer: PRESET_TIMER,
+        // Every task starts with the list (the runner decides what runs), so listr2's timers would count from the
+        // run's start: each step shows its own duration in its title instead.
       },
     });
     this.running = this.listr.run().catch(() => {});
@@ -75,7 +76,7 @@ export class TaskList {
         const end = await handle.ended.promise;
         switch (end.outcome) {
           case "done":
-            task.title = `${name} ${pc.dim(end.detail)}`;
+            task.title = `${name} ${pc.dim(end.detail)} ${pc.dim(`(${end.seconds.toFixed(1)} s)`)}`;
             return;
           case "skipped":
             task.skip(`${name} ${pc.dim(`already done: ${end.detail}`)}`);
