@@ -5,6 +5,7 @@ import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartRef, installedBy, resolveChartCrds } from "../model/charts.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
 import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
+import { type ChartRelease, chartName } from "../model/releases.ts";
 import type { KustomizationGraph } from "./graph.ts";
 
 export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
@@ -81,7 +82,10 @@ export function analyseCrds(
   bootstrap: Bootstrap,
   graph: KustomizationGraph,
   resolvers: ChartCrdResolver[],
+  /** The bootstrap's chart releases as the CRD phase renders them (model/releases.ts `crdReleases`). */
+  bootstrapCharts: ChartRelease[] = [],
 ): CrdAnalysis {
+  const chartsById = new Map(bootstrapCharts.map((c) => [c.id, c]));
   const providers = new Map<string, CrdProvider[]>();
   const unresolved: CrdAnalysis["unresolved"] = [];
   const add = (gk: string, p: CrdProvider): void => {
@@ -94,14 +98,23 @@ export function analyseCrds(
   for (const br of bootstrap.releases) {
     const label = `bootstrap ${br.phase === "crds" ? "CRD phase" : "release"} ${br.namespace}/${br.name}`;
     const p: CrdProvider = { kind: "bootstrap", label, bootstrapRelease: br, location: br.location };
-    if (!br.chart) continue;
+    // The chart and values the CRD phase renders (resolved through the Flux files, CRD switches on) when
+    // known; the helmfile's own chart otherwise.
+    const resolved = chartsById.get(`${br.namespace}/${br.name}`);
+    if (!br.chart && !resolved) continue;
     const chart: ChartRef = {
-      name: br.chart.name,
-      values: br.values,
+      name: resolved ? chartName(resolved.chart) : (br.chart?.name ?? ""),
+      values: resolved?.values ?? br.values,
       release: installedBy("bootstrap", `${br.namespace}/${br.name}`),
     };
-    if (br.chart.url) chart.url = br.chart.url;
-    if (br.chart.localPath) chart.localPath = br.chart.localPath;
+    const url =
+      resolved?.chart.type === "oci"
+        ? resolved.chart.url
+        : resolved?.chart.type === "repo"
+          ? resolved.chart.repoUrl
+          : br.chart?.url;
+    if (url) chart.url = url;
+    if (br.chart?.localPath) chart.localPath = br.chart.localPath;
     const crds = resolveChartCrds(resolvers, chart);
     if (crds.status === "unresolved") unresolved.push({ provider: p, reason: crds.reason });
     else for (const c of crds.crds) add(`${c.group}/${c.kind}`, { ...p, via: crds.via });

@@ -6,6 +6,7 @@ import { CatalogResolver, type ChartCrdResolver, LocalChartResolver } from "../m
 import { type EntryPoint, type FluxModel, isFluxKustomization, isHelmRelease } from "../model/flux.ts";
 import { asRecord, asString, groupOf } from "../model/objects.ts";
 import { loadProject, type ProjectOptions } from "../model/project.ts";
+import { crdReleases } from "../model/releases.ts";
 import type { AnalysisContext } from "./context.ts";
 import { analyseCrds, type CrdAnalysis, isFluxGroup } from "./crds.ts";
 import { KustomizationGraph } from "./graph.ts";
@@ -51,7 +52,9 @@ export function lint(options: LintOptions): LintResult {
   const { repo, entry, model, bootstrap, diagnostics } = loadProject(options);
   const graph = new KustomizationGraph(model);
   const resolvers = [...(options.resolvers ?? []), new LocalChartResolver(repo), new CatalogResolver()];
-  const crds = analyseCrds(model, bootstrap, graph, resolvers);
+  // The one chart-release model: the bootstrap's charts as the CRD phase (and `up`) resolve and render them.
+  const bootstrapCharts = crdReleases(bootstrap, model, options.repo).releases;
+  const crds = analyseCrds(model, bootstrap, graph, resolvers, bootstrapCharts);
   const ctx: AnalysisContext = {
     repo,
     model,
