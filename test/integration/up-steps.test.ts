@@ -371,6 +371,74 @@ describe("helm 4", () => {
   });
 });
 
+describe("Ctrl-C", () => {
+  const repo = (ns: string, chart: string) =>
+    bootstrapRepo({
+      releases: [
+        { name: "first", namespace: ns, chart, values: "readyAfter: 3s" },
+        { name: "second", namespace: ns, chart, needs: [`${ns}/first`] },
+      ],
+      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+    });
+  const journal = async (ns: string) =>
+    Object.values(
+      (
+        await kubectlJson<{ data: Record<string, string> }>([
+          "get",
+          "configmap",
+          "kubestrap-journal",
+          "-n",
+          `${ns}-journal`,
+        ])
+      ).data,
+    )
+      .filter((v) => v.startsWith("{"))
+      .map((v) => JSON.parse(v) as { id: string; state: string });
+
+  test("once: the running step ends, nothing new starts, exit 130, and the next run resumes", async () => {
+    const ns = testNamespace("sigint");
+    const r = repo(ns, await workloadChart());
+    const run = startKubestrap(upArgs(r));
+    await run.waitFor(
+      (e) => e.type === "step-progress" && e.id === `releases/${ns}/first` && /waiting for/.test(e.message),
+    );
+    run.child.kill("SIGINT");
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("stopping after the running steps");
+    expect(ends(result.events)).toMatchObject({
+      [`releases/${ns}/first`]: "done",
+      [`releases/${ns}/second`]: "not-started",
+    });
+    expect(result.events.at(-1)).toMatchObject({ type: "run-end", outcome: "interrupted" });
+    expect((await journal(ns)).find((e) => e.id === `releases/${ns}/first`)?.state).toBe("done");
+    const again = await runKubestrap(upArgs(r));
+    expect(again.code).toBe(0);
+    expect(ends(again.events)).toMatchObject({
+      [`releases/${ns}/first`]: "skipped",
+      [`releases/${ns}/second`]: "done",
+    });
+  });
+
+  test("twice: the running step is interrupted (its helm killed) and recorded so", async () => {
+    const ns = testNamespace("sigint2");
+    const r = repo(ns, await workloadChart());
+    const run = startKubestrap(upArgs(r));
+    await run.waitFor(
+      (e) => e.type === "step-progress" && e.id === `releases/${ns}/first` && /waiting for/.test(e.message),
+    );
+    run.child.kill("SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    run.child.kill("SIGINT");
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(ends(result.events)[`releases/${ns}/first`]).toBe("interrupted");
+    expect((await journal(ns)).find((e) => e.id === `releases/${ns}/first`)?.state).toBe("interrupted");
+    const again = await runKubestrap(upArgs(r));
+    expect(again.code, again.stdout.slice(-2000)).toBe(0);
+  });
+});
+
 describe("a release that never becomes ready", () => {
   test("fails its step with what is not ready, blocks its dependents, and is fixed by the next run", async () => {
     const ns = testNamespace("fail");
