@@ -52,12 +52,18 @@ describe("the CRD gate", () => {
         {
           id: "needs",
           needs: [],
-          execute: async (run) => (await gate.wait("a/needs", run.progress), { outcome: "done", detail: "" }),
+          execute: async (run) => {
+            await gate.wait("a/needs", run.progress);
+            return { outcome: "done", detail: "" };
+          },
         },
         {
           id: "free",
           needs: [],
-          execute: async (run) => (await gate.wait("a/free", run.progress), { outcome: "done", detail: "" }),
+          execute: async (run) => {
+            await gate.wait("a/free", run.progress);
+            return { outcome: "done", detail: "" };
+          },
         },
       ],
       { concurrency: 4, emit: () => {} },
