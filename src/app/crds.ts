@@ -15,7 +15,7 @@ import type { CrdApplyOptions, CrdApplyResult } from "../cluster/crds.ts";
 import type { KubeClient, KubeTarget } from "../cluster/kube.ts";
 import type { Finding } from "../findings.ts";
 import { loadProject, type ProjectOptions } from "../model/project.ts";
-import { type CrdReleases, crdReleases } from "../model/releases.ts";
+import { type CrdReleases, crdReleases, unresolvedFindings } from "../model/releases.ts";
 
 export interface CrdPhaseOptions extends Pick<ProjectOptions, "repo" | "cluster" | "entry">, RenderSettings {}
 
@@ -47,14 +47,7 @@ export async function bootstrapCrds(options: CrdPhaseOptions): Promise<CrdPhase>
 
 export function crdPhaseFindings(releases: CrdReleases, render: RenderResult, set: CrdSet): Finding[] {
   return [
-    ...releases.unresolved.map(
-      (u): Finding => ({
-        ruleId: "chart-unresolved",
-        severity: "error",
-        message: `bootstrap release ${u.id}: ${u.reason}`,
-        location: u.location,
-      }),
-    ),
+    ...unresolvedFindings(releases.unresolved),
     ...render.failures.map(
       (f): Finding => ({
         ruleId: "chart-render-failed",

@@ -14,7 +14,7 @@ import { clusterName } from "../model/entry.ts";
 import { hookProblems } from "../model/hooks.ts";
 import { loadPrerequisites } from "../model/prerequisites.ts";
 import { loadProject, type Project, UsageError } from "../model/project.ts";
-import { bootstrapReleases, chartName, crdReleases } from "../model/releases.ts";
+import { bootstrapReleases, chartName, crdReleases, unresolvedFindings } from "../model/releases.ts";
 import { type Inspection, inspectOffline, inspectStep } from "../plan/live.ts";
 import { buildPlan, type Plan } from "../plan/plan.ts";
 
@@ -79,14 +79,7 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
     ...project.bootstrap.findings.filter((f) => f.severity === "error"),
     ...prerequisites.findings,
     ...project.builder.findings.slice(builderFindings).filter((f) => f.severity === "error"),
-    ...releases.unresolved.map(
-      (u): Finding => ({
-        ruleId: "chart-unresolved",
-        severity: "error",
-        message: `bootstrap release ${u.id}: ${u.reason}`,
-        location: u.location,
-      }),
-    ),
+    ...unresolvedFindings(releases.unresolved),
   ];
   for (const r of releases.releases) {
     const scope = {

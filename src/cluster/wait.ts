@@ -170,7 +170,7 @@ async function track(
       // A kind whose CRD is still being installed: read discovery again shortly.
       if (!(error instanceof KubeError && error.status === 404)) throw error;
       report({ ref, status: "NotFound", message: error.message });
-      await sleep(1_000, signal);
+      await pause(1_000, signal);
     }
   }
   const slash = path.lastIndexOf("/");
@@ -190,7 +190,7 @@ async function track(
       object !== undefined && isWebhookConfiguration(object),
       signal,
     );
-    if (!changed) await sleep(500, signal);
+    if (!changed) await pause(500, signal);
   }
 }
 
@@ -235,15 +235,16 @@ function nextChange(
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Sleeps `ms`, or less when the signal aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      signal?.removeEventListener("abort", done);
       resolve();
     }
-    signal.addEventListener("abort", done, { once: true });
+    signal?.addEventListener("abort", done, { once: true });
   });
 }

@@ -5,7 +5,7 @@
  * the same release, whose source (OCIRepository, HelmRepository, GitRepository path) names the chart when
  * the helmfile takes it from the Flux files.
  */
-import type { SourceLocation } from "../findings.ts";
+import type { Finding, SourceLocation } from "../findings.ts";
 import type { Bootstrap, BootstrapRelease, HelmFlags, HelmfileHook } from "./bootstrap.ts";
 import { catalogEntry } from "./catalog/charts.ts";
 import { isExactVersion } from "./charts.ts";
@@ -68,6 +68,16 @@ export interface UnresolvedRelease {
 export interface CrdReleases {
   releases: ChartRelease[];
   unresolved: UnresolvedRelease[];
+}
+
+/** Bootstrap releases whose chart cannot be found: errors, for `crds`, `plan` and `up`. */
+export function unresolvedFindings(unresolved: UnresolvedRelease[]): Finding[] {
+  return unresolved.map((u) => ({
+    ruleId: "chart-unresolved",
+    severity: "error",
+    message: `bootstrap release ${u.id}: ${u.reason}`,
+    location: u.location,
+  }));
 }
 
 /**

@@ -3,7 +3,8 @@
  * (every 2 s) up to the timeout rather than failing on the first refused connection.
  */
 import type { KubeClient } from "../kube.ts";
-import { PreflightFailed, type PreflightOptions, type PreflightResult, pause } from "./types.ts";
+import { pause } from "../wait.ts";
+import { PreflightFailed, type PreflightOptions, type PreflightResult } from "./types.ts";
 
 export async function apiReady(client: KubeClient, options: PreflightOptions): Promise<PreflightResult> {
   const deadline = Date.now() + options.timeoutMs;

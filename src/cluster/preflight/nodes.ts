@@ -3,7 +3,8 @@
  * what installs the CNI, so registration is what is waited for, not readiness.
  */
 import type { KubeClient } from "../kube.ts";
-import { PreflightFailed, type PreflightOptions, type PreflightResult, pause } from "./types.ts";
+import { pause } from "../wait.ts";
+import { PreflightFailed, type PreflightOptions, type PreflightResult } from "./types.ts";
 
 interface NodeList {
   items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];

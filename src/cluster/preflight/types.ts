@@ -14,17 +14,3 @@ export interface PreflightResult {
 export class PreflightFailed extends Error {
   override readonly name = "PreflightFailed";
 }
-
-/** Sleeps `ms`, or less when the signal aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}

@@ -18,7 +18,7 @@ import {
   releaseRecords,
   unlockPending,
 } from "../../cluster/helm-storage.ts";
-import { waitForObjects } from "../../cluster/wait.ts";
+import { pause, waitForObjects } from "../../cluster/wait.ts";
 import { resolveHook, SYNC_EVENTS_AFTER, SYNC_EVENTS_BEFORE } from "../../model/hooks.ts";
 import { chartName, mirroredChart } from "../../model/releases.ts";
 import type { PlanStep } from "../../plan/plan.ts";
@@ -214,16 +214,4 @@ function helmMessage(output: string): string {
       .slice(-6)
       .join("; ") || "no output"
   );
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
