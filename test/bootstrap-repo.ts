@@ -26,6 +26,21 @@ export interface BootstrapRepoSpec {
   files?: Record<string, string>;
 }
 
+/** The Flux Kustomization at the root of a test repository: everything under kubernetes/apps. */
+export const CLUSTER_APPS_KUSTOMIZATION = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: cluster-apps
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./kubernetes/apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
 function helmfileRelease(r: ReleaseSpec): string {
   const lines = [
     `  - name: ${r.name}`,
@@ -57,19 +72,7 @@ function helmfileRelease(r: ReleaseSpec): string {
 export function bootstrapFiles(spec: BootstrapRepoSpec): Record<string, string> {
   const all = [...(spec.crdReleases ?? []), ...spec.releases];
   const files: Record<string, string> = {
-    "kubernetes/flux/cluster/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: cluster-apps
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./kubernetes/apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "kubernetes/flux/cluster/ks.yaml": CLUSTER_APPS_KUSTOMIZATION,
     "kubernetes/apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { CLUSTER_APPS_KUSTOMIZATION } from "../bootstrap-repo.ts";
 import { env, helmBin, pushChart, writeChart } from "./env.ts";
 
 export const CRD_FIXTURES = join(import.meta.dirname, "../fixtures/crds");
@@ -129,19 +130,7 @@ export async function buildCrdRepo(): Promise<CrdRepo> {
 
   const dir = mkdtempSync(join(tmpdir(), "kubestrap-crdrepo-"));
   writeFiles(dir, {
-    "kubernetes/flux/cluster/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: cluster-apps
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./kubernetes/apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "kubernetes/flux/cluster/ks.yaml": CLUSTER_APPS_KUSTOMIZATION,
     "kubernetes/apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:

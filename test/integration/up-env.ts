@@ -145,6 +145,37 @@ export function adminWrites(from: number, log = env.auditLog): AuditEvent[] {
   return auditWrites(from, log).filter((e) => e.user.username === "kubestrap-admin");
 }
 
+/**
+ * A kubestrap.yaml for one test's repository: a cluster named after its namespace prefix and a journal of its own,
+ * so tests share the control plane without reading each other's journal; `rest` adds settings (handoff off by
+ * default, since most tests install no Flux stand-in).
+ */
+export function ownJournalConfig(ns: string, rest = "handoff:\n  enabled: false\n"): string {
+  return `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\n${rest}`;
+}
+
+/** The outcome of every step that ended, by step id. */
+export function stepOutcomes(events: RunEvent[]): Record<string, string> {
+  return Object.fromEntries(
+    events
+      .filter((e): e is Extract<RunEvent, { type: "step-end" }> => e.type === "step-end")
+      .map((e) => [e.id, e.outcome]),
+  );
+}
+
+/** The journal ConfigMap's data, in the journal namespace kubestrap.yaml names (`journal.namespace`). */
+export async function journalData(journalNamespace: string): Promise<Record<string, string>> {
+  return (
+    await kubectlJson<{ data: Record<string, string> }>([
+      "get",
+      "configmap",
+      "kubestrap-journal",
+      "-n",
+      journalNamespace,
+    ])
+  ).data;
+}
+
 export interface HelmRecord {
   revision: number;
   status: string;

@@ -14,7 +14,7 @@ import { startEnvironment, stopEnvironment, type TestEnvironment } from "../../s
 import { pushStandIns, type UpstreamChart } from "../../scripts/testenv/stand-ins.ts";
 import { loadPlan } from "../../src/app/plan.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
-import { adminWrites, auditMark, runKubestrap } from "./up-env.ts";
+import { adminWrites, auditMark, runKubestrap, stepOutcomes } from "./up-env.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/homelab");
 const dir = join(mkdtempSync(join(tmpdir(), "kubestrap-example-")), "env");
@@ -43,13 +43,6 @@ const up = (extra: string[] = []) =>
     ...extra,
   ]);
 
-const ends = (events: RunEvent[]) =>
-  Object.fromEntries(
-    events
-      .filter((e) => e.type === "step-end")
-      .map((e) => [e.id, (e as Extract<RunEvent, { type: "step-end" }>).outcome]),
-  );
-
 beforeAll(async () => {
   fresh = (await startEnvironment(() => {}, dir)).env;
   const charts: UpstreamChart[] = [];
@@ -76,7 +69,7 @@ describe("kubestrap up of the bundled example on a fresh cluster", () => {
   test("runs every phase and every step, and hands off to Flux", async () => {
     firstRun = await up();
     expect(firstRun.code, firstRun.stderr + firstRun.stdout).toBe(0);
-    expect(ends(firstRun.events)).toEqual({
+    expect(stepOutcomes(firstRun.events)).toEqual({
       "preflight/api-ready": "done",
       "preflight/identity": "done",
       "preflight/nodes": "done",
@@ -212,7 +205,7 @@ describe("kubestrap up of the bundled example on a fresh cluster", () => {
     const mark = auditMark(fresh.auditLog);
     const second = await up();
     expect(second.code, second.stderr).toBe(0);
-    const outcomes = ends(second.events);
+    const outcomes = stepOutcomes(second.events);
     for (const [id, outcome] of Object.entries(outcomes))
       expect(outcome, id).toBe(id.startsWith("preflight/") || id.startsWith("handoff/") ? "done" : "skipped");
     const writes = adminWrites(mark, fresh.auditLog);

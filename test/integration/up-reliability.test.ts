@@ -11,6 +11,7 @@ import { bootstrapRepo } from "../bootstrap-repo.ts";
 import { env } from "./env.ts";
 import {
   helmRecords,
+  ownJournalConfig,
   removeTestNamespaces,
   runKubestrap,
   standInChart,
@@ -65,7 +66,7 @@ async function scenario(): Promise<Scenario> {
         values: "readyAfter: 3s\ninstance:\n  distribution:\n    version: 2.7.x",
       },
     ],
-    config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\n`,
+    config: ownJournalConfig(ns, ""),
     files: {
       "bootstrap/kustomize/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${ns}-base\nresources:\n${Array.from({ length: 30 }, (_, i) => `  - ./cm-${i}.yaml`).join("\n")}\n`,
       ...Object.fromEntries(

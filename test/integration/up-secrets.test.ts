@@ -13,6 +13,8 @@ import { bootstrapFiles } from "../bootstrap-repo.ts";
 import { makeRepo } from "../helpers.ts";
 import { env, kubectlJson } from "./env.ts";
 import {
+  journalData,
+  ownJournalConfig,
   removeTestNamespaces,
   runKubestrap,
   testNamespace,
@@ -54,7 +56,10 @@ beforeAll(async () => {
   repo = makeRepo({
     ...bootstrapFiles({
       releases: [{ name: "app", namespace: ns, chart: await workloadChart(), values: "readyAfter: 0s" }],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\nsecrets:\n  inject:\n    command: ${injector}\n`,
+      config: ownJournalConfig(
+        ns,
+        `handoff:\n  enabled: false\nsecrets:\n  inject:\n    command: ${injector}\n`,
+      ),
     }),
     "bootstrap/kustomize/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${ns}\nresources:\n  - ./sops-secret.yaml\n  - ./op-secret.yaml\n`,
     "bootstrap/kustomize/sops-secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: from-sops\nstringData:\n  password: ${SOPS_VALUE}\n`,
@@ -130,14 +135,8 @@ describe("secret-bearing bootstrap resources", () => {
       (await run(["plan", "--live", "--repo", repo, "--kubeconfig", env.kubeconfig, "-o", "json"])).stdout,
       (await run(["plan", "--repo", repo])).stdout,
     );
-    const journal = await kubectlJson<{ data: Record<string, string> }>([
-      "get",
-      "configmap",
-      "kubestrap-journal",
-      "-n",
-      `${ns}-journal`,
-    ]);
-    expect(Object.keys(journal.data)).toContain("step.prerequisites_bootstrap_kustomize");
+    const journal = await journalData(`${ns}-journal`);
+    expect(Object.keys(journal)).toContain("step.prerequisites_bootstrap_kustomize");
     expect(outputs.length).toBeGreaterThanOrEqual(8);
     expect(secretsOf([...outputs, JSON.stringify(journal)].join("\n"))).toEqual([]);
   });

@@ -8,18 +8,20 @@ import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import type { RunEvent } from "../../src/execute/events.ts";
 import { bootstrapRepo } from "../bootstrap-repo.ts";
 import { CRD_FIXTURES } from "./crd-repo.ts";
-import { env, kubectl, kubectlJson, pushChart, writeChart } from "./env.ts";
+import { env, kubectl, pushChart, writeChart } from "./env.ts";
 import {
   adminWrites,
   auditMark,
   helmRecords,
+  journalData,
+  ownJournalConfig,
   removeTestNamespaces,
   runKubestrap,
   standInChart,
   startKubestrap,
+  stepOutcomes,
   testNamespace,
   upArgs,
   workloadChart,
@@ -27,13 +29,6 @@ import {
 
 // Namespaces this file created go, so that an environment reused across runs does not fill up.
 afterAll(removeTestNamespaces);
-
-const ends = (events: RunEvent[]) =>
-  Object.fromEntries(
-    events
-      .filter((e): e is Extract<RunEvent, { type: "step-end" }> => e.type === "step-end")
-      .map((e) => [e.id, e.outcome]),
-  );
 
 describe("before the cluster: commands that bring it up", () => {
   /**
@@ -93,7 +88,7 @@ handoff:
     const path = { PATH: `${bin}${delimiter}${join(env.bin.kubectl, "..")}${delimiter}${process.env.PATH}` };
     const first = await runKubestrap(["up", "--repo", repo, "--plain-http", "-o", "json"], path);
     expect(first.code, first.stdout).toBe(0);
-    expect(ends(first.events)).toMatchObject({
+    expect(stepOutcomes(first.events)).toMatchObject({
       "before/apply-config": "done",
       "before/bootstrap": "done",
       "before/kubeconfig": "done",
@@ -110,20 +105,14 @@ handoff:
     ]);
     expect(existsSync(join(repo, "talos/kubeconfig"))).toBe(true);
     // The journal recorded them once the cluster existed and its identity was checked.
-    const journal = await kubectlJson<{ data: Record<string, string> }>([
-      "get",
-      "configmap",
-      "kubestrap-journal",
-      "-n",
-      `${ns}-journal`,
-    ]);
-    expect(JSON.parse(journal.data["step.before_bootstrap"] as string)).toMatchObject({
+    const journal = await journalData(`${ns}-journal`);
+    expect(JSON.parse(journal["step.before_bootstrap"] as string)).toMatchObject({
       state: "done",
       detail: "succeeded after 3 attempts",
     });
     const second = await runKubestrap(["up", "--repo", repo, "--plain-http", "-o", "json"], path);
     expect(second.code, second.stdout).toBe(0);
-    expect(ends(second.events)).toMatchObject({
+    expect(stepOutcomes(second.events)).toMatchObject({
       "before/apply-config": "skipped",
       "before/bootstrap": "skipped",
       "before/kubeconfig": "skipped",
@@ -186,7 +175,7 @@ webhooks:
   showlogs: true`,
         },
       ],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+      config: ownJournalConfig(ns),
       files: {
         "bootstrap/helmfile.d/auth.yaml":
           "apiVersion: keda.sh/v1alpha1\nkind: TriggerAuthentication\nmetadata:\n  name: guarded\nspec:\n  secretTargetRef: []\n",
@@ -284,7 +273,10 @@ spec:
     const repo = bootstrapRepo({
       crdReleases: [{ name: "flux-crds", namespace: ns, chart: flux }],
       releases: [{ name: "objects", namespace: ns, chart: root }],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  timeoutSeconds: 60\nbootstrap:\n  namespaces: [flux-system]\n`,
+      config: ownJournalConfig(
+        ns,
+        `handoff:\n  timeoutSeconds: 60\nbootstrap:\n  namespaces: [flux-system]\n`,
+      ),
     });
     const run = startKubestrap(upArgs(repo, ["--wait-flux"]));
     try {
@@ -344,7 +336,7 @@ describe("helm 4", () => {
     const ns = testNamespace("helm4");
     const spec = (values: string) => ({
       releases: [{ name: "app", namespace: ns, chart: "", values }],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+      config: ownJournalConfig(ns),
     });
     const chart = await workloadChart();
     const first = spec("readyAfter: 1s");
@@ -355,7 +347,7 @@ describe("helm 4", () => {
     const mark = auditMark();
     const again = await runKubestrap(upArgs(repo, helm4));
     expect(again.code).toBe(0);
-    expect(ends(again.events)[`releases/${ns}/app`]).toBe("skipped");
+    expect(stepOutcomes(again.events)[`releases/${ns}/app`]).toBe("skipped");
     expect(adminWrites(mark)).toEqual([]);
     // A changed value: the release step runs again, with helm 4, as revision 2.
     const changed = spec("readyAfter: 1s\nreplicas: 2");
@@ -363,7 +355,7 @@ describe("helm 4", () => {
     const next = bootstrapRepo(changed);
     const upgrade = await runKubestrap(upArgs(next, helm4));
     expect(upgrade.code, upgrade.stdout).toBe(0);
-    expect(ends(upgrade.events)[`releases/${ns}/app`]).toBe("done");
+    expect(stepOutcomes(upgrade.events)[`releases/${ns}/app`]).toBe("done");
     expect(await helmRecords(ns, "app")).toEqual([
       { revision: 2, status: "deployed" },
       { revision: 1, status: "superseded" },
@@ -378,20 +370,10 @@ describe("Ctrl-C", () => {
         { name: "first", namespace: ns, chart, values: "readyAfter: 3s" },
         { name: "second", namespace: ns, chart, needs: [`${ns}/first`] },
       ],
-      config: `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`,
+      config: ownJournalConfig(ns),
     });
   const journal = async (ns: string) =>
-    Object.values(
-      (
-        await kubectlJson<{ data: Record<string, string> }>([
-          "get",
-          "configmap",
-          "kubestrap-journal",
-          "-n",
-          `${ns}-journal`,
-        ])
-      ).data,
-    )
+    Object.values(await journalData(`${ns}-journal`))
       .filter((v) => v.startsWith("{"))
       .map((v) => JSON.parse(v) as { id: string; state: string });
 
@@ -406,7 +388,7 @@ describe("Ctrl-C", () => {
     const result = await run.done;
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("stopping after the running steps");
-    expect(ends(result.events)).toMatchObject({
+    expect(stepOutcomes(result.events)).toMatchObject({
       [`releases/${ns}/first`]: "done",
       [`releases/${ns}/second`]: "not-started",
     });
@@ -414,7 +396,7 @@ describe("Ctrl-C", () => {
     expect((await journal(ns)).find((e) => e.id === `releases/${ns}/first`)?.state).toBe("done");
     const again = await runKubestrap(upArgs(r));
     expect(again.code).toBe(0);
-    expect(ends(again.events)).toMatchObject({
+    expect(stepOutcomes(again.events)).toMatchObject({
       [`releases/${ns}/first`]: "skipped",
       [`releases/${ns}/second`]: "done",
     });
@@ -432,7 +414,7 @@ describe("Ctrl-C", () => {
     run.child.kill("SIGINT");
     const result = await run.done;
     expect(result.code).toBe(130);
-    expect(ends(result.events)[`releases/${ns}/first`]).toBe("interrupted");
+    expect(stepOutcomes(result.events)[`releases/${ns}/first`]).toBe("interrupted");
     expect((await journal(ns)).find((e) => e.id === `releases/${ns}/first`)?.state).toBe("interrupted");
     const again = await runKubestrap(upArgs(r));
     expect(again.code, again.stdout.slice(-2000)).toBe(0);
@@ -443,7 +425,7 @@ describe("a release that never becomes ready", () => {
   test("fails its step with what is not ready, blocks its dependents, and is fixed by the next run", async () => {
     const ns = testNamespace("fail");
     const chart = await workloadChart();
-    const config = `clusters:\n  - name: ${ns}\njournal:\n  namespace: ${ns}-journal\nhandoff:\n  enabled: false\n`;
+    const config = ownJournalConfig(ns);
     const repo = (ready: boolean) =>
       bootstrapRepo({
         releases: [
@@ -460,7 +442,7 @@ describe("a release that never becomes ready", () => {
     expect((broken as { detail: string }).detail).toMatch(
       new RegExp(`not ready after \\d s: Deployment ${ns}/broken \\(InProgress: available 0/1\\)`),
     );
-    expect(ends(failing.events)).toMatchObject({
+    expect(stepOutcomes(failing.events)).toMatchObject({
       [`releases/${ns}/after`]: "blocked",
       [`releases/${ns}/aside`]: "done",
     });
@@ -486,7 +468,7 @@ describe("a release that never becomes ready", () => {
     expect(status.code).toBe(1);
     const fixed = await runKubestrap(upArgs(repo(true)));
     expect(fixed.code, fixed.stdout.slice(-2000)).toBe(0);
-    expect(ends(fixed.events)).toMatchObject({
+    expect(stepOutcomes(fixed.events)).toMatchObject({
       [`releases/${ns}/broken`]: "done",
       [`releases/${ns}/after`]: "done",
       [`releases/${ns}/aside`]: "skipped",
