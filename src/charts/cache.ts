@@ -38,6 +38,8 @@ export interface FetchedChart {
 export class ChartCache {
   private readonly root: string;
   private oci: OciClient | undefined;
+  /** Pulls in progress, by reference: the CRD phase and a release step asking at once share one. */
+  private readonly pulling = new Map<string, Promise<Omit<FetchedChart, "from">>>();
 
   constructor(cacheDir = defaultCacheDir()) {
     this.root = cacheDir;
@@ -56,8 +58,13 @@ export class ChartCache {
         : chart.version !== undefined && isExactVersion(chart.version);
     if (cached && (exact || options.offline)) return { ...cached, from: "cache" };
     if (options.offline) throw new Error("not in the chart cache, and --offline forbids pulling it");
+    let pulling = this.pulling.get(reference);
+    if (!pulling) {
+      pulling = this.pull(helm, chart, refFile, reference).finally(() => this.pulling.delete(reference));
+      this.pulling.set(reference, pulling);
+    }
     try {
-      return { ...(await this.pull(helm, chart, refFile, reference)), from: "registry" };
+      return { ...(await pulling), from: "registry" };
     } catch (error) {
       // A version range whose registry is unreachable: the last chart it resolved to.
       if (cached) return { ...cached, from: "cache" };

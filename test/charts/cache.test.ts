@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ChartCache } from "../../src/charts/cache.ts";
+import type { Helm } from "../../src/charts/helm.ts";
 
 describe("the render cache", () => {
   test("a render is found by its key, and only by its key", async () => {
@@ -30,5 +31,32 @@ describe("the render cache", () => {
     expect(stored.key).toBe(key);
     writeFileSync(indexFile, JSON.stringify({ ...stored, key: other }));
     expect(await cache.readRender(key)).toBeUndefined();
+  });
+});
+
+describe("pulling charts", () => {
+  test("fetches of one reference at the same time share one pull; a later fetch of a range pulls again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubestrap-cache-unit-"));
+    const cache = new ChartCache(dir);
+    let pulls = 0;
+    // Only `pull` is reached for a chart repository reference; it writes an archive as `helm pull` would.
+    const helm = {
+      async pull(_chart: unknown, destination: string) {
+        pulls++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        writeFileSync(join(destination, "app-1.2.3.tgz"), "archive bytes");
+      },
+    } as unknown as Helm;
+    const chart = { type: "repo", repoUrl: "https://charts.example", chart: "app", version: ">=1" } as const;
+
+    const [a, b] = await Promise.all([cache.fetch(helm, chart), cache.fetch(helm, chart)]);
+    expect(pulls).toBe(1);
+    expect(a.path).toBe(b.path);
+    expect(a.digest).toBe(b.digest);
+    expect(readFileSync(a.path, "utf8")).toBe("archive bytes");
+
+    // A range may resolve to a newer chart: once the first pull has ended, the next fetch asks again.
+    await cache.fetch(helm, chart);
+    expect(pulls).toBe(2);
   });
 });
