@@ -81,7 +81,6 @@ const RECIPES: Record<string, Recipe> = {
   helmfile: {
     dir: `helmfile-v${VERSIONS.helmfile}`,
     files: ["bin/helmfile"],
-    bench: true,
     build: (out, work, run) =>
       buildWithReplaces(
         "github.com/helmfile/helmfile",
@@ -145,9 +144,13 @@ export function toolPaths(): ToolPaths {
   };
 }
 
-/** helmfile and yq, for the benchmarks. */
+/** helmfile (the reference of the differential tests, and a benchmark baseline) and yq, for the benchmarks. */
 export function benchToolPaths(): { helmfile: string; yq: string } {
-  return { helmfile: binPath("helmfile", "helmfile"), yq: binPath("yq", "yq") };
+  return { helmfile: helmfilePath(), yq: binPath("yq", "yq") };
+}
+
+export function helmfilePath(): string {
+  return binPath("helmfile", "helmfile");
 }
 
 /** Binaries that are not in the cache, as absolute paths. */

@@ -17,7 +17,7 @@ export const VERSIONS = {
   /** sops and age-keygen, for bootstrap resources encrypted with SOPS (age keys). */
   sops: "3.13.3",
   age: "1.3.2",
-  /** Only for `npm run bench`: the helmfile | yq pipeline kubestrap crds is compared with. */
+  /** helmfile: the reference of the helmfile reader's differential tests, and a benchmark baseline. */
   helmfile: "1.8.0",
   yq: "4.53.6",
 } as const;

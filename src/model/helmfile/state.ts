@@ -1,0 +1,562 @@
+/**
+ * Reads helmfiles with helmfile's own semantics (v1): `.gotmpl` files rendered part by part (`---`), `bases`,
+ * `environments` (values files rendered when `.gotmpl`), `templates` + `inherit`, `helmDefaults`, release
+ * templating (`{{ .Release.Name }}` in release fields), values files, `needs`, `hooks`, `installed`,
+ * `condition`. The real helmfile is the reference (test/integration/helmfile-differential.test.ts).
+ */
+import { posix } from "node:path";
+import type { Finding, SourceLocation } from "../../findings.ts";
+import { type Repository, resolveRepoPath } from "../../load/repository.ts";
+import { fullYaml } from "../../load/yaml.ts";
+import { asArray, asRecord, asString, isRecord, type Json } from "../objects.ts";
+import { isMap, renderTemplate, struct } from "./template/exec.ts";
+import { type TemplateIO, templateFunctions, UnsupportedFunctionError } from "./template/functions.ts";
+import { TemplateError } from "./template/parse.ts";
+
+export interface HelmfileHookSpec {
+  events: string[];
+  command: string;
+  args: string[];
+  showlogs: boolean;
+}
+
+export interface HelmfileRelease {
+  name: string;
+  /** As written (after templating); "" when the helmfile leaves it to the kube context. */
+  namespace: string;
+  chart?: string;
+  version?: string;
+  labels: Record<string, string>;
+  /** Each values entry resolved: inline maps as written, files read (rendered when `.gotmpl`) and parsed. */
+  values: Json[];
+  needs: string[];
+  hooks: HelmfileHookSpec[];
+  installed: boolean;
+  /** False when `condition` names an environment value that is false. */
+  enabled: boolean;
+  condition?: string;
+  /** The release as resolved (inherit and templating applied), for fields kubestrap does not model. */
+  spec: Json;
+  location: SourceLocation;
+}
+
+export interface HelmfileState {
+  /** Repository-relative path of the helmfile. */
+  file: string;
+  /** Repository-relative folder: relative paths (values, charts, hooks) start here. */
+  dir: string;
+  environment: string;
+  /** The environment's values, as `.Values` sees them. */
+  values: Json;
+  helmDefaults: Json;
+  repositories: { name: string; url: string; oci: boolean }[];
+  releases: HelmfileRelease[];
+}
+
+export interface HelmfileReadOptions {
+  /** helmfile's `--environment`; "default" when not given. */
+  environment?: string;
+  /** The process environment for `env` and `requiredEnv`. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface HelmfileReadResult {
+  states: HelmfileState[];
+  findings: Finding[];
+}
+
+/** A problem that stops reading one helmfile, with the file and line it comes from. */
+export class HelmfileError extends Error {
+  readonly location: SourceLocation;
+  constructor(message: string, location: SourceLocation) {
+    super(message);
+    this.location = location;
+  }
+}
+
+/** The helmfiles of a target as helmfile finds them: a file, or a folder's `helmfile.yaml(.gotmpl)` or `helmfile.d/`. */
+export function helmfilesOf(repo: Repository, target: string): string[] {
+  if (repo.isFile(target)) return [target];
+  const inDir = (dir: string) =>
+    repo
+      .list(dir)
+      .filter((f) => /\.ya?ml(\.gotmpl)?$/.test(f))
+      .sort()
+      .map((f) => (dir ? `${dir}/${f}` : f));
+  for (const name of ["helmfile.yaml", "helmfile.yaml.gotmpl"]) {
+    const path = target ? `${target}/${name}` : name;
+    if (repo.isFile(path)) return [path];
+  }
+  const d = target ? `${target}/helmfile.d` : "helmfile.d";
+  if (repo.isDir(d)) return inDir(d);
+  return repo.isDir(target) ? inDir(target) : [];
+}
+
+/** Reads each helmfile; a helmfile that cannot be read becomes a finding and the others are still read. */
+export function readHelmfiles(
+  repo: Repository,
+  files: string[],
+  options: HelmfileReadOptions = {},
+): HelmfileReadResult {
+  const result: HelmfileReadResult = { states: [], findings: [] };
+  for (const file of files) {
+    try {
+      const state = readHelmfile(repo, file, options);
+      if (state) result.states.push(state);
+    } catch (e) {
+      result.findings.push(helmfileFinding(e, file));
+    }
+  }
+  return result;
+}
+
+export function helmfileFinding(e: unknown, file: string): Finding {
+  if (e instanceof HelmfileError)
+    return { ruleId: "bootstrap-unresolved", severity: "error", message: e.message, location: e.location };
+  return {
+    ruleId: "bootstrap-unresolved",
+    severity: "error",
+    message: `${file}: ${e instanceof Error ? e.message : String(e)}`,
+    location: { file, line: 1 },
+  };
+}
+
+interface RawState {
+  environments: Json;
+  helmDefaults: Json;
+  repositories: Json[];
+  releases: { release: Json; file: string; dir: string; line: number }[];
+  templates: Json;
+  defaultInherit?: string;
+}
+
+function emptyState(): RawState {
+  return { environments: {}, helmDefaults: {}, repositories: [], releases: [], templates: {} };
+}
+
+/** Reads one helmfile; undefined when the selected environment is not defined in it (helmfile skips it). */
+export function readHelmfile(
+  repo: Repository,
+  file: string,
+  options: HelmfileReadOptions = {},
+): HelmfileState | undefined {
+  const environment = options.environment ?? "default";
+  const reader = new StateReader(repo, environment, options.env ?? process.env);
+  return reader.read(file);
+}
+
+class StateReader {
+  private readonly repo: Repository;
+  private readonly environment: string;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(repo: Repository, environment: string, env: Record<string, string | undefined>) {
+    this.repo = repo;
+    this.environment = environment;
+    this.env = env;
+  }
+
+  read(file: string): HelmfileState | undefined {
+    const dir = posix.dirname(file) === "." ? "" : posix.dirname(file);
+    const raw = this.loadState(file, {}, new Set());
+    if (this.environment !== "default" && !Object.hasOwn(raw.state.environments, this.environment))
+      return undefined;
+    const values = raw.values;
+    const releases = raw.state.releases.map((r) => this.resolveRelease(r, raw.state, values, dir));
+    return {
+      file,
+      dir,
+      environment: this.environment,
+      values,
+      helmDefaults: raw.state.helmDefaults,
+      repositories: raw.state.repositories.flatMap((r) => {
+        const name = asString(r.name);
+        const url = asString(r.url);
+        return name && url ? [{ name, url, oci: r.oci === true }] : [];
+      }),
+      releases,
+    };
+  }
+
+  private io(dir: string, file: string): TemplateIO {
+    const repo = this.repo;
+    const resolve = (p: string): string => {
+      const path = resolveRepoPath(dir, p);
+      if (path === undefined) throw new HelmfileError(`${p} is outside the repository`, { file, line: 1 });
+      return path;
+    };
+    return {
+      readFile: (p) => {
+        const path = resolve(p);
+        const text = repo.isFile(path) ? repo.readText(path) : undefined;
+        if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+        return text;
+      },
+      isFile: (p) => repo.isFile(resolve(p)),
+      isDir: (p) => repo.isDir(resolve(p)),
+      readDir: (p) =>
+        repo
+          .list(resolve(p))
+          .map((e) => (e.endsWith("/") ? { name: e.slice(0, -1), isDir: true } : { name: e, isDir: false })),
+      env: (name) => this.env[name],
+    };
+  }
+
+  private render(source: string, name: string, file: string, dir: string, data: unknown): string {
+    try {
+      return renderTemplate(name, source, data, { functions: templateFunctions(this.io(dir, file)) });
+    } catch (e) {
+      if (e instanceof TemplateError)
+        throw new HelmfileError(`${file}:${e.line}: ${e.detail}`, { file, line: e.line });
+      if (e instanceof UnsupportedFunctionError)
+        throw new HelmfileError(`${file}: ${e.message}`, { file, line: 1 });
+      throw e;
+    }
+  }
+
+  private parse(text: string, file: string, lineOffset: number): Json {
+    const doc = fullYaml().parseDocument(text, { merge: true, uniqueKeys: false, strict: false });
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0];
+      const line = (err?.linePos?.[0]?.line ?? 1) + lineOffset;
+      throw new HelmfileError(`${file}:${line}: ${err?.message.split("\n")[0]}`, { file, line });
+    }
+    const value = doc.toJS({ maxAliasCount: -1 });
+    if (value === null || value === undefined) return {};
+    if (!isRecord(value))
+      throw new HelmfileError(`${file}: a helmfile part must be a mapping`, { file, line: lineOffset + 1 });
+    return value;
+  }
+
+  /** Loads a state file with its bases; returns it and the environment values it defines. */
+  private loadState(file: string, inherited: Json, seen: Set<string>): { state: RawState; values: Json } {
+    if (seen.has(file)) throw new HelmfileError(`${file}: bases form a cycle`, { file, line: 1 });
+    seen.add(file);
+    const dir = posix.dirname(file) === "." ? "" : posix.dirname(file);
+    const text = this.repo.readText(file);
+    if (text === undefined) throw new HelmfileError(`${file}: no such file`, { file, line: 1 });
+    const state = emptyState();
+    let values = inherited;
+    const parts = splitParts(text);
+    for (const part of parts) {
+      let rendered = part.text;
+      const templated = file.endsWith(".gotmpl");
+      if (templated) {
+        // The first pass sees the values known so far; environments declared in this part are then loaded and
+        // the part is rendered again with them, as helmfile does.
+        let first: Json | undefined;
+        try {
+          first = this.parse(
+            this.render(part.text, posix.basename(file), file, dir, this.stateData(values)),
+            file,
+            part.line - 1,
+          );
+        } catch {
+          first = undefined;
+        }
+        if (first && (first.environments || first.bases || first.values)) {
+          const partState = this.mergePart(emptyState(), first, file, dir, part.line, values, seen);
+          values = partState.values;
+        }
+        rendered = this.render(part.text, posix.basename(file), file, dir, this.stateData(values));
+      }
+      const parsed = this.parse(rendered, file, part.line - 1);
+      if (parsed.environments && parsed.releases)
+        throw new HelmfileError(
+          `${file}: environments and releases cannot be defined within the same YAML part. Use --- to extract the environments into a dedicated part`,
+          { file, line: part.line },
+        );
+      const merged = this.mergePart(
+        state,
+        parsed,
+        file,
+        dir,
+        part.line,
+        values,
+        seen,
+        templated ? undefined : part.text,
+      );
+      values = merged.values;
+    }
+    seen.delete(file);
+    return { state, values };
+  }
+
+  /** Merges one parsed part (and its bases) into the state; returns the environment values after it. */
+  private mergePart(
+    state: RawState,
+    part: Json,
+    file: string,
+    dir: string,
+    partLine: number,
+    valuesBefore: Json,
+    seen: Set<string>,
+    sourceText?: string,
+  ): { values: Json } {
+    let values = valuesBefore;
+    for (const base of asArray(part.bases)) {
+      const baseFile = resolveRepoPath(dir, asString(base) ?? "");
+      if (baseFile === undefined || !this.repo.isFile(baseFile))
+        throw new HelmfileError(`${file}: base ${String(base)} does not exist`, { file, line: partLine });
+      const loaded = this.loadState(baseFile, values, seen);
+      mergeRawState(state, loaded.state);
+      values = loaded.values;
+    }
+    const top = asArray(part.values);
+    if (top.length > 0)
+      values = deepMergeValues(values, ...this.loadValuesList(top, file, dir, this.stateData(values)));
+    for (const [name, envSpec] of Object.entries(asRecord(part.environments))) {
+      state.environments[name] = deepMergeValues(asRecord(state.environments[name]), asRecord(envSpec));
+      if (name === this.environment) {
+        const list = asArray(asRecord(envSpec).values);
+        values = deepMergeValues(values, ...this.loadValuesList(list, file, dir, this.stateData(values)));
+      }
+    }
+    state.helmDefaults = { ...state.helmDefaults, ...asRecord(part.helmDefaults) };
+    state.repositories.push(...asArray(part.repositories).map(asRecord));
+    Object.assign(state.templates, asRecord(part.templates));
+    if (typeof part.defaultInherit === "string") state.defaultInherit = part.defaultInherit;
+    const lines = sourceText ?? this.repo.readText(file) ?? "";
+    for (const r of asArray(part.releases)) {
+      const release = asRecord(r);
+      state.releases.push({
+        release,
+        file,
+        dir,
+        line: lineOfRelease(lines, asString(release.name) ?? "", partLine),
+      });
+    }
+    return { values };
+  }
+
+  private stateData(values: Json): Json {
+    return struct({
+      Environment: struct({ Name: this.environment, KubeContext: "", Values: values }),
+      Values: values,
+      StateValues: values,
+      Namespace: "",
+    });
+  }
+
+  /** A values list: inline maps, or files (rendered when `.gotmpl`) merged in order. */
+  private loadValuesList(list: unknown[], file: string, dir: string, data: unknown): Json[] {
+    const out: Json[] = [];
+    for (const entry of list) {
+      if (isRecord(entry)) {
+        out.push(entry);
+        continue;
+      }
+      const path = asString(entry);
+      if (path === undefined) continue;
+      out.push(this.loadValuesFile(path, file, dir, data));
+    }
+    return out;
+  }
+
+  private loadValuesFile(path: string, file: string, dir: string, data: unknown): Json {
+    const target = resolveRepoPath(dir, path);
+    if (target === undefined)
+      throw new HelmfileError(`${file}: values file ${path} is outside the repository`, { file, line: 1 });
+    const text = this.repo.isFile(target) ? this.repo.readText(target) : undefined;
+    if (text === undefined)
+      throw new HelmfileError(`${file}: values file ${path} does not exist`, { file, line: 1 });
+    const rendered = target.endsWith(".gotmpl")
+      ? this.render(text, posix.basename(target), target, posix.dirname(target), data)
+      : text;
+    return this.parse(rendered, target, 0);
+  }
+
+  private resolveRelease(
+    entry: RawState["releases"][number],
+    state: RawState,
+    values: Json,
+    _dir: string,
+  ): HelmfileRelease {
+    const { file, dir, line } = entry;
+    let release = entry.release;
+    const inherits = asArray(release.inherit).map(asRecord);
+    if (inherits.length === 0 && state.defaultInherit) inherits.push({ template: state.defaultInherit });
+    for (const inherit of inherits) {
+      const name = asString(inherit.template) ?? "";
+      const template = state.templates[name];
+      if (!isRecord(template))
+        throw new HelmfileError(
+          `${file}: release ${asString(release.name)} inherits template "${name}", which is not defined`,
+          { file, line },
+        );
+      const base: Json = { ...template };
+      for (const key of asArray(inherit.except)) delete base[asString(key) ?? ""];
+      release = mergeInherit(base, release);
+    }
+    delete release.inherit;
+    const location = { file, line };
+    // Release templating: fields that contain `{{` are rendered with `.Release`, name and namespace first.
+    const data = (r: Json) =>
+      struct({
+        ...this.stateData(values),
+        Release: struct({
+          Name: asString(r.name) ?? "",
+          Namespace: asString(r.namespace) ?? "",
+          Labels: asRecord(r.labels),
+          Chart: asString(r.chart) ?? "",
+          KubeContext: asString(r.kubeContext) ?? "",
+        }),
+      });
+    const renderField = (value: unknown, r: Json): unknown => {
+      if (typeof value === "string" && value.includes("{{"))
+        return this.render(value, "stringTemplate", file, dir, data(r));
+      if (Array.isArray(value)) return value.map((v) => renderField(v, r));
+      if (isMap(value))
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderField(v, r)]));
+      return value;
+    };
+    for (const key of ["name", "namespace"])
+      if (key in release) release = { ...release, [key]: renderField(release[key], release) };
+    if ("labels" in release) release = { ...release, labels: renderField(release.labels, release) };
+    for (const key of Object.keys(release)) {
+      if (["name", "namespace", "labels", "values", "hooks", "secrets", "set"].includes(key)) continue;
+      release = { ...release, [key]: renderField(release[key], release) };
+    }
+    const name = asString(release.name) ?? "";
+    const namespace = asString(release.namespace) ?? "";
+    const chart = asString(release.chart);
+    const labels: Record<string, string> = {
+      chart: chart ? chartLabel(chart) : "",
+      name,
+      namespace,
+      ...Object.fromEntries(Object.entries(asRecord(release.labels)).map(([k, v]) => [k, asString(v) ?? ""])),
+    };
+    const releaseData = data({ ...release, labels });
+    const releaseValues: Json[] = [];
+    for (const v of asArray(release.values)) {
+      if (isRecord(v)) releaseValues.push(v);
+      else if (typeof v === "string") {
+        const path = v.includes("{{") ? this.render(v, "stringTemplate", file, dir, releaseData) : v;
+        releaseValues.push(this.loadValuesFile(path, file, dir, releaseData));
+      }
+    }
+    const condition = asString(release.condition);
+    let enabled = true;
+    if (condition) {
+      if (!/\.enabled$/.test(condition))
+        throw new HelmfileError(
+          `${file}: Condition value must be in the form 'foo.enabled' where 'foo' can be modified as necessary`,
+          location,
+        );
+      const found = lookup(values, condition.split("."));
+      if (!found.found)
+        throw new HelmfileError(
+          `${file}: environment values field '.${condition.replace(/\.enabled$/, "")}' not found`,
+          location,
+        );
+      enabled = found.value === true;
+    }
+    const installedRaw = release.installed;
+    return {
+      name,
+      namespace,
+      chart,
+      version: asString(release.version) || undefined,
+      labels,
+      values: releaseValues,
+      // helmfile qualifies a bare `needs` entry with the release's namespace, when it has one.
+      needs: asArray(release.needs)
+        .map((n) => asString(n) ?? "")
+        .filter(Boolean)
+        .map((n) => (n.includes("/") || namespace === "" ? n : `${namespace}/${n}`)),
+      hooks: asArray(release.hooks).flatMap((h) => {
+        const hook = asRecord(h);
+        const command = asString(hook.command);
+        if (!command) return [];
+        return [
+          {
+            events: asArray(hook.events)
+              .map((e) => asString(e) ?? "")
+              .filter(Boolean),
+            command,
+            args: asArray(hook.args).map((a) => asString(a) ?? ""),
+            showlogs: hook.showlogs === true,
+          },
+        ];
+      }),
+      installed: !(installedRaw === false || installedRaw === "false"),
+      enabled,
+      condition,
+      spec: release,
+      location,
+    };
+  }
+}
+
+/** helmfile's default `chart` label: the chart name without its repository. */
+function chartLabel(chart: string): string {
+  return chart.replace(/\/+$/, "").split("/").at(-1) ?? chart;
+}
+
+function lookup(values: Json, path: string[]): { found: boolean; value: unknown } {
+  let cur: unknown = values;
+  for (const key of path) {
+    if (!isRecord(cur) || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
+    cur = cur[key];
+  }
+  return { found: true, value: cur };
+}
+
+/** Template fields under the release's own: scalars of the release win, lists are appended, maps merged. */
+function mergeInherit(template: Json, release: Json): Json {
+  const out: Json = { ...template };
+  for (const [k, v] of Object.entries(release)) {
+    const t = out[k];
+    if (Array.isArray(t) && Array.isArray(v)) out[k] = [...t, ...v];
+    else if (isRecord(t) && isRecord(v)) out[k] = mergeInherit(t, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+function mergeRawState(into: RawState, from: RawState): void {
+  for (const [k, v] of Object.entries(from.environments)) into.environments[k] = v;
+  into.helmDefaults = { ...into.helmDefaults, ...from.helmDefaults };
+  into.repositories.push(...from.repositories);
+  into.releases.push(...from.releases);
+  Object.assign(into.templates, from.templates);
+  if (from.defaultInherit) into.defaultInherit = from.defaultInherit;
+}
+
+/** Environment values merge: maps recursively, everything else replaced. */
+export function deepMergeValues(base: Json, ...layers: Json[]): Json {
+  let out: Json = { ...base };
+  for (const layer of layers) {
+    const next: Json = { ...out };
+    for (const [k, v] of Object.entries(layer)) {
+      const b = next[k];
+      next[k] = isRecord(b) && isRecord(v) ? deepMergeValues(b, v) : v;
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** helmfile splits a file into parts at lines that are exactly `---`. */
+function splitParts(text: string): { text: string; line: number }[] {
+  const lines = text.split("\n");
+  const parts: { text: string; line: number }[] = [];
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    if (i === lines.length || /^---\s*$/.test(lines[i] as string)) {
+      const body = lines.slice(start, i).join("\n");
+      if (body.trim() !== "" || parts.length === 0) parts.push({ text: body, line: start + 1 });
+      start = i + 1;
+    }
+  }
+  return parts.filter((p) => p.text.trim() !== "");
+}
+
+function lineOfRelease(text: string, name: string, fallback: number): number {
+  if (!name) return fallback;
+  const lines = text.split("\n");
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(`^\\s*-?\\s*name:\\s*["']?${escaped}["']?\\s*(#.*)?$`);
+  const idx = lines.findIndex((l) => re.test(l));
+  return idx >= 0 ? idx + 1 : fallback;
+}

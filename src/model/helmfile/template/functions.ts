@@ -1,0 +1,496 @@
+/**
+ * The template functions helmfile offers: Go's built-ins, the sprig functions repositories use, and helmfile's
+ * own (readFile, fromYaml, toYaml, tpl, get, env, required, ...). File access goes through `TemplateIO`, which
+ * never reads outside the repository.
+ */
+import { createHash } from "node:crypto";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { type ExecContext, formatValue, isMap, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
+
+export interface TemplateIO {
+  /** Reads a file relative to the helmfile's folder; throws with a reason when it cannot. */
+  readFile(path: string): string;
+  isFile(path: string): boolean;
+  isDir(path: string): boolean;
+  /** Names of the entries of a folder, relative to the helmfile's folder. */
+  readDir(path: string): { name: string; isDir: boolean }[];
+  env(name: string): string | undefined;
+}
+
+/** A function kubestrap does not evaluate (it would run a program or reach a secret store). */
+export class UnsupportedFunctionError extends Error {}
+
+function str(v: unknown): string {
+  if (v === null || v === undefined || v === NO_VALUE) return "";
+  return typeof v === "string" ? v : formatValue(v);
+}
+
+function num(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "string") {
+    const n = Number(v);
+    return Number.isNaN(n) ? 0 : n;
+  }
+  return 0;
+}
+
+function int(v: unknown): number {
+  return Math.trunc(num(v));
+}
+
+/** sprig's `empty`: the zero value of its type. */
+function empty(v: unknown): boolean {
+  return !isTrue(v);
+}
+
+function toList(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v === null || v === undefined) return [];
+  throw new Error(`cannot use ${formatValue(v)} as a list`);
+}
+
+function asMap(v: unknown, fn: string): Record<string, unknown> {
+  if (isMap(v)) return v;
+  throw new Error(`${fn}: expected a map, got ${formatValue(v)}`);
+}
+
+function deepCopy<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
+}
+
+/** sprig's merge: keys of `dst` win, maps merged recursively (mergo without override). */
+function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, override: boolean): void {
+  for (const [k, v] of Object.entries(src)) {
+    const cur = dst[k];
+    if (isMap(cur) && isMap(v)) mergeInto(cur, v, override);
+    else if (!(k in dst) || (override ? v !== undefined : empty(cur))) dst[k] = deepCopy(v);
+  }
+}
+
+/** Go's fmt verbs, as far as templates use them. */
+export function sprintf(format: string, args: unknown[]): string {
+  let i = 0;
+  return format.replace(
+    /%([-+# 0]*)(\d+|\*)?(?:\.(\d+))?([a-zA-Z%])/g,
+    (_m, flags: string, width: string, prec, verb) => {
+      if (verb === "%") return "%";
+      if (i >= args.length) return `%!${verb}(MISSING)`;
+      const arg = args[i++];
+      let out: string;
+      switch (verb) {
+        case "s":
+        case "v":
+          out = formatValue(arg);
+          if (verb === "v" && (arg === null || arg === undefined)) out = "<nil>";
+          break;
+        case "d":
+          out = typeof arg === "number" ? String(Math.trunc(arg)) : `%!d(${typeof arg}=${formatValue(arg)})`;
+          break;
+        case "q":
+          out = JSON.stringify(str(arg));
+          break;
+        case "t":
+          out = String(arg);
+          break;
+        case "f":
+          out = num(arg).toFixed(prec === undefined ? 6 : Number(prec));
+          break;
+        case "x":
+          out = typeof arg === "number" ? arg.toString(16) : Buffer.from(str(arg)).toString("hex");
+          break;
+        case "X":
+          out = (
+            typeof arg === "number" ? arg.toString(16) : Buffer.from(str(arg)).toString("hex")
+          ).toUpperCase();
+          break;
+        case "T":
+          out =
+            typeof arg === "string" ? "string" : typeof arg === "number" ? "int" : "map[string]interface {}";
+          break;
+        default:
+          out = formatValue(arg);
+      }
+      if (prec !== undefined && (verb === "s" || verb === "v")) out = out.slice(0, Number(prec));
+      const w = width && width !== "*" ? Number(width) : 0;
+      if (out.length < w)
+        out = flags.includes("-") ? out.padEnd(w) : out.padStart(w, flags.includes("0") ? "0" : " ");
+      return out;
+    },
+  );
+}
+
+/** Go's fmt.Sprint: a space between operands when neither is a string. */
+function sprint(args: unknown[]): string {
+  let out = "";
+  args.forEach((a, k) => {
+    if (k > 0 && typeof a !== "string" && typeof args[k - 1] !== "string") out += " ";
+    out += formatValue(a);
+  });
+  return out;
+}
+
+/** Go yaml's Marshal output, as helmfile's toYaml returns it (a trailing newline included). */
+export function toYaml(v: unknown): string {
+  if (v === null || v === undefined || v === NO_VALUE) return "null\n";
+  return stringifyYaml(v, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
+}
+
+function fromYaml(text: string): Record<string, unknown> {
+  const value = parseYaml(text, { merge: true, uniqueKeys: false });
+  if (value === null || value === undefined) return {};
+  if (!isMap(value)) throw new Error(`cannot unmarshal ${typeof value} into map`);
+  return value;
+}
+
+function getPath(path: string, obj: unknown): { found: boolean; value: unknown } {
+  let cur = obj;
+  for (const key of path.split(".")) {
+    if (!isMap(cur) || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
+    cur = cur[key];
+  }
+  return { found: true, value: cur };
+}
+
+function indent(n: unknown, s: unknown): string {
+  const pad = " ".repeat(int(n));
+  return pad + str(s).replaceAll("\n", `\n${pad}`);
+}
+
+export function templateFunctions(io: TemplateIO): Record<string, TemplateFunction> {
+  const fns: Record<string, TemplateFunction> = {
+    // Go's built-ins.
+    not: (a) => !isTrue(a),
+    eq: (a, ...bs) => bs.some((b) => equal(a, b)),
+    ne: (a, b) => !equal(a, b),
+    lt: (a, b) => compare(a, b) < 0,
+    le: (a, b) => compare(a, b) <= 0,
+    gt: (a, b) => compare(a, b) > 0,
+    ge: (a, b) => compare(a, b) >= 0,
+    len: (a) => {
+      if (typeof a === "string" || Array.isArray(a)) return a.length;
+      if (isMap(a)) return Object.keys(a).length;
+      throw new Error(`len of type ${typeof a}`);
+    },
+    index: (coll, ...keys) => {
+      let cur = coll;
+      for (const key of keys) {
+        if (Array.isArray(cur)) {
+          const i = int(key);
+          if (i < 0 || i >= cur.length) throw new Error(`index out of range: ${i}`);
+          cur = cur[i];
+        } else if (isMap(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
+        else if (cur === null || cur === undefined || cur === NO_VALUE)
+          throw new Error("index of untyped nil");
+        else throw new Error(`can't index item of type ${typeof cur}`);
+      }
+      return cur;
+    },
+    slice: (coll, ...idx) => {
+      const [a, b] = idx.map(int);
+      if (typeof coll === "string" || Array.isArray(coll)) return coll.slice(a ?? 0, b);
+      throw new Error("can't slice item");
+    },
+    print: (...a) => sprint(a),
+    println: (...a) => `${a.map((x) => formatValue(x)).join(" ")}\n`,
+    printf: (format, ...a) => sprintf(str(format), a),
+    html: (...a) => sprint(a).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    js: (...a) => JSON.stringify(sprint(a)).slice(1, -1),
+    urlquery: (...a) => encodeURIComponent(sprint(a)),
+
+    // sprig: defaults and flow.
+    default: (dflt, ...given) => (given.length === 0 || empty(given[0]) ? dflt : given[0]),
+    empty: (v) => empty(v),
+    coalesce: (...a) => a.find((v) => !empty(v)) ?? null,
+    ternary: (t, f, cond) => (isTrue(cond) ? t : f),
+    fail: (msg) => {
+      throw new Error(str(msg));
+    },
+    required: (msg, v) => {
+      if (v === null || v === undefined || v === NO_VALUE || v === "") throw new Error(str(msg));
+      return v;
+    },
+
+    // sprig: strings.
+    quote: (...a) =>
+      a
+        .filter((x) => x !== null && x !== undefined)
+        .map((x) => JSON.stringify(str(x)))
+        .join(" "),
+    squote: (...a) =>
+      a
+        .filter((x) => x !== null && x !== undefined)
+        .map((x) => `'${str(x)}'`)
+        .join(" "),
+    upper: (s) => str(s).toUpperCase(),
+    lower: (s) => str(s).toLowerCase(),
+    title: (s) =>
+      str(s).replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase()),
+    trim: (s) => str(s).trim(),
+    trimAll: (cut, s) =>
+      str(s).replace(new RegExp(`^[${escapeClass(str(cut))}]+|[${escapeClass(str(cut))}]+$`, "g"), ""),
+    trimPrefix: (p, s) => (str(s).startsWith(str(p)) ? str(s).slice(str(p).length) : str(s)),
+    trimSuffix: (p, s) => (str(s).endsWith(str(p)) && str(p) ? str(s).slice(0, -str(p).length) : str(s)),
+    replace: (old, neu, s) => str(s).replaceAll(str(old), str(neu)),
+    contains: (sub, s) => str(s).includes(str(sub)),
+    hasPrefix: (p, s) => str(s).startsWith(str(p)),
+    hasSuffix: (p, s) => str(s).endsWith(str(p)),
+    repeat: (n, s) => str(s).repeat(Math.max(0, int(n))),
+    trunc: (n, s) => {
+      const k = int(n);
+      return k >= 0 ? str(s).slice(0, k) : str(s).slice(k);
+    },
+    nospace: (s) => str(s).replace(/\s+/g, ""),
+    indent: (n, s) => indent(n, s),
+    nindent: (n, s) => `\n${indent(n, s)}`,
+    split: (sep, s) =>
+      Object.fromEntries(
+        str(s)
+          .split(str(sep))
+          .map((p, i) => [`_${i}`, p]),
+      ),
+    splitList: (sep, s) => str(s).split(str(sep)),
+    join: (sep, list) => toList(list).map(str).join(str(sep)),
+    toString: (v: unknown) => str(v),
+    toStrings: (v) => toList(v).map(str),
+    cat: (...a) =>
+      a
+        .filter((x) => x !== null && x !== undefined)
+        .map(str)
+        .join(" "),
+    b64enc: (s) => Buffer.from(str(s)).toString("base64"),
+    b64dec: (s) => Buffer.from(str(s), "base64").toString(),
+    sha256sum: (s) => createHash("sha256").update(str(s)).digest("hex"),
+    regexMatch: (re, s) => goRegExp(str(re)).test(str(s)),
+    regexFind: (re, s) => str(s).match(goRegExp(str(re)))?.[0] ?? "",
+    regexFindAll: (re, s, n) => {
+      const all = [...str(s).matchAll(goRegExp(str(re), true))].map((m) => m[0]);
+      return int(n) < 0 ? all : all.slice(0, int(n));
+    },
+    regexReplaceAll: (re, s, repl) => str(s).replace(goRegExp(str(re), true), goReplacement(str(repl))),
+    regexReplaceAllLiteral: (re, s, repl) => str(s).replace(goRegExp(str(re), true), () => str(repl)),
+    regexSplit: (re, s, n) => {
+      const parts = str(s).split(goRegExp(str(re)));
+      return int(n) < 0 ? parts : parts.slice(0, int(n));
+    },
+
+    // sprig: numbers.
+    add: (...a) => a.reduce<number>((s, x) => s + int(x), 0),
+    add1: (a) => int(a) + 1,
+    sub: (a, b) => int(a) - int(b),
+    mul: (...a) => a.reduce<number>((s, x) => s * int(x), 1),
+    div: (a, b) => Math.trunc(int(a) / int(b)),
+    mod: (a, b) => int(a) % int(b),
+    max: (...a) => Math.max(...a.map(int)),
+    min: (...a) => Math.min(...a.map(int)),
+    int: (a) => int(a),
+    int64: (a) => int(a),
+    float64: (a) => num(a),
+    atoi: (a) => (/^[+-]?\d+$/.test(str(a)) ? Number(str(a)) : 0),
+    until: (n) => Array.from({ length: Math.max(0, int(n)) }, (_, i) => i),
+    untilStep: (start, stop, step) => {
+      const out: number[] = [];
+      for (let i = int(start); int(step) > 0 ? i < int(stop) : i > int(stop); i += int(step)) out.push(i);
+      return out;
+    },
+
+    // sprig: lists and dicts.
+    list: (...a) => a,
+    tuple: (...a) => a,
+    first: (l) => toList(l)[0] ?? null,
+    last: (l) => toList(l).at(-1) ?? null,
+    rest: (l) => toList(l).slice(1),
+    initial: (l) => toList(l).slice(0, -1),
+    append: (l, v) => [...toList(l), v],
+    push: (l, v) => [...toList(l), v],
+    prepend: (l, v) => [v, ...toList(l)],
+    concat: (...ls) => ls.flatMap(toList),
+    reverse: (l) => [...toList(l)].reverse(),
+    uniq: (l) => toList(l).filter((v, i, all) => all.findIndex((w) => equal(v, w)) === i),
+    without: (l, ...omit) => toList(l).filter((v) => !omit.some((o) => equal(v, o))),
+    has: (needle, l) => toList(l).some((v) => equal(v, needle)),
+    compact: (l) => toList(l).filter((v) => !empty(v)),
+    sortAlpha: (l) => toList(l).map(str).sort(),
+    dict: (...a) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < a.length; i += 2) out[str(a[i])] = i + 1 < a.length ? a[i + 1] : "";
+      return out;
+    },
+    set: (d, k, v) => {
+      asMap(d, "set")[str(k)] = v;
+      return d;
+    },
+    unset: (d, k) => {
+      delete asMap(d, "unset")[str(k)];
+      return d;
+    },
+    hasKey: (d, k) => Object.hasOwn(asMap(d, "hasKey"), str(k)),
+    keys: (...ds) => ds.flatMap((d) => Object.keys(asMap(d, "keys"))),
+    values: (d) => Object.values(asMap(d, "values")),
+    pluck: (k, ...ds) =>
+      ds
+        .filter((d) => isMap(d) && Object.hasOwn(d, str(k)))
+        .map((d) => (d as Record<string, unknown>)[str(k)]),
+    pick: (d, ...ks) =>
+      Object.fromEntries(Object.entries(asMap(d, "pick")).filter(([k]) => ks.map(str).includes(k))),
+    omit: (d, ...ks) =>
+      Object.fromEntries(Object.entries(asMap(d, "omit")).filter(([k]) => !ks.map(str).includes(k))),
+    merge: (dst, ...srcs) => {
+      const out = asMap(dst, "merge");
+      for (const s of srcs) mergeInto(out, asMap(s, "merge"), false);
+      return out;
+    },
+    mergeOverwrite: (dst, ...srcs) => {
+      const out = asMap(dst, "mergeOverwrite");
+      for (const s of srcs) mergeInto(out, asMap(s, "mergeOverwrite"), true);
+      return out;
+    },
+    deepCopy: (v: unknown) => deepCopy(v),
+    dig: (...a) => {
+      const d = a.pop();
+      const dflt = a.pop();
+      const { found, value } = getPath(a.map(str).join("."), d);
+      return found ? value : dflt;
+    },
+    toJson: (v) => JSON.stringify(v ?? null),
+    toPrettyJson: (v) => JSON.stringify(v ?? null, null, 2),
+    fromJson: (s) => {
+      try {
+        return JSON.parse(str(s));
+      } catch {
+        return {};
+      }
+    },
+    typeOf: (v) => goTypeName(v),
+    typeIs: (t, v) => goTypeName(v) === str(t),
+    kindIs: (k, v) => goKind(v) === str(k),
+    kindOf: (v) => goKind(v),
+    base: (p) => str(p).split("/").filter(Boolean).at(-1) ?? ".",
+    dir: (p) => {
+      const parts = str(p).split("/");
+      parts.pop();
+      return parts.join("/") || (str(p).startsWith("/") ? "/" : ".");
+    },
+    ext: (p) => str(p).match(/\.[^./]*$/)?.[0] ?? "",
+
+    // helmfile.
+    readFile: (p) => io.readFile(str(p)),
+    isFile: (p) => io.isFile(str(p)),
+    isDir: (p) => io.isDir(str(p)),
+    readDir: (p) =>
+      io
+        .readDir(str(p))
+        .filter((e) => !e.isDir)
+        .map((e) => `${str(p).replace(/\/$/, "")}/${e.name}`),
+    readDirEntries: (p) => io.readDir(str(p)).map((e) => ({ Name: e.name, IsDir: e.isDir })),
+    env: (name) => io.env(str(name)) ?? "",
+    requiredEnv: (name) => {
+      const v = io.env(str(name));
+      if (!v) throw new Error(`required env var \`${str(name)}\` is not set`);
+      return v;
+    },
+    toYaml: (v) => toYaml(v),
+    fromYaml: (s) => fromYaml(str(s)),
+    get: (path, ...rest) => {
+      const obj = rest.pop();
+      const { found, value } = getPath(str(path), obj);
+      if (found) return value;
+      if (rest.length > 0) return rest[0];
+      throw new Error(`no value exists for key "${str(path)}"`);
+    },
+    getOrNil: (path, obj) => getPath(str(path), obj).value ?? null,
+    setValueAtPath: (path, value, obj) => {
+      const keys = str(path).split(".");
+      let cur = asMap(obj, "setValueAtPath");
+      for (const k of keys.slice(0, -1)) {
+        if (!isMap(cur[k])) cur[k] = {};
+        cur = cur[k] as Record<string, unknown>;
+      }
+      cur[keys.at(-1) as string] = value;
+      return obj;
+    },
+    tpl: function (this: ExecContext, text, data) {
+      return this.renderString(str(text), data);
+    },
+    include: function (this: ExecContext, name, data) {
+      return this.include(str(name), data);
+    },
+    exec: () => {
+      throw new UnsupportedFunctionError(
+        "exec runs a program; kubestrap does not run programs while reading",
+      );
+    },
+    fetchSecretValue: () => {
+      throw new UnsupportedFunctionError(
+        "fetchSecretValue reads a secret store; kubestrap does not read them",
+      );
+    },
+    expandSecretRefs: () => {
+      throw new UnsupportedFunctionError(
+        "expandSecretRefs reads a secret store; kubestrap does not read them",
+      );
+    },
+  };
+  return fns;
+}
+
+function escapeClass(s: string): string {
+  return s.replace(/[\]\\^-]/g, "\\$&");
+}
+
+/**
+ * Go's RE2 syntax as a JavaScript RegExp: leading flag groups (`(?m)`, `(?i)`, `(?s)`) become flags, named
+ * groups `(?P<n>...)` become `(?<n>...)`, `\z` becomes the end of input.
+ */
+function goRegExp(re: string, global = false): RegExp {
+  let flags = global ? "g" : "";
+  let body = re;
+  const lead = body.match(/^\(\?([imsU]+)\)/);
+  if (lead) {
+    for (const f of lead[1] as string) if (f !== "U" && !flags.includes(f)) flags += f;
+    body = body.slice(lead[0].length);
+  }
+  body = body.replace(/\(\?P</g, "(?<").replace(/\\z/g, "$(?![\\s\\S])");
+  return new RegExp(body, flags);
+}
+
+/** Go's `${1}`/`$1` replacement syntax to JavaScript's. */
+function goReplacement(repl: string): string {
+  return repl.replace(/\$\{(\w+)\}/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`));
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === NO_VALUE) a = null;
+  if (b === NO_VALUE) b = null;
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (typeof a === "object" || typeof b === "object") {
+    if (a === null && b === null) return true;
+    if (a === null || b === null) return false;
+    throw new Error("incompatible types for comparison");
+  }
+  return a === b;
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  throw new Error("incompatible types for comparison");
+}
+
+function goKind(v: unknown): string {
+  if (v === null || v === undefined || v === NO_VALUE) return "invalid";
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float64";
+  if (Array.isArray(v)) return "slice";
+  return "map";
+}
+
+function goTypeName(v: unknown): string {
+  const kind = goKind(v);
+  if (kind === "slice") return "[]interface {}";
+  if (kind === "map") return "map[string]interface {}";
+  if (kind === "invalid") return "<nil>";
+  return kind;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { renderTemplate } from "../../src/model/helmfile/template/exec.ts";
+import { templateFunctions } from "../../src/model/helmfile/template/functions.ts";
+import { TemplateError } from "../../src/model/helmfile/template/parse.ts";
+
+const files: Record<string, string> = { "a.yaml": "x: 1\nlist: [a, b]\n" };
+const functions = templateFunctions({
+  readFile: (p) => {
+    const text = files[p];
+    if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+    return text;
+  },
+  isFile: (p) => p in files,
+  isDir: () => false,
+  readDir: () => [],
+  env: (n) => ({ SET: "yes" })[n],
+});
+const render = (source: string, dot: unknown = {}) => renderTemplate("t", source, dot, { functions });
+
+function errorOf(source: string, dot: unknown = {}): TemplateError {
+  try {
+    render(source, dot);
+  } catch (e) {
+    if (e instanceof TemplateError) return e;
+    throw e;
+  }
+  throw new Error("rendered without an error");
+}
+
+describe("Go text/template evaluation", () => {
+  it("prints values as Go's %v does", () => {
+    expect(render("{{ . }}", { b: [1, "x"], a: true })).toBe("map[a:true b:[1 x]]");
+    expect(render('{{ 1.5 }} {{ 3 }} {{ true }} {{ "s" }}')).toBe("1.5 3 true s");
+    expect(render('{{ index . "nope" }}', {})).toBe("<no value>");
+  });
+
+  it("trims whitespace around {{- and -}} only", () => {
+    expect(render("a  {{- 1 -}}  b")).toBe("a1b");
+    expect(render("a  {{ 1 }}  b")).toBe("a  1  b");
+    expect(render("a\n{{- /* gone */ -}}\nb")).toBe("ab");
+  });
+
+  it("scopes variables to their block and lets = assign an outer one", () => {
+    expect(render("{{ $x := 1 }}{{ if true }}{{ $x := 2 }}{{ $x }}{{ end }}{{ $x }}")).toBe("21");
+    expect(render("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}")).toBe("2");
+    expect(render("{{ range $i, $e := list 5 6 }}{{ $i }}{{ $e }}{{ end }}")).toBe("0516");
+  });
+
+  it("short-circuits and/or and returns the deciding operand", () => {
+    expect(render('{{ or 0 "" "z" }} {{ and 1 0 (fail "not reached") }}')).toBe("z 0");
+  });
+
+  it("passes the piped value as the last argument", () => {
+    expect(render('{{ "abc" | printf "%s-%s" "x" }}')).toBe("x-abc");
+  });
+
+  it("reads files and YAML through the helmfile functions", () => {
+    expect(render('{{ (readFile "a.yaml" | fromYaml).list | join "," }}')).toBe("a,b");
+    expect(render('{{ env "SET" }}-{{ env "UNSET" }}')).toBe("yes-");
+  });
+
+  it("renders a define by template, include and tpl", () => {
+    expect(render('{{ define "d" }}<{{ . }}>{{ end }}{{ template "d" 1 }}{{ include "d" 2 | upper }}')).toBe(
+      "<1><2>",
+    );
+    expect(render('{{ tpl "{{ .a }}+" (dict "a" 3) }}')).toBe("3+");
+  });
+
+  it("refuses a missing map key, as helmfile's missingkey=error does, with the line", () => {
+    const e = errorOf("line one\n{{ .Values.nope }}", { Values: {} });
+    expect(e.line).toBe(2);
+    expect(e.detail).toBe('map has no entry for key "nope"');
+  });
+
+  it("reports syntax errors with their line", () => {
+    expect(errorOf("{{ if true }}\nno end").detail).toMatch(/unexpected EOF/);
+    expect(errorOf("\n\n{{ end }}").line).toBe(3);
+    expect(errorOf('{{ "unterminated }}').detail).toMatch(/unterminated quoted string/);
+    expect(errorOf("{{ nosuch 1 }}").detail).toBe('function "nosuch" not defined');
+    expect(errorOf('{{ requiredEnv "UNSET" }}').detail).toMatch(/required env var `UNSET` is not set/);
+  });
+
+  it("turns Go regular expressions into JavaScript ones", () => {
+    expect(render('{{ regexSplit "(?m)^---$" "a\\n---\\nb" -1 | len }}')).toBe("2");
+    expect(render('{{ regexReplaceAll "(?P<v>[0-9]+)" "a1" "<${v}>" }}')).toBe("a<1>");
+  });
+});
