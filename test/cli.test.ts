@@ -10,12 +10,12 @@ function run(...args: string[]) {
 }
 
 describe("kubestrap CLI", () => {
-  it("exits 0 on a clean repository and ends with the inventory line", () => {
+  it("exits 0 on a clean repository and ends with the inventory: the Flux tree, then the bootstrap", () => {
     const r = run("lint", "--repo", example("homelab"));
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split("\n").at(-1)).toMatch(
-      /^68 YAML files, 14 Flux Kustomizations \(14 reachable\), 9 HelmReleases/,
-    );
+    const [flux, bootstrap] = r.stdout.trim().split("\n").slice(-2);
+    expect(flux).toMatch(/^68 YAML files, 14 Flux Kustomizations \(14 reachable\), 9 HelmReleases/);
+    expect(bootstrap).toBe("bootstrap: 2 helmfiles in bootstrap/helmfile.d: 1 CRD release, 6 releases");
     expect(r.stdout).not.toContain("\u001b[");
   });
 

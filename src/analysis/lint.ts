@@ -35,6 +35,21 @@ export interface Inventory {
   crds: Count;
   customResources: Count;
   entry?: string;
+  /** What was found of the bootstrap: its helmfiles' folder, and releases per phase. */
+  bootstrap: BootstrapInventory;
+}
+
+export interface BootstrapInventory {
+  helmfiles: number;
+  /** Helmfiles that could not be read (see their findings). */
+  unread: number;
+  dir?: string;
+  /** Releases whose CRDs are applied before anything else (the CRD helmfiles). */
+  crdReleases: number;
+  /** Releases installed before Flux takes over. */
+  releases: number;
+  /** The helmfile environment read. */
+  environment?: string;
 }
 
 export interface LintResult {
@@ -76,7 +91,7 @@ export function lint(options: LintOptions): LintResult {
   findings.sort(compareFindings);
   const result: LintResult = {
     findings,
-    inventory: inventory(repo, model, crds, entry),
+    inventory: inventory(repo, model, crds, entry, bootstrap),
     model,
     bootstrap,
     graph,
@@ -91,6 +106,7 @@ function inventory(
   model: FluxModel,
   crds: CrdAnalysis,
   entry: EntryPoint | undefined,
+  bootstrap: Bootstrap,
 ): Inventory {
   const total = { kustomizations: 0, helmReleases: 0, crds: 0, customResources: 0 };
   for (const doc of repo.allDocuments()) {
@@ -112,7 +128,15 @@ function inventory(
     helmReleases: { total: total.helmReleases, reachable: model.helmReleases.length },
     crds: { total: total.crds, reachable: crds.crdCount },
     customResources: { total: total.customResources, reachable: crds.verdicts.length },
+    bootstrap: {
+      helmfiles: bootstrap.helmfiles.length,
+      unread: bootstrap.unread.length,
+      crdReleases: bootstrap.releases.filter((r) => r.phase === "crds").length,
+      releases: bootstrap.releases.filter((r) => r.phase === "releases").length,
+    },
   };
+  if (bootstrap.dir !== undefined) inv.bootstrap.dir = bootstrap.dir;
+  if (bootstrap.environment !== undefined) inv.bootstrap.environment = bootstrap.environment;
   if (entry) inv.entry = entry.path;
   return inv;
 }

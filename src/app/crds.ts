@@ -17,7 +17,9 @@ import type { Finding } from "../findings.ts";
 import { loadProject, type ProjectOptions } from "../model/project.ts";
 import { type CrdReleases, crdReleases, unresolvedFindings } from "../model/releases.ts";
 
-export interface CrdPhaseOptions extends Pick<ProjectOptions, "repo" | "cluster" | "entry">, RenderSettings {}
+export interface CrdPhaseOptions
+  extends Pick<ProjectOptions, "repo" | "cluster" | "environment" | "entry">,
+    RenderSettings {}
 
 export interface CrdPhase {
   releases: CrdReleases;
@@ -31,6 +33,7 @@ export interface CrdPhase {
 export async function bootstrapCrds(options: CrdPhaseOptions): Promise<CrdPhase> {
   const projectOptions: ProjectOptions = { repo: options.repo };
   if (options.cluster) projectOptions.cluster = options.cluster;
+  if (options.environment) projectOptions.environment = options.environment;
   if (options.entry) projectOptions.entry = options.entry;
   // The model only: no rule runs, so a repository with lint errors still has its CRDs rendered.
   const loaded = loadProject(projectOptions);

@@ -22,6 +22,8 @@ export interface PlanOptions {
   repo: string;
   /** The cluster, for repositories with several (kubestrap.yaml `clusters`, or `clusters/<name>`). */
   cluster?: string;
+  /** The helmfile environment (default: the one named like the cluster, else "default"). */
+  environment?: string;
   entry?: string;
   kubeconfig?: string;
   context?: string;
@@ -50,6 +52,10 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
   if (entry) projectOptions.entry = entry;
   else if (options.cluster && !clusterConfig) projectOptions.cluster = options.cluster;
   if (config.bootstrap.helmfiles) projectOptions.helmfiles = config.bootstrap.helmfiles;
+  // The cluster's name also selects the helmfile environment of the same name (an entry point wins anyway).
+  if (entry && (clusterConfig?.name ?? options.cluster))
+    projectOptions.cluster = clusterConfig?.name ?? options.cluster;
+  if (options.environment) projectOptions.environment = options.environment;
   const project = loadProject(projectOptions);
   const cluster =
     clusterConfig?.name ?? options.cluster ?? (project.entry ? clusterName(project.entry) : "default");

@@ -20,6 +20,7 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 interface CommonFlags {
   repo: string;
   cluster?: string;
+  environment?: string;
   entry?: string;
   rule?: Record<string, SeveritySetting>;
 }
@@ -36,6 +37,7 @@ function ruleParser(rules: Rule[]) {
 function lintOptions(flags: CommonFlags): LintOptions {
   const options: LintOptions = { repo: flags.repo };
   if (flags.cluster) options.cluster = flags.cluster;
+  if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.rule) options.rules = flags.rule;
   return options;
@@ -89,6 +91,10 @@ function addCommon(cmd: Command): Command {
   return cmd
     .option("--repo <dir>", "repository directory", ".")
     .option("--cluster <name>", "cluster to analyse, for repositories with several (clusters/<name>)")
+    .option(
+      "--environment <name>",
+      "helmfile environment of the bootstrap helmfiles (helmfile -e; default: the one named like --cluster, else default)",
+    )
     .option("--entry <dir>", "Flux entry point directory, relative to the repository (default: detected)");
 }
 
@@ -252,6 +258,7 @@ function addClusterFlags(cmd: Command): Command {
 function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }) {
   const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo };
   if (flags.cluster) options.cluster = flags.cluster;
+  if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.kubeconfig) options.kubeconfig = flags.kubeconfig;
   if (flags.context) options.context = flags.context;
@@ -493,6 +500,7 @@ async function runCrds(
     },
   };
   if (flags.cluster) options.cluster = flags.cluster;
+  if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.apply) {
     options.apply = {

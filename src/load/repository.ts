@@ -137,6 +137,11 @@ export class Repository {
     return this.dirEntries.get(dir) ?? [];
   }
 
+  /** Every file of the repository (any extension), repository-relative. */
+  files(): string[] {
+    return [...this.filePaths];
+  }
+
   yamlFiles(): string[] {
     return [...this.parsed.keys()].sort();
   }

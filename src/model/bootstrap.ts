@@ -1,9 +1,16 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
-import { type Repository, resolveRepoPath } from "../load/repository.ts";
+import { isYamlPath, type Repository, resolveRepoPath } from "../load/repository.ts";
 import { chartNameOf } from "./charts.ts";
 import { deepMerge } from "./flux.ts";
-import { asArray, asRecord, asString, getPath, type Json } from "./objects.ts";
+import {
+  type HelmfileReadOptions,
+  type HelmfileRelease,
+  type HelmfileState,
+  helmfilesOf,
+  readHelmfiles,
+} from "./helmfile/state.ts";
+import { asArray, asRecord, asString, type Json } from "./objects.ts";
 
 export type BootstrapPhase = "crds" | "releases";
 
@@ -49,32 +56,51 @@ export interface BootstrapRelease {
   location: SourceLocation;
   /** Repository-relative directory of the helmfile: hooks run from it. */
   dir: string;
-  /** How the chart was found, when not written in the helmfile itself. */
+  /** The Flux file the helmfile's chart template read the chart from, when it did. */
   chartFrom?: string;
 }
 
 export interface Bootstrap {
-  /** Repository-relative directory of the helmfiles. */
+  /** Repository-relative directory of the (first) helmfiles. */
   dir?: string;
+  /** The helmfiles read, in order. */
+  helmfiles: string[];
+  /** The helmfile environment the releases were read with (the last helmfile's). */
+  environment?: string;
+  /** Helmfiles that could not be read (each is a finding). */
+  unread: string[];
   /** The folder that holds the bootstrap (the helmfiles' parent: `bootstrap`, `kubernetes/bootstrap`). */
   root?: string;
   releases: BootstrapRelease[];
   findings: Finding[];
 }
 
-const BOOTSTRAP_DIRS = ["bootstrap/helmfile.d", "bootstrap/helmfile", "bootstrap"];
+const FLUX_SOURCE_KINDS = new Set([
+  "OCIRepository",
+  "HelmRepository",
+  "GitRepository",
+  "HelmRelease",
+  "HelmChart",
+]);
 
 /**
- * Reads the bootstrap helmfiles, including the `bases: [default.yaml]` + `defaultInherit` +
- * `templates/release.yaml.gotmpl` convention that takes chart and values from the Flux files of the
- * same release. Go templates are not run: the convention is recognised and resolved natively.
+ * Reads the bootstrap helmfiles with helmfile's semantics (src/model/helmfile): the ones `kubestrap.yaml`
+ * names, or the ones found in the tree (`findBootstrapHelmfiles`). Releases helmfile would not install
+ * (`installed: false`, a false `condition`) are left out.
  */
-export function loadBootstrap(repo: Repository, helmfiles?: string[]): Bootstrap {
-  const result: Bootstrap = { releases: [], findings: [] };
+export function loadBootstrap(
+  repo: Repository,
+  helmfiles?: string[],
+  options: HelmfileReadOptions = {},
+): Bootstrap {
+  const result: Bootstrap = { helmfiles: [], unread: [], releases: [], findings: [] };
+  let files: string[];
   if (helmfiles) {
+    files = [];
     for (const file of helmfiles) {
       const path = resolveRepoPath("", file.replace(/^\.?\/+/, ""));
-      if (path === undefined || !repo.isFile(path)) {
+      const found = path === undefined ? [] : helmfilesOf(repo, path);
+      if (found.length === 0) {
         result.findings.push({
           ruleId: "path-missing",
           severity: "error",
@@ -82,95 +108,86 @@ export function loadBootstrap(repo: Repository, helmfiles?: string[]): Bootstrap
         });
         continue;
       }
-      const dir = posix.dirname(path);
-      result.dir ??= dir;
-      readHelmfile(repo, dir, path, result);
+      files.push(...found);
     }
-    result.root = bootstrapRoot(result.dir);
-    return result;
-  }
-  for (const dir of BOOTSTRAP_DIRS) {
-    const files = repo
-      .list(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .map((f) => `${dir}/${f}`)
-      .filter((f) => (repo.documents(f) ?? []).some((d) => Array.isArray(asRecord(d.value).releases)));
-    if (files.length === 0) continue;
-    result.dir = dir;
-    result.root = bootstrapRoot(dir);
-    for (const file of files) readHelmfile(repo, dir, file, result);
-    break;
+  } else files = findBootstrapHelmfiles(repo);
+  if (files.length === 0) return result;
+  result.helmfiles = files;
+  result.dir = posix.dirname(files[0] as string);
+  result.root = bootstrapRoot(result.dir);
+  const read = readHelmfiles(repo, files, options);
+  result.unread = read.failed;
+  // A plain YAML helmfile that does not parse is already a yaml-syntax finding of the repository.
+  const unparsed = new Set(
+    repo.findings.filter((f) => f.ruleId === "yaml-syntax").map((f) => f.location?.file),
+  );
+  result.findings.push(...read.findings.filter((f) => !unparsed.has(f.location?.file)));
+  for (const state of read.states) {
+    result.environment = state.environment;
+    const phase: BootstrapPhase = /crd/i.test(state.file) ? "crds" : "releases";
+    for (const release of state.releases)
+      if (release.installed && release.enabled)
+        result.releases.push(bootstrapRelease(repo, state, release, phase));
   }
   return result;
 }
 
-function bootstrapRoot(dir: string | undefined): string | undefined {
-  if (dir === undefined) return undefined;
-  return /(^|\/)helmfile(\.d)?$/.test(dir) ? posix.dirname(dir) : dir;
+/**
+ * The bootstrap helmfiles of a repository, wherever they live: `helmfile.yaml(.gotmpl)`, the files of a
+ * `helmfile.d/` or `helmfile/` folder, that declare releases (bases that only hold templates are read through
+ * the helmfiles that name them). Helmfiles under a `bootstrap` folder win over others; chart `templates/`
+ * folders are never searched.
+ */
+export function findBootstrapHelmfiles(repo: Repository): string[] {
+  const candidates = repo
+    .files()
+    .filter((f) => !/(^|\/)templates\//.test(f))
+    .filter(
+      (f) =>
+        /(^|\/)helmfile\.ya?ml(\.gotmpl)?$/.test(f) ||
+        /(^|\/)helmfile(\.d)?\/[^/]+\.ya?ml(\.gotmpl)?$/.test(f),
+    )
+    .filter((f) => /^(releases|helmfiles):/m.test(repo.readText(f) ?? ""))
+    .sort();
+  const bootstrap = candidates.filter((f) => /(^|\/)bootstrap\//.test(f));
+  return bootstrap.length > 0 ? bootstrap : candidates;
 }
 
-function readHelmfile(repo: Repository, dir: string, file: string, result: Bootstrap): void {
-  const phase: BootstrapPhase = /crd/i.test(posix.basename(file)) ? "crds" : "releases";
-  const docs = repo.documents(file) ?? [];
-  const templates: Record<string, Json> = {};
-  const repositories = new Map<string, { url: string; oci: boolean }>();
-  let defaultInherit: string | undefined;
-  let helmDefaults: Json = {};
-  for (const doc of docs) {
-    const v = asRecord(doc.value);
-    for (const base of asArray(v.bases)) {
-      const path = resolveRepoPath(dir, asString(base) ?? "");
-      for (const baseDoc of path ? (repo.documents(path) ?? []) : []) {
-        Object.assign(templates, asRecord(asRecord(baseDoc.value).templates));
-        collectRepositories(asRecord(baseDoc.value), repositories);
-        helmDefaults = { ...helmDefaults, ...asRecord(asRecord(baseDoc.value).helmDefaults) };
-      }
-    }
-    Object.assign(templates, asRecord(v.templates));
-    collectRepositories(v, repositories);
-    defaultInherit = asString(v.defaultInherit) ?? defaultInherit;
-    helmDefaults = { ...helmDefaults, ...asRecord(v.helmDefaults) };
+function bootstrapRoot(dir: string): string {
+  const root = /(^|\/)helmfile(\.d)?$/.test(dir) ? posix.dirname(dir) : dir;
+  return root === "." ? "" : root;
+}
+
+function bootstrapRelease(
+  repo: Repository,
+  state: HelmfileState,
+  release: HelmfileRelease,
+  phase: BootstrapPhase,
+): BootstrapRelease {
+  const namespace = release.namespace || "default";
+  const location = release.location;
+  const br: BootstrapRelease = {
+    name: release.name,
+    namespace,
+    phase,
+    values: release.values.reduce<Json>((acc, v) => deepMerge(acc, v), {}),
+    needs: release.needs.map((n) => qualifyNeed(n, namespace)),
+    hooks: release.hooks.map((h) => ({ ...h, location })),
+    helm: helmFlags({ ...state.helmDefaults, ...release.spec }),
+    location,
+    dir: state.dir,
+  };
+  if (release.chart) {
+    br.chart = parseChart(release.chart, state.dir, state.repositories, repo);
+    if (release.version) br.chart.version = release.version;
   }
-  for (const doc of docs) {
-    asArray(asRecord(doc.value).releases).forEach((r) => {
-      let release = asRecord(r);
-      const name = asString(release.name);
-      if (!name) return;
-      const inherits = asArray(release.inherit)
-        .map((i) => asString(asRecord(i).template))
-        .filter((t): t is string => !!t);
-      if (inherits.length === 0 && defaultInherit) inherits.push(defaultInherit);
-      for (const t of inherits.reverse()) {
-        const template = templates[t];
-        if (template) release = { ...template, ...release };
-      }
-      const namespace = asString(release.namespace) ?? "default";
-      const location = { file, line: lineOfRelease(repo, file, name) ?? doc.line };
-      const br: BootstrapRelease = {
-        name,
-        namespace,
-        phase,
-        values: inlineValues(release),
-        needs: asArray(release.needs)
-          .map((n) => asString(n) ?? "")
-          .filter(Boolean)
-          .map((n) => qualifyNeed(n, namespace)),
-        hooks: readHooks(release, location),
-        helm: helmFlags({ ...helmDefaults, ...release }),
-        location,
-        dir,
-      };
-      const chartText = asString(release.chart);
-      if (chartText && !chartText.includes("{{")) {
-        br.chart = parseChart(chartText, dir, repositories, repo);
-        const version = asString(release.version);
-        if (version && !version.includes("{{")) br.chart.version = version;
-      } else {
-        resolveFromFluxFiles(repo, dir, br, chartText ?? "", result);
-      }
-      result.releases.push(br);
-    });
-  }
+  const chartFrom = release.chartReads.find(
+    (path) =>
+      isYamlPath(path) &&
+      (repo.documents(path) ?? []).some((d) => FLUX_SOURCE_KINDS.has(asString(asRecord(d.value).kind) ?? "")),
+  );
+  if (chartFrom) br.chartFrom = chartFrom;
+  return br;
 }
 
 /**
@@ -181,25 +198,6 @@ function qualifyNeed(need: string, namespace: string): string {
   const parts = need.split("/");
   if (parts.length === 1) return `${namespace}/${need}`;
   return parts.slice(-2).join("/");
-}
-
-function readHooks(release: Json, location: SourceLocation): HelmfileHook[] {
-  return asArray(release.hooks).flatMap((h) => {
-    const hook = asRecord(h);
-    const command = asString(hook.command);
-    if (!command) return [];
-    return [
-      {
-        events: asArray(hook.events)
-          .map((e) => asString(e) ?? "")
-          .filter(Boolean),
-        command,
-        args: asArray(hook.args).map((a) => (typeof a === "string" ? a : String(a))),
-        showlogs: hook.showlogs === true,
-        location,
-      },
-    ];
-  });
 }
 
 function helmFlags(v: Json): HelmFlags {
@@ -216,19 +214,10 @@ function helmFlags(v: Json): HelmFlags {
   return flags;
 }
 
-function collectRepositories(v: Json, into: Map<string, { url: string; oci: boolean }>): void {
-  for (const r of asArray(v.repositories)) {
-    const repo = asRecord(r);
-    const name = asString(repo.name);
-    const url = asString(repo.url);
-    if (name && url) into.set(name, { url, oci: repo.oci === true });
-  }
-}
-
 function parseChart(
   chart: string,
   dir: string,
-  repositories: Map<string, { url: string; oci: boolean }>,
+  repositories: { name: string; url: string; oci: boolean }[],
   repo: Repository,
 ): BootstrapChart {
   if (chart.startsWith("oci://")) return { name: chartNameOf(chart), url: chart };
@@ -242,76 +231,8 @@ function parseChart(
   if (slash > 0) {
     const repoName = chart.slice(0, slash);
     const name = chart.slice(slash + 1);
-    const r = repositories.get(repoName);
+    const r = repositories.find((x) => x.name === repoName);
     return r ? { name, url: r.oci ? `oci://${r.url}/${name}` : r.url } : { name };
   }
   return { name: chart };
-}
-
-/**
- * The widespread convention: the helmfile's chart and values are read by Go templates from
- * `kubernetes/apps/<namespace>/<name>/app/{ocirepository,helmrelease}.yaml`. The path pattern is taken
- * from the template files when they contain one.
- */
-function resolveFromFluxFiles(
-  repo: Repository,
-  dir: string,
-  br: BootstrapRelease,
-  chartText: string,
-  result: Bootstrap,
-): void {
-  const patterns: { pattern: string; base: string }[] = [];
-  const templateFiles = [...chartText.matchAll(/readFile\s+"([^"]+)"/g)].map((m) => m[1] ?? "");
-  for (const t of templateFiles.length > 0 ? templateFiles : ["templates/release.yaml.gotmpl"]) {
-    const path = resolveRepoPath(dir, t);
-    const text = path === undefined ? undefined : repo.readText(path);
-    if (!text) continue;
-    for (const m of text.matchAll(/printf\s+"([^"]*ocirepository\.yaml)"/g))
-      patterns.push({ pattern: m[1] ?? "", base: dir });
-  }
-  patterns.push({ pattern: "kubernetes/apps/%s/%s/app/ocirepository.yaml", base: "" });
-  for (const { pattern, base } of patterns) {
-    const rel = pattern.replace("%s", br.namespace).replace("%s", br.name);
-    const candidates = [resolveRepoPath(base, rel), resolveRepoPath(`${base}/templates`, rel)];
-    for (const path of candidates) {
-      if (path === undefined || !repo.isFile(path)) continue;
-      const oci = (repo.documents(path) ?? [])
-        .map((d) => asRecord(d.value))
-        .find((v) => v.kind === "OCIRepository");
-      if (!oci) continue;
-      const url = asString(getPath(oci, ["spec", "url"])) ?? "";
-      br.chart = { name: chartNameOf(url), url };
-      const tag = asString(getPath(oci, ["spec", "ref", "tag"]));
-      if (tag) br.chart.version = tag;
-      br.chartFrom = path;
-      const hrPath = path.replace(/ocirepository\.yaml$/, "helmrelease.yaml");
-      const hr = (repo.documents(hrPath) ?? [])
-        .map((d) => asRecord(d.value))
-        .find((v) => v.kind === "HelmRelease");
-      if (hr) br.values = deepMerge(asRecord(getPath(hr, ["spec", "values"])), br.values);
-      return;
-    }
-  }
-  result.findings.push({
-    ruleId: "bootstrap-unresolved",
-    severity: "info",
-    message: `bootstrap release ${br.namespace}/${br.name}: chart is a template kubestrap could not resolve; its CRDs are not known`,
-    location: br.location,
-  });
-}
-
-function inlineValues(release: Json): Json {
-  let values: Json = {};
-  for (const v of asArray(release.values))
-    if (v && typeof v === "object" && !Array.isArray(v)) values = deepMerge(values, v as Json);
-  return values;
-}
-
-function lineOfRelease(repo: Repository, file: string, name: string): number | undefined {
-  const text = repo.readText(file);
-  if (!text) return undefined;
-  const lines = text.split("\n");
-  const re = new RegExp(`^\\s*-\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?\\s*$`);
-  const idx = lines.findIndex((l) => re.test(l));
-  return idx >= 0 ? idx + 1 : undefined;
 }

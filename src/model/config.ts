@@ -95,7 +95,9 @@ export const ConfigSchema = z
         helmfiles: z
           .array(z.string())
           .optional()
-          .describe("bootstrap helmfiles, in order (default: bootstrap/helmfile.d or bootstrap/helmfile)"),
+          .describe(
+            "bootstrap helmfiles or folders, in order (default: the helmfiles found in the tree, those under a bootstrap/ folder first)",
+          ),
         resources: z
           .array(ResourceSourceSchema)
           .optional()

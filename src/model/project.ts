@@ -10,6 +10,7 @@ import { builtinScope } from "./builtin-api.ts";
 import { catalogScopes } from "./catalog/charts.ts";
 import { clusterName, findEntryPoints } from "./entry.ts";
 import { buildFluxModel, type EntryPoint, type FluxModel } from "./flux.ts";
+import type { HelmfileReadOptions } from "./helmfile/state.ts";
 import { KustomizeBuilder } from "./kustomize.ts";
 import { asRecord, asString, getPath } from "./objects.ts";
 
@@ -34,6 +35,8 @@ export interface ProjectOptions {
   diagnostics?: Finding[];
   /** Bootstrap helmfiles to read instead of detecting them (kubestrap.yaml `bootstrap.helmfiles`). */
   helmfiles?: string[];
+  /** The helmfile environment (`helmfile -e`); by default the one named like `cluster`, else "default". */
+  environment?: string;
   /** An already loaded repository (kubestrap.yaml was read from it). */
   repository?: Repository;
 }
@@ -61,7 +64,10 @@ export function loadProject(options: ProjectOptions): Project {
   });
   const model = buildFluxModel(repo, builder, entry);
   if (options.chartObjects) addChartObjects(model, options.chartObjects);
-  const bootstrap = loadBootstrap(repo, options.helmfiles);
+  const helmfileOptions: HelmfileReadOptions = {};
+  if (options.environment) helmfileOptions.environment = options.environment;
+  if (options.cluster) helmfileOptions.cluster = options.cluster;
+  const bootstrap = loadBootstrap(repo, options.helmfiles, helmfileOptions);
   diagnostics.push(...builder.findings, ...model.findings, ...bootstrap.findings);
   return { repo, builder, entry, model, bootstrap, diagnostics };
 }

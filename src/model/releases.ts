@@ -124,10 +124,10 @@ export function bootstrapReleases(bootstrap: Bootstrap, model: FluxModel, repoDi
       });
       continue;
     }
-    const fromFlux = br.chartFrom !== undefined || !br.chart;
-    // The values the chart is really installed with: the helmfile's, or, when the helmfile reads them from
-    // the Flux files, the HelmRelease's (values and valuesFrom, merged as helm-controller does).
-    const values = fromFlux && hr ? deepMerge(hr.values, br.values) : br.values;
+    // The values the chart is really installed with: the helmfile's, as helmfile resolves them (values files
+    // that read the HelmRelease's `spec.values` included). A release the helmfile names no chart for is taken
+    // from the HelmRelease, values too (values and valuesFrom, merged as helm-controller does).
+    const values = !br.chart && hr ? deepMerge(hr.values, br.values) : br.values;
     const dependsOn = (hr?.dependsOn ?? [])
       .map((d) => `${d.namespace}/${d.name}`)
       .filter((d) => bootstrapIds.has(d));

@@ -55,8 +55,13 @@ export const RULES: Rule[] = [
   ),
   diagnosticRule(
     "bootstrap-unresolved",
-    "info",
-    "A bootstrap helmfile release whose chart kubestrap cannot determine.",
+    "warning",
+    "A bootstrap helmfile kubestrap cannot evaluate here: it needs an environment variable that is not set, or a function kubestrap does not run (exec, secret stores).",
+  ),
+  diagnosticRule(
+    "helmfile-invalid",
+    "error",
+    "A bootstrap helmfile that helmfile itself would refuse: a template error, a missing key, file or template, YAML that does not parse.",
   ),
   diagnosticRule(
     "chart-render-failed",

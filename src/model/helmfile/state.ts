@@ -10,7 +10,7 @@ import { type Repository, resolveRepoPath } from "../../load/repository.ts";
 import { fullYaml } from "../../load/yaml.ts";
 import { asArray, asRecord, asString, isRecord, type Json } from "../objects.ts";
 import { isMap, renderTemplate, struct } from "./template/exec.ts";
-import { type TemplateIO, templateFunctions, UnsupportedFunctionError } from "./template/functions.ts";
+import { type TemplateIO, templateFunctions, UnresolvedError } from "./template/functions.ts";
 import { TemplateError } from "./template/parse.ts";
 
 export interface HelmfileHookSpec {
@@ -37,6 +37,8 @@ export interface HelmfileRelease {
   condition?: string;
   /** The release as resolved (inherit and templating applied), for fields kubestrap does not model. */
   spec: Json;
+  /** Files the `chart` and `version` templates read (a Flux OCIRepository, for example). */
+  chartReads: string[];
   location: SourceLocation;
 }
 
@@ -46,6 +48,8 @@ export interface HelmfileState {
   /** Repository-relative folder: relative paths (values, charts, hooks) start here. */
   dir: string;
   environment: string;
+  /** The environments the helmfile defines. */
+  environments: string[];
   /** The environment's values, as `.Values` sees them. */
   values: Json;
   helmDefaults: Json;
@@ -56,21 +60,31 @@ export interface HelmfileState {
 export interface HelmfileReadOptions {
   /** helmfile's `--environment`; "default" when not given. */
   environment?: string;
+  /** Without `environment`: the environment of this name where a helmfile defines it, else "default". */
+  cluster?: string;
   /** The process environment for `env` and `requiredEnv`. */
   env?: Record<string, string | undefined>;
 }
 
 export interface HelmfileReadResult {
   states: HelmfileState[];
+  /** Helmfiles that could not be read; each has a finding. */
+  failed: string[];
   findings: Finding[];
 }
 
-/** A problem that stops reading one helmfile, with the file and line it comes from. */
+/**
+ * A problem that stops reading one helmfile, with the file and line it comes from. `unresolved` marks what
+ * depends on the machine rather than the repository (an unset environment variable, a program kubestrap does
+ * not run): helmfile might read it elsewhere.
+ */
 export class HelmfileError extends Error {
   readonly location: SourceLocation;
-  constructor(message: string, location: SourceLocation) {
+  readonly unresolved: boolean;
+  constructor(message: string, location: SourceLocation, unresolved = false) {
     super(message);
     this.location = location;
+    this.unresolved = unresolved;
   }
 }
 
@@ -98,12 +112,13 @@ export function readHelmfiles(
   files: string[],
   options: HelmfileReadOptions = {},
 ): HelmfileReadResult {
-  const result: HelmfileReadResult = { states: [], findings: [] };
+  const result: HelmfileReadResult = { states: [], failed: [], findings: [] };
   for (const file of files) {
     try {
       const state = readHelmfile(repo, file, options);
       if (state) result.states.push(state);
     } catch (e) {
+      result.failed.push(file);
       result.findings.push(helmfileFinding(e, file));
     }
   }
@@ -112,9 +127,17 @@ export function readHelmfiles(
 
 export function helmfileFinding(e: unknown, file: string): Finding {
   if (e instanceof HelmfileError)
-    return { ruleId: "bootstrap-unresolved", severity: "error", message: e.message, location: e.location };
+    return e.unresolved
+      ? {
+          ruleId: "bootstrap-unresolved",
+          severity: "warning",
+          message: `${e.message}: its releases are unknown`,
+          location: e.location,
+          fix: "run kubestrap where helmfile runs, with the same environment variables (CLUSTER=main kubestrap lint)",
+        }
+      : { ruleId: "helmfile-invalid", severity: "error", message: e.message, location: e.location };
   return {
-    ruleId: "bootstrap-unresolved",
+    ruleId: "helmfile-invalid",
     severity: "error",
     message: `${file}: ${e instanceof Error ? e.message : String(e)}`,
     location: { file, line: 1 },
@@ -140,9 +163,12 @@ export function readHelmfile(
   file: string,
   options: HelmfileReadOptions = {},
 ): HelmfileState | undefined {
-  const environment = options.environment ?? "default";
-  const reader = new StateReader(repo, environment, options.env ?? process.env);
-  return reader.read(file);
+  const env = options.env ?? process.env;
+  const state = new StateReader(repo, options.environment ?? "default", env).read(file);
+  const cluster = options.cluster;
+  if (options.environment !== undefined || cluster === undefined || !state?.environments.includes(cluster))
+    return state;
+  return new StateReader(repo, cluster, env).read(file);
 }
 
 class StateReader {
@@ -167,6 +193,7 @@ class StateReader {
       file,
       dir,
       environment: this.environment,
+      environments: Object.keys(raw.state.environments),
       values,
       helmDefaults: raw.state.helmDefaults,
       repositories: raw.state.repositories.flatMap((r) => {
@@ -178,7 +205,7 @@ class StateReader {
     };
   }
 
-  private io(dir: string, file: string): TemplateIO {
+  private io(dir: string, file: string, reads?: string[]): TemplateIO {
     const repo = this.repo;
     const resolve = (p: string): string => {
       const path = resolveRepoPath(dir, p);
@@ -190,6 +217,7 @@ class StateReader {
         const path = resolve(p);
         const text = repo.isFile(path) ? repo.readText(path) : undefined;
         if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+        reads?.push(path);
         return text;
       },
       isFile: (p) => repo.isFile(resolve(p)),
@@ -202,15 +230,31 @@ class StateReader {
     };
   }
 
-  private render(source: string, name: string, file: string, dir: string, data: unknown): string {
+  /**
+   * Renders a template. Errors carry where they come from: `within` names a release field and its location when
+   * the template is one (the error's line is then the template's own, e.g. a file read with `tpl`).
+   */
+  private render(
+    source: string,
+    name: string,
+    file: string,
+    dir: string,
+    data: unknown,
+    reads?: string[],
+    within?: { what: string; location: SourceLocation },
+  ): string {
     try {
-      return renderTemplate(name, source, data, { functions: templateFunctions(this.io(dir, file)) });
+      return renderTemplate(name, source, data, { functions: templateFunctions(this.io(dir, file, reads)) });
     } catch (e) {
-      if (e instanceof TemplateError)
-        throw new HelmfileError(`${file}:${e.line}: ${e.detail}`, { file, line: e.line });
-      if (e instanceof UnsupportedFunctionError)
-        throw new HelmfileError(`${file}: ${e.message}`, { file, line: 1 });
-      throw e;
+      if (!(e instanceof TemplateError)) throw e;
+      const unresolved = hasCause(e, UnresolvedError);
+      if (within)
+        throw new HelmfileError(
+          `${within.what}: ${e.template === "stringTemplate" ? "" : `template ${e.template} line ${e.line}: `}${e.detail}`,
+          within.location,
+          unresolved,
+        );
+      throw new HelmfileError(`${file}:${e.line}: ${e.detail}`, { file, line: e.line }, unresolved);
     }
   }
 
@@ -266,16 +310,7 @@ class StateReader {
           `${file}: environments and releases cannot be defined within the same YAML part. Use --- to extract the environments into a dedicated part`,
           { file, line: part.line },
         );
-      const merged = this.mergePart(
-        state,
-        parsed,
-        file,
-        dir,
-        part.line,
-        values,
-        seen,
-        templated ? undefined : part.text,
-      );
+      const merged = this.mergePart(state, parsed, file, dir, part.line, values, seen);
       values = merged.values;
     }
     seen.delete(file);
@@ -291,7 +326,6 @@ class StateReader {
     partLine: number,
     valuesBefore: Json,
     seen: Set<string>,
-    sourceText?: string,
   ): { values: Json } {
     let values = valuesBefore;
     for (const base of asArray(part.bases)) {
@@ -316,7 +350,7 @@ class StateReader {
     state.repositories.push(...asArray(part.repositories).map(asRecord));
     Object.assign(state.templates, asRecord(part.templates));
     if (typeof part.defaultInherit === "string") state.defaultInherit = part.defaultInherit;
-    const lines = sourceText ?? this.repo.readText(file) ?? "";
+    const lines = this.repo.readText(file) ?? "";
     for (const r of asArray(part.releases)) {
       const release = asRecord(r);
       state.releases.push({
@@ -402,12 +436,16 @@ class StateReader {
           KubeContext: asString(r.kubeContext) ?? "",
         }),
       });
-    const renderField = (value: unknown, r: Json): unknown => {
+    const chartReads: string[] = [];
+    const renderField = (value: unknown, r: Json, reads?: string[]): unknown => {
       if (typeof value === "string" && value.includes("{{"))
-        return this.render(value, "stringTemplate", file, dir, data(r));
-      if (Array.isArray(value)) return value.map((v) => renderField(v, r));
+        return this.render(value, "stringTemplate", file, dir, data(r), reads, {
+          what: `release ${asString(r.name) ?? "?"}`,
+          location,
+        });
+      if (Array.isArray(value)) return value.map((v) => renderField(v, r, reads));
       if (isMap(value))
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderField(v, r)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderField(v, r, reads)]));
       return value;
     };
     for (const key of ["name", "namespace"])
@@ -415,7 +453,8 @@ class StateReader {
     if ("labels" in release) release = { ...release, labels: renderField(release.labels, release) };
     for (const key of Object.keys(release)) {
       if (["name", "namespace", "labels", "values", "hooks", "secrets", "set"].includes(key)) continue;
-      release = { ...release, [key]: renderField(release[key], release) };
+      const reads = key === "chart" || key === "version" ? chartReads : undefined;
+      release = { ...release, [key]: renderField(release[key], release, reads) };
     }
     const name = asString(release.name) ?? "";
     const namespace = asString(release.namespace) ?? "";
@@ -483,12 +522,22 @@ class StateReader {
       enabled,
       condition,
       spec: release,
+      chartReads: [...new Set(chartReads)],
       location,
     };
   }
 }
 
 /** helmfile's default `chart` label: the chart name without its repository. */
+function hasCause(e: unknown, type: new (...args: never[]) => Error): boolean {
+  let cur: unknown = e;
+  while (cur instanceof Error) {
+    if (cur instanceof type) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function chartLabel(chart: string): string {
   return chart.replace(/\/+$/, "").split("/").at(-1) ?? chart;
 }
@@ -557,6 +606,7 @@ function lineOfRelease(text: string, name: string, fallback: number): number {
   const lines = text.split("\n");
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const re = new RegExp(`^\\s*-?\\s*name:\\s*["']?${escaped}["']?\\s*(#.*)?$`);
-  const idx = lines.findIndex((l) => re.test(l));
+  // The first match at or after the part's first line (a templated name is not found: the part's line is used).
+  const idx = lines.findIndex((l, i) => i >= fallback - 1 && re.test(l));
   return idx >= 0 ? idx + 1 : fallback;
 }

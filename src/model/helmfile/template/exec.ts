@@ -66,8 +66,8 @@ class Executor {
     return out.join("");
   }
 
-  private fail(message: string): never {
-    throw new TemplateError(this.template.name, this.line, message);
+  private fail(message: string, cause?: unknown): never {
+    throw new TemplateError(this.template.name, this.line, message, cause);
   }
 
   private walk(nodes: Node[], dot: unknown, vars: Scope[], out: string[]): void {
@@ -241,7 +241,7 @@ class Executor {
       return fn.apply(context, args);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
-      return this.fail(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return this.fail(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`, e);
     }
   }
 

@@ -17,8 +17,11 @@ export interface TemplateIO {
   env(name: string): string | undefined;
 }
 
-/** A function kubestrap does not evaluate (it would run a program or reach a secret store). */
-export class UnsupportedFunctionError extends Error {}
+/**
+ * What kubestrap cannot know while reading: an unset environment variable, or a function it does not evaluate
+ * (it would run a program or reach a secret store). helmfile might read the same file elsewhere.
+ */
+export class UnresolvedError extends Error {}
 
 function str(v: unknown): string {
   if (v === null || v === undefined || v === NO_VALUE) return "";
@@ -386,7 +389,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     env: (name) => io.env(str(name)) ?? "",
     requiredEnv: (name) => {
       const v = io.env(str(name));
-      if (!v) throw new Error(`required env var \`${str(name)}\` is not set`);
+      if (!v) throw new UnresolvedError(`required env var \`${str(name)}\` is not set`);
       return v;
     },
     toYaml: (v) => toYaml(v),
@@ -416,19 +419,13 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
       return this.include(str(name), data);
     },
     exec: () => {
-      throw new UnsupportedFunctionError(
-        "exec runs a program; kubestrap does not run programs while reading",
-      );
+      throw new UnresolvedError("exec runs a program; kubestrap does not run programs while reading");
     },
     fetchSecretValue: () => {
-      throw new UnsupportedFunctionError(
-        "fetchSecretValue reads a secret store; kubestrap does not read them",
-      );
+      throw new UnresolvedError("fetchSecretValue reads a secret store; kubestrap does not read them");
     },
     expandSecretRefs: () => {
-      throw new UnsupportedFunctionError(
-        "expandSecretRefs reads a secret store; kubestrap does not read them",
-      );
+      throw new UnresolvedError("expandSecretRefs reads a secret store; kubestrap does not read them");
     },
   };
   return fns;

@@ -44,8 +44,8 @@ export class TemplateError extends Error {
   readonly template: string;
   readonly line: number;
   readonly detail: string;
-  constructor(template: string, line: number, detail: string) {
-    super(`template: ${template}:${line}: ${detail}`);
+  constructor(template: string, line: number, detail: string, cause?: unknown) {
+    super(`template: ${template}:${line}: ${detail}`, { cause });
     this.template = template;
     this.line = line;
     this.detail = detail;
@@ -74,6 +74,8 @@ interface Token {
   kind: TokenKind;
   text: string;
   value?: unknown;
+  /** Line of the token's first character: an action may span lines, and errors name the line of the node. */
+  line?: number;
 }
 
 const KEYWORDS = new Set([
@@ -159,6 +161,12 @@ function lexAction(
 ): { tokens: Token[]; end: number; trim: boolean } {
   const tokens: Token[] = [];
   let i = start;
+  let counted = start;
+  let current = line;
+  const push = (token: Token) => {
+    for (; counted < i; counted++) if (s.charCodeAt(counted) === 10) current++;
+    tokens.push({ ...token, line: current });
+  };
   const fail = (m: string): never => {
     throw new TemplateError(name, line, m);
   };
@@ -169,28 +177,28 @@ function lexAction(
       let j = i;
       while (j < s.length && /[ \t\r\n]/.test(s[j] as string)) j++;
       if (s.startsWith("-}}", j)) return { tokens, end: j + 3, trim: true };
-      tokens.push({ kind: "space", text: " " });
+      push({ kind: "space", text: " " });
       i = j;
       continue;
     }
     if (s.startsWith("}}", i)) return { tokens, end: i + 2, trim: false };
     if (c === "|") {
-      tokens.push({ kind: "pipe", text: c });
+      push({ kind: "pipe", text: c });
       i++;
     } else if (c === "(") {
-      tokens.push({ kind: "lparen", text: c });
+      push({ kind: "lparen", text: c });
       i++;
     } else if (c === ")") {
-      tokens.push({ kind: "rparen", text: c });
+      push({ kind: "rparen", text: c });
       i++;
     } else if (c === ",") {
-      tokens.push({ kind: "comma", text: c });
+      push({ kind: "comma", text: c });
       i++;
     } else if (s.startsWith(":=", i)) {
-      tokens.push({ kind: "declare", text: ":=" });
+      push({ kind: "declare", text: ":=" });
       i += 2;
     } else if (c === "=") {
-      tokens.push({ kind: "assign", text: "=" });
+      push({ kind: "assign", text: "=" });
       i++;
     } else if (c === '"') {
       let j = i + 1;
@@ -201,34 +209,34 @@ function lexAction(
       }
       if (j >= s.length) fail("unterminated quoted string");
       const raw = s.slice(i, j + 1);
-      tokens.push({ kind: "string", text: raw, value: unquote(raw, fail) });
+      push({ kind: "string", text: raw, value: unquote(raw, fail) });
       i = j + 1;
     } else if (c === "`") {
       const j = s.indexOf("`", i + 1);
       if (j < 0) fail("unterminated raw quoted string");
-      tokens.push({ kind: "string", text: s.slice(i, j + 1), value: s.slice(i + 1, j) });
+      push({ kind: "string", text: s.slice(i, j + 1), value: s.slice(i + 1, j) });
       i = j + 1;
     } else if (c === "'") {
       const m = s.slice(i).match(/^'(\\.|[^'\\])+'/u);
       if (!m) fail("malformed character constant");
       const inner = unquote(`"${(m as RegExpMatchArray)[0].slice(1, -1)}"`, fail) as string;
-      tokens.push({ kind: "number", text: (m as RegExpMatchArray)[0], value: inner.codePointAt(0) });
+      push({ kind: "number", text: (m as RegExpMatchArray)[0], value: inner.codePointAt(0) });
       i += (m as RegExpMatchArray)[0].length;
     } else if (c === "$") {
       const m = s.slice(i).match(/^\$[A-Za-z0-9_]*/) as RegExpMatchArray;
-      tokens.push({ kind: "variable", text: m[0] });
+      push({ kind: "variable", text: m[0] });
       i += m[0].length;
     } else if (c === ".") {
       const m = s.slice(i).match(/^\.[A-Za-z_][A-Za-z0-9_]*/);
       if (m) {
-        tokens.push({ kind: "field", text: m[0] });
+        push({ kind: "field", text: m[0] });
         i += m[0].length;
       } else if (/[0-9]/.test(s[i + 1] ?? "")) {
         const n = s.slice(i).match(/^\.[0-9]+([eE][+-]?[0-9]+)?/) as RegExpMatchArray;
-        tokens.push({ kind: "number", text: n[0], value: Number(n[0]) });
+        push({ kind: "number", text: n[0], value: Number(n[0]) });
         i += n[0].length;
       } else {
-        tokens.push({ kind: "dot", text: "." });
+        push({ kind: "dot", text: "." });
         i++;
       }
     } else if (/[0-9+-]/.test(c)) {
@@ -237,15 +245,14 @@ function lexAction(
         .match(/^[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9_]*\.?[0-9_]+([eE][+-]?[0-9]+)?)/);
       if (!m || m[0] === "-" || m[0] === "+") fail(`unexpected "${c}" in command`);
       const text = (m as RegExpMatchArray)[0];
-      tokens.push({ kind: "number", text, value: parseNumber(text) });
+      push({ kind: "number", text, value: parseNumber(text) });
       i += text.length;
     } else if (/[A-Za-z_]/.test(c)) {
       const m = s.slice(i).match(/^[A-Za-z_][A-Za-z0-9_]*/) as RegExpMatchArray;
       const word = m[0];
-      if (word === "true" || word === "false")
-        tokens.push({ kind: "bool", text: word, value: word === "true" });
-      else if (word === "nil") tokens.push({ kind: "nil", text: word });
-      else tokens.push({ kind: KEYWORDS.has(word) ? "keyword" : "identifier", text: word });
+      if (word === "true" || word === "false") push({ kind: "bool", text: word, value: word === "true" });
+      else if (word === "nil") push({ kind: "nil", text: word });
+      else push({ kind: KEYWORDS.has(word) ? "keyword" : "identifier", text: word });
       i += word.length;
     } else fail(`unexpected "${c}" in command`);
   }
@@ -397,8 +404,14 @@ function trimSpaces(tokens: Token[]): Token[] {
   return tokens.slice(a, b);
 }
 
-function parsePipeline(name: string, input: Token[], line: number, allowTwoVariables: boolean): Pipeline {
+function parsePipeline(
+  name: string,
+  input: Token[],
+  actionLine: number,
+  allowTwoVariables: boolean,
+): Pipeline {
   const tokens = trimSpaces(input);
+  const line = tokens[0]?.line ?? actionLine;
   const fail = (m: string): never => {
     throw new TemplateError(name, line, m);
   };

@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { lint } from "../../src/analysis/lint.ts";
+import { Repository } from "../../src/load/repository.ts";
+import { findBootstrapHelmfiles, loadBootstrap } from "../../src/model/bootstrap.ts";
+import { makeRepo } from "../helpers.ts";
+
+const OCI = (name: string, tag: string) =>
+  `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: ${name}}\nspec:\n  url: oci://r.example/charts/${name}\n  ref: {tag: ${tag}}\n`;
+
+const load = (files: Record<string, string>) => Repository.load(makeRepo(files));
+const ids = (b: ReturnType<typeof loadBootstrap>) =>
+  b.releases.map((r) => `${r.phase}:${r.namespace}/${r.name}`);
+
+describe("the bootstrap helmfiles are found wherever they live", () => {
+  const release =
+    "releases:\n  - name: cilium\n    namespace: kube-system\n    chart: oci://r.example/charts/cilium\n";
+
+  it.each([
+    ["kubernetes/bootstrap/helmfile.d/01-apps.yaml"],
+    ["setup/bootstrap/helmfile.yaml"],
+    ["bootstrap/helmfile.yaml.gotmpl"],
+    ["kubernetes/bootstrap/helmfile/apps.yaml"],
+  ])("%s", (path) => {
+    const repo = load({ [path]: release });
+    expect(findBootstrapHelmfiles(repo)).toEqual([path]);
+    expect(ids(loadBootstrap(repo))).toEqual(["releases:kube-system/cilium"]);
+  });
+
+  it("a base that only holds templates is read through the helmfile that names it, not as one", () => {
+    const repo = load({
+      "bootstrap/helmfile/default.yaml": "templates:\n  default:\n    namespace: x\n",
+      "bootstrap/helmfile/apps.yaml": `bases: [default.yaml]\n${release}`,
+    });
+    expect(findBootstrapHelmfiles(repo)).toEqual(["bootstrap/helmfile/apps.yaml"]);
+  });
+
+  it("helmfiles under a bootstrap folder win over others; chart templates/ are never searched", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml": release,
+      "tools/helmfile.yaml": release,
+      "charts/x/templates/helmfile.yaml": release,
+    });
+    expect(findBootstrapHelmfiles(repo)).toEqual(["bootstrap/helmfile.yaml"]);
+    expect(findBootstrapHelmfiles(load({ "tools/helmfile.yaml": release }))).toEqual(["tools/helmfile.yaml"]);
+  });
+
+  it("a file with crds in its path is the CRD phase", () => {
+    const repo = load({
+      "bootstrap/helmfile.d/00-crds.yaml": release.replace("cilium", "prometheus-operator-crds"),
+      "bootstrap/helmfile.d/01-apps.yaml": release,
+    });
+    expect(ids(loadBootstrap(repo))).toEqual([
+      "crds:kube-system/prometheus-operator-crds",
+      "releases:kube-system/cilium",
+    ]);
+  });
+});
+
+describe("bootstrap releases as helmfile resolves them", () => {
+  it("keeps values files of a literal chart (crds.enabled is not lost)", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml": [
+        "releases:",
+        "  - name: cert-manager",
+        "    namespace: cert-manager",
+        "    chart: oci://quay.io/jetstack/charts/cert-manager",
+        "    version: v1.21.1",
+        "    values: [values.yaml.gotmpl]",
+        "",
+      ].join("\n"),
+      "bootstrap/values.yaml.gotmpl": 'crds:\n  enabled: {{ eq .Release.Name "cert-manager" }}\n',
+    });
+    const [br] = loadBootstrap(repo).releases;
+    expect(br?.values).toEqual({ crds: { enabled: true } });
+    expect(br?.chart).toEqual({
+      name: "cert-manager",
+      url: "oci://quay.io/jetstack/charts/cert-manager",
+      version: "v1.21.1",
+    });
+    expect(br?.chartFrom).toBeUndefined();
+  });
+
+  it("records the Flux file a chart template read its chart from", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml":
+        "releases:\n  - name: cilium\n    namespace: kube-system\n    chart: '{{ (readFile \"../apps/cilium/oci.yaml\" | fromYaml).spec.url }}'\n",
+      "apps/cilium/oci.yaml": OCI("cilium", "1.20.1"),
+    });
+    expect(loadBootstrap(repo).releases[0]?.chartFrom).toBe("apps/cilium/oci.yaml");
+  });
+
+  it("leaves out releases helmfile would not install", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml":
+        "releases:\n  - name: a\n    chart: ./c\n    installed: false\n  - name: b\n    chart: ./c\n",
+    });
+    expect(ids(loadBootstrap(repo))).toEqual(["releases:default/b"]);
+  });
+
+  describe("environments", () => {
+    const repo = () =>
+      load({
+        "bootstrap/helmfile.yaml.gotmpl": [
+          "environments:",
+          "  default: {values: [{storage: false}]}",
+          "  infra: {values: [{storage: true}]}",
+          "---",
+          "releases:",
+          "  - name: cilium",
+          "    namespace: kube-system",
+          "    chart: oci://r.example/charts/cilium",
+          "  - name: rook-ceph",
+          "    namespace: rook-ceph",
+          "    chart: oci://r.example/charts/rook-ceph",
+          "    installed: {{ .Values.storage }}",
+          "",
+        ].join("\n"),
+        "clusters/infra/flux-system/kustomization.yaml": "resources: []\n",
+        "clusters/apps/flux-system/kustomization.yaml": "resources: []\n",
+      });
+
+    it("--environment selects one", () => {
+      expect(ids(loadBootstrap(repo(), undefined, { environment: "infra" }))).toContain(
+        "releases:rook-ceph/rook-ceph",
+      );
+      expect(ids(loadBootstrap(repo()))).toEqual(["releases:kube-system/cilium"]);
+    });
+
+    it("--cluster selects the environment of the same name, or default when the helmfile has none", () => {
+      expect(ids(loadBootstrap(repo(), undefined, { cluster: "infra" }))).toHaveLength(2);
+      expect(ids(loadBootstrap(repo(), undefined, { cluster: "apps" }))).toEqual([
+        "releases:kube-system/cilium",
+      ]);
+    });
+  });
+});
+
+describe("helmfiles kubestrap cannot read", () => {
+  it("an unset environment variable is bootstrap-unresolved, at the release, with how to fix it", () => {
+    const root = makeRepo({
+      "bootstrap/helmfile.yaml":
+        "releases:\n  - name: a\n    chart: ./c\n  - name: b\n    namespace: '{{ requiredEnv \"KUBESTRAP_TEST_UNSET\" }}'\n    chart: ./c\n",
+    });
+    const result = lint({ repo: root });
+    const finding = result.findings.find((f) => f.ruleId === "bootstrap-unresolved");
+    expect(finding).toMatchObject({
+      severity: "warning",
+      location: { file: "bootstrap/helmfile.yaml", line: 4 },
+      message: expect.stringContaining("required env var `KUBESTRAP_TEST_UNSET` is not set"),
+      fix: expect.stringContaining("environment variables"),
+    });
+    expect(result.inventory.bootstrap).toMatchObject({ helmfiles: 1, unread: 1, releases: 0 });
+  });
+
+  it("a template error is helmfile-invalid with the file and line", () => {
+    const root = makeRepo({
+      "bootstrap/helmfile.yaml.gotmpl":
+        "releases:\n  - name: a\n    chart: ./c\n    namespace: {{ .Values.nope }}\n",
+    });
+    expect(lint({ repo: root }).findings.filter((f) => f.ruleId === "helmfile-invalid")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        location: { file: "bootstrap/helmfile.yaml.gotmpl", line: 4 },
+        message: expect.stringContaining('map has no entry for key "nope"'),
+      }),
+    ]);
+  });
+
+  it("a helmfile that reads outside the repository is refused", () => {
+    const root = makeRepo({
+      "bootstrap/helmfile.yaml.gotmpl": '{{ readFile "../../etc/passwd" }}\nreleases: []\n',
+    });
+    expect(lint({ repo: root }).findings.map((f) => f.ruleId)).toContain("helmfile-invalid");
+  });
+});
