@@ -1,3 +1,5 @@
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Repository, RepositoryError } from "../src/load/repository.ts";
 import { parseYaml } from "../src/load/yaml.ts";
@@ -95,5 +97,33 @@ describe("fast and full YAML paths agree", () => {
     const fast = parseYaml(text, "f.yaml");
     expect(fast.findings).toEqual([]);
     expect(fast.documents).toEqual(full.documents);
+  });
+});
+
+describe("reading stays inside the repository, as kustomize-controller does", () => {
+  it("does not follow a symlink loop: each file is read once", () => {
+    const root = makeRepo({ "apps/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" });
+    symlinkSync("..", join(root, "apps/loop"));
+    const repo = Repository.load(root);
+    expect(repo.yamlFiles()).toEqual(["apps/a.yaml"]);
+  });
+
+  it("skips a symlink to a folder or file outside the root, and says so", () => {
+    const outside = makeRepo({ "secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n" });
+    const root = makeRepo({ "apps/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" });
+    symlinkSync(outside, join(root, "apps/outside"));
+    symlinkSync(join(outside, "secret.yaml"), join(root, "apps/secret.yaml"));
+    const repo = Repository.load(root);
+    expect(repo.yamlFiles()).toEqual(["apps/a.yaml"]);
+    expect(repo.findings.map((f) => [f.ruleId, f.location?.file])).toEqual([
+      ["file-skipped", "apps/outside"],
+      ["file-skipped", "apps/secret.yaml"],
+    ]);
+  });
+
+  it("follows a symlink to another folder of the repository", () => {
+    const root = makeRepo({ "base/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" });
+    symlinkSync("base", join(root, "apps"));
+    expect(Repository.load(root).yamlFiles()).toEqual(["apps/a.yaml", "base/a.yaml"]);
   });
 });

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, posix, resolve } from "node:path";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, posix, relative, resolve, sep } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import {
   locateIn,
@@ -30,6 +30,7 @@ export class Repository {
   private readonly parsed = new Map<string, ParsedYaml>();
   private readonly texts = new Map<string, string>();
   private readonly positions = new Map<string, YamlPositions>();
+  private realRoot = "";
   private documentsCache: YamlDocument[] | undefined;
 
   private constructor(root: string) {
@@ -49,6 +50,7 @@ export class Repository {
     }
     if (!st.isDirectory()) throw new RepositoryError(`repository ${rootDir} is not a directory`);
     const repo = new Repository(root);
+    repo.realRoot = realpathSync(root);
     repo.walk("");
     for (const path of repo.filePaths) {
       if (isYamlPath(path)) repo.parseFile(path);
@@ -64,7 +66,16 @@ export class Repository {
     return repo;
   }
 
-  private walk(dir: string): void {
+  /**
+   * Walks a folder. Like kustomize-controller, nothing outside the repository root is read: a symlink that
+   * leads out of it is skipped (and reported); a symlink to a folder that contains it (a loop) is not followed.
+   * `real` is the folder's real path, `ancestors` the real paths of the folders on the way down.
+   */
+  private walk(
+    dir: string,
+    real = this.realRoot,
+    ancestors: ReadonlySet<string> = new Set([this.realRoot]),
+  ): void {
     const abs = dir === "" ? this.root : join(this.root, dir);
     let entries: import("node:fs").Dirent[];
     try {
@@ -79,9 +90,27 @@ export class Repository {
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {
-          const s = statSync(join(abs, entry.name));
+          const target = realpathSync(join(abs, entry.name));
+          const inside = relative(this.realRoot, target);
+          if (inside.startsWith(`..${sep}`) || inside === ".." || resolve(this.realRoot, inside) !== target) {
+            this.findings.push({
+              ruleId: "file-skipped",
+              severity: "info",
+              message: `${rel} is a symlink to ${target}, outside the repository: not read`,
+              location: { file: rel, line: 1 },
+            });
+            continue;
+          }
+          const s = statSync(target);
           isDir = s.isDirectory();
           isFile = s.isFile();
+          if (isDir && ancestors.has(target)) continue;
+          if (isDir) {
+            if (IGNORED_DIRS.has(entry.name)) continue;
+            names.push(`${entry.name}/`);
+            this.walk(rel, target, new Set([...ancestors, target]));
+            continue;
+          }
         } catch {
           continue;
         }
@@ -89,7 +118,8 @@ export class Repository {
       if (isDir) {
         if (IGNORED_DIRS.has(entry.name)) continue;
         names.push(`${entry.name}/`);
-        this.walk(rel);
+        const childReal = join(real, entry.name);
+        this.walk(rel, childReal, new Set([...ancestors, childReal]));
       } else if (isFile) {
         names.push(entry.name);
         this.filePaths.add(rel);
