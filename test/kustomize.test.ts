@@ -138,6 +138,40 @@ describe("Flux Kustomization rendering", () => {
     expect(child?.objects.map(describeObject)).toEqual(["ConfigMap media/x"]);
   });
 
+  it("matches set-based label selectors in the parent's patch targets (in, notin, exists, !key)", () => {
+    const patchWith = (selector: string) => `  patches:
+    - patch: |-
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata:
+          name: _
+        spec:
+          wait: true
+      target:
+        kind: Kustomization
+        labelSelector: "${selector}"`;
+    const child = (name: string, tier?: string) =>
+      ks(name, { path: "./child" }).replace(
+        "metadata:\n",
+        `metadata:\n${tier ? `  labels:\n    tier: ${tier}\n` : ""}`,
+      );
+    const waiting = (selector: string) => {
+      const r = lintFlux([ks("apps", { path: "./apps", extra: patchWith(selector) })], {
+        "apps/a.yaml": child("a", "db"),
+        "apps/b.yaml": child("b", "web"),
+        "apps/c.yaml": child("c"),
+        "child/cm.yaml": cm("x"),
+      });
+      return ["a", "b", "c"].filter((n) => r.model.kustomizations.get(`flux-system/${n}`)?.wait === true);
+    };
+    expect(waiting("tier in (db, cache)")).toEqual(["a"]);
+    expect(waiting("tier notin (db)")).toEqual(["b", "c"]);
+    expect(waiting("tier")).toEqual(["a", "b"]);
+    expect(waiting("!tier")).toEqual(["c"]);
+    expect(waiting("tier in (db,web),tier!=web")).toEqual(["a"]);
+    expect(waiting("tier=web")).toEqual(["b"]);
+  });
+
   it("substitutes variables in child Kustomizations and their objects", () => {
     const r = lintFlux([ks("apps", { path: "./apps", substitute: { APP: "podinfo" } })], {
       "apps/ks.yaml": ks("${APP}", { path: "./app/${APP}", substitute: { NS: "web" } }),

@@ -56,25 +56,45 @@ function anchored(pattern: string): RegExp {
   return re;
 }
 
-/** Equality-based label selectors (`a=b,c!=d,e`), which is what kustomize targets use in practice. */
-function matchesSelector(labels: Json, selector: string): boolean {
-  for (const term of selector.split(",").map((t) => t.trim())) {
-    if (!term) continue;
-    const ne = term.split("!=");
-    if (ne.length === 2) {
-      if (asString(labels[(ne[0] ?? "").trim()]) === (ne[1] ?? "").trim()) return false;
-      continue;
-    }
-    const eq = term.split(/==?/);
-    if (eq.length === 2) {
-      if (asString(labels[(eq[0] ?? "").trim()]) !== (eq[1] ?? "").trim()) return false;
-      continue;
-    }
-    if (term.startsWith("!")) {
-      if (term.slice(1) in labels) return false;
-    } else if (!(term in labels)) return false;
+/**
+ * A Kubernetes label selector string, as kustomize targets take it: requirements separated by commas (outside
+ * parentheses), each `key=value`, `key==value`, `key!=value`, `key in (a,b)`, `key notin (a,b)`, `key` or `!key`.
+ * `!=` and `notin` also match objects without the key, as in Kubernetes.
+ */
+export function matchesSelector(labels: Json, selector: string): boolean {
+  return splitRequirements(selector).every((term) => matchesRequirement(labels, term));
+}
+
+function splitRequirements(selector: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const c of selector) {
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    if (c === "," && depth === 0) {
+      out.push(current.trim());
+      current = "";
+    } else current += c;
   }
-  return true;
+  out.push(current.trim());
+  return out.filter(Boolean);
+}
+
+function matchesRequirement(labels: Json, term: string): boolean {
+  const set = term.match(/^(\S+)\s+(in|notin)\s*\((.*)\)$/);
+  if (set) {
+    const value = asString(labels[set[1] as string]);
+    const values = (set[3] as string).split(",").map((v) => v.trim());
+    const member = value !== undefined && values.includes(value);
+    return set[2] === "in" ? member : !member;
+  }
+  const ne = term.match(/^([^!=\s]+)\s*!=\s*(.*)$/);
+  if (ne) return asString(labels[ne[1] as string]) !== (ne[2] as string).trim();
+  const eq = term.match(/^([^!=\s]+)\s*==?\s*(.*)$/);
+  if (eq) return asString(labels[eq[1] as string]) === (eq[2] as string).trim();
+  if (term.startsWith("!")) return !Object.hasOwn(labels, term.slice(1).trim());
+  return Object.hasOwn(labels, term);
 }
 
 /**
