@@ -90,7 +90,7 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
   for (const r of releases.releases) {
     const scope = {
       release: { name: r.name, namespace: r.namespace, chart: chartName(r.chart) },
-      environment: "default",
+      environment: project.bootstrap.environment ?? "default",
     };
     for (const p of hookProblems(r.hooks, scope))
       findings.push({

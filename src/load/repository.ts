@@ -31,6 +31,8 @@ export class Repository {
   private readonly texts = new Map<string, string>();
   private readonly positions = new Map<string, YamlPositions>();
   private realRoot = "";
+  /** Files whose text or documents something asked for: what Flux, kustomize or the bootstrap read. */
+  private readonly consulted = new Set<string>();
   private documentsCache: YamlDocument[] | undefined;
 
   private constructor(root: string) {
@@ -131,7 +133,7 @@ export class Repository {
   private parseFile(path: string): ParsedYaml {
     let result = this.parsed.get(path);
     if (result) return result;
-    const text = this.readText(path);
+    const text = this.loadText(path);
     result = text === undefined ? { documents: [], findings: [] } : parseYaml(text, path);
     this.parsed.set(path, result);
     this.findings.push(...result.findings);
@@ -139,6 +141,11 @@ export class Repository {
   }
 
   readText(path: string): string | undefined {
+    if (this.filePaths.has(path)) this.consulted.add(path);
+    return this.loadText(path);
+  }
+
+  private loadText(path: string): string | undefined {
     let text = this.texts.get(path);
     if (text !== undefined) return text;
     if (!this.filePaths.has(path)) return undefined;
@@ -151,7 +158,13 @@ export class Repository {
   /** The parsed documents of a YAML file, or undefined when the file does not exist. */
   documents(path: string): YamlDocument[] | undefined {
     if (!this.filePaths.has(path)) return undefined;
+    this.consulted.add(path);
     return this.parseFile(path).documents;
+  }
+
+  /** Whether a model asked for this file (its documents or text), as opposed to the walk that parsed everything. */
+  wasConsulted(path: string): boolean {
+    return this.consulted.has(path);
   }
 
   isFile(path: string): boolean {
@@ -193,7 +206,7 @@ export class Repository {
   lineOf(file: string, docIndex: number, path: readonly (string | number)[]): number | undefined {
     let positions = this.positions.get(file);
     if (!positions) {
-      const text = this.readText(file);
+      const text = this.loadText(file);
       if (text === undefined) return undefined;
       positions = parsePositions(text);
       this.positions.set(file, positions);

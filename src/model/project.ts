@@ -54,7 +54,7 @@ export interface Project {
 
 export function loadProject(options: ProjectOptions): Project {
   const repo = options.repository ?? Repository.load(options.repo);
-  const diagnostics: Finding[] = [...repo.findings, ...(options.diagnostics ?? [])];
+  const diagnostics: Finding[] = [...(options.diagnostics ?? [])];
   const entry = chooseEntry(repo, options, diagnostics);
   const scopes = catalogScopes();
   const crdScopes = collectCrdScopes(repo);
@@ -68,8 +68,32 @@ export function loadProject(options: ProjectOptions): Project {
   if (options.environment) helmfileOptions.environment = options.environment;
   if (options.cluster) helmfileOptions.cluster = options.cluster;
   const bootstrap = loadBootstrap(repo, options.helmfiles, helmfileOptions);
-  diagnostics.push(...builder.findings, ...model.findings, ...bootstrap.findings);
+  diagnostics.push(...readFindings(repo), ...builder.findings, ...model.findings, ...bootstrap.findings);
   return { repo, builder, entry, model, bootstrap, diagnostics };
+}
+
+/**
+ * The repository's own findings (YAML that does not parse, skipped files), for the files Flux, kustomize or the
+ * bootstrap read. A file nothing reads (a chart's `templates/`, Ansible or Terraform YAML) is not an error of
+ * the bootstrap: those are summed up in one info finding.
+ */
+function readFindings(repo: Repository): Finding[] {
+  const out: Finding[] = [];
+  const unread: string[] = [];
+  for (const f of repo.findings) {
+    const file = f.location?.file;
+    if (f.ruleId === "yaml-syntax" && file !== undefined && !repo.wasConsulted(file)) {
+      if (!unread.includes(file)) unread.push(file);
+    } else out.push(f);
+  }
+  if (unread.length > 0)
+    out.push({
+      ruleId: "file-skipped",
+      severity: "info",
+      message: `${unread.length} YAML file${unread.length === 1 ? "" : "s"} that neither Flux nor the bootstrap reads do${unread.length === 1 ? "es" : ""} not parse, and ${unread.length === 1 ? "is" : "are"} not checked: ${unread.slice(0, 3).join(", ")}${unread.length > 3 ? ", ..." : ""}`,
+      location: { file: unread[0] as string, line: 1 },
+    });
+  return out;
 }
 
 function chooseEntry(
