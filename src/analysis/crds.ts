@@ -10,7 +10,7 @@ import type { KustomizationGraph } from "./graph.ts";
 
 export type Verdict = "ok" | "unwaited" | "same-unit" | "race" | "deadlock" | "missing" | "unresolved";
 
-export type ProviderKind = "builtin" | "flux" | "platform" | "bootstrap" | "manifest" | "chart";
+export type ProviderKind = "builtin" | "flux" | "platform" | "bootstrap" | "manifest" | "chart" | "external";
 
 export interface CrdProvider {
   kind: ProviderKind;
@@ -172,6 +172,7 @@ export function analyseCrds(
     model.helmReleases.map((hr) => [hr.id, hr.dependsOn.map((d) => `${d.namespace}/${d.name}`)]),
   );
   const verdicts: ConsumerVerdict[] = [];
+  const externals = [...model.kustomizations.values()].filter((k) => !k.local).map((k) => k.id);
   for (const ks of model.kustomizations.values()) {
     for (const o of ks.objects) {
       const gk = groupKind(o);
@@ -200,6 +201,24 @@ export function analyseCrds(
             ...u.provider,
             inferred: `its chart is named like the API group ${group}`,
           }));
+      }
+      // A Kustomization of another repository may provide any CRD, unseen offline: a consumer that depends on it
+      // is given the benefit of the doubt, unless a provider was read (not only inferred) in this repository.
+      const read = candidates?.some((c) => c.inferred === undefined) ?? false;
+      const external = read ? undefined : externals.find((e) => graph.dependsOn(ks.id, e));
+      if (external) {
+        verdicts.push({
+          consumer: o,
+          ks,
+          groupKind: gk,
+          verdict: "ok",
+          provider: {
+            kind: "external",
+            label: `Kustomization ${external} (another repository)`,
+            ks: external,
+          },
+        });
+        continue;
       }
       if (!candidates) {
         verdicts.push(

@@ -104,6 +104,42 @@ export function isHelmRelease(o: { apiVersion: string; kind: string }): boolean 
 }
 
 const ROOT_NAME = "flux-system";
+const ROOT_SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket"];
+
+/**
+ * A source by kind and name. The namespace is left out: a Kustomization's namespace often comes from a
+ * transformer kubestrap applies after reading it, and two sources of one kind and name are not worth telling
+ * apart here.
+ */
+function sourceKey(ref: { kind: string; name: string }): string {
+  return `${ref.kind}/${ref.name}`;
+}
+
+/**
+ * The sources that are this repository: `flux-system` (what `flux bootstrap` and a FluxInstance create: Git, an
+ * OCI artifact of the repository, or a bucket), or, in a repository none of whose Kustomizations reads
+ * `flux-system`, the source most of them read (its own GitRepository under another name). Any other source is another repository, whose paths
+ * mean nothing here.
+ */
+function rootSources(repo: Repository): Set<string> {
+  const roots = new Set(ROOT_SOURCE_KINDS.map((kind) => sourceKey({ kind, name: ROOT_NAME })));
+  const uses = new Map<string, number>();
+  for (const doc of repo.allDocuments()) {
+    const v = asRecord(doc.value);
+    if (!isFluxKustomization({ apiVersion: asString(v.apiVersion) ?? "", kind: asString(v.kind) ?? "" }))
+      continue;
+    const ref = asRecord(asRecord(v.spec).sourceRef);
+    const kind = asString(ref.kind) ?? "GitRepository";
+    if (!ROOT_SOURCE_KINDS.includes(kind)) continue;
+    const key = sourceKey({ kind, name: asString(ref.name) ?? "" });
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+  }
+  // Only a repository that never names flux-system has its own source under another name.
+  if ([...roots].some((r) => uses.has(r))) return roots;
+  const mostUsed = [...uses].sort((a, b) => b[1] - a[1])[0];
+  if (mostUsed) roots.add(mostUsed[0]);
+  return roots;
+}
 
 /**
  * Walks the Flux tree from the entry point: renders each Kustomization's path, finds the
@@ -116,6 +152,7 @@ export function buildFluxModel(
 ): FluxModel {
   const model: FluxModel = { kustomizations: new Map(), helmReleases: [], sources: new Map(), findings: [] };
   if (entry) model.entry = entry;
+  const roots = rootSources(repo);
   const queue: FluxKustomization[] = [];
   const values = new ValueSources(repo);
 
@@ -158,7 +195,7 @@ export function buildFluxModel(
   for (const ks of queue) {
     if (model.kustomizations.has(ks.id)) continue;
     model.kustomizations.set(ks.id, ks);
-    renderKustomization(ks, repo, builder, values, model.findings);
+    renderKustomization(ks, repo, builder, values, model.findings, roots);
     values.addRendered(ks.objects);
     for (const o of ks.objects) {
       if (isFluxKustomization(o)) {
@@ -235,6 +272,7 @@ function renderKustomization(
   builder: KustomizeBuilder,
   values: ValueSources,
   findings: Finding[],
+  roots: ReadonlySet<string>,
 ): void {
   const spec = asRecord(ks.object.body.spec);
   const { source } = ks.object;
@@ -242,12 +280,12 @@ function renderKustomization(
     source.docIndex >= 0
       ? repo.location(source.file, source.docIndex, ["spec", ...path], source.line)
       : { file: source.file, line: source.line };
-  if (ks.sourceRef.kind !== "GitRepository") {
+  if (!roots.has(sourceKey(ks.sourceRef))) {
     ks.local = false;
     findings.push({
       ruleId: "source-external",
       severity: "info",
-      message: `Kustomization ${ks.id} reads ${ks.sourceRef.kind} ${ks.sourceRef.namespace}/${ks.sourceRef.name}, not this repository: its objects are not analysed`,
+      message: `reads ${ks.sourceRef.kind} ${ks.sourceRef.namespace}/${ks.sourceRef.name}, another repository: its objects are not analysed, and CRDs it may provide are trusted to those that depend on it`,
       location: where("sourceRef"),
       object: describeObject(ks.object),
     });
