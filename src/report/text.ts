@@ -7,33 +7,52 @@ export interface TextOptions {
   color: boolean;
 }
 
-/** Findings grouped by file, ESLint-style, then a summary and the inventory line. */
+/**
+ * Findings grouped by file, ESLint-style, then a summary and the inventory. Findings with one cause (the same rule
+ * and the same fix: forty custom resources of one Kustomization missing one dependsOn) are printed once, at the
+ * first of them, with a count and their other locations; json and SARIF keep one result per location.
+ */
 export function formatText(result: LintResult, options: TextOptions): string {
   const c = pc.createColors(options.color);
   const sev: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const lines: string[] = [];
-  const byFile = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const file = f.location?.file ?? "(repository)";
-    byFile.set(file, [...(byFile.get(file) ?? []), f]);
+  const groups = groupByCause(result.findings);
+  const byFile = new Map<string, Finding[][]>();
+  for (const group of groups) {
+    const file = group[0]?.location?.file ?? "(repository)";
+    byFile.set(file, [...(byFile.get(file) ?? []), group]);
   }
-  for (const [file, findings] of byFile) {
+  const indent = " ".repeat(15);
+  for (const [file, fileGroups] of byFile) {
     lines.push(c.underline(file));
-    for (const f of findings) {
+    for (const group of fileGroups) {
+      const f = group[0] as Finding;
       const where = f.location ? `${f.location.line}`.padStart(5) : "     ";
       lines.push(
         `${c.dim(where)}  ${sev[f.severity](f.severity.padEnd(7))} ${f.object ? `${c.bold(f.object)}: ` : ""}${f.message}  ${c.dim(f.ruleId)}`,
       );
-      if (f.fix) lines.push(`${" ".repeat(15)}${c.green("fix:")} ${f.fix}`);
+      if (group.length > 1) {
+        const others = group.slice(1);
+        const shown = others
+          .slice(0, 3)
+          .map((o) =>
+            `${o.object ? `${o.object} ` : ""}${o.location ? `${o.location.file}:${o.location.line}` : ""}`.trim(),
+          );
+        lines.push(
+          `${indent}${c.bold(`${group.length} findings with this cause`)}, also: ${shown.join(", ")}${others.length > 3 ? `, … and ${others.length - 3} more` : ""}`,
+        );
+      }
+      if (f.fix) lines.push(`${indent}${c.green("fix:")} ${f.fix}`);
       for (const r of f.related?.slice(0, 3) ?? [])
-        lines.push(`${" ".repeat(15)}${c.dim(`${r.file}:${r.line} ${r.message}`)}`);
+        lines.push(`${indent}${c.dim(`${r.file}:${r.line} ${r.message}`)}`);
       if ((f.related?.length ?? 0) > 3)
-        lines.push(`${" ".repeat(15)}${c.dim(`… and ${(f.related?.length ?? 0) - 3} more`)}`);
+        lines.push(`${indent}${c.dim(`… and ${(f.related?.length ?? 0) - 3} more`)}`);
     }
     lines.push("");
   }
   const counts = countBySeverity(result.findings);
-  const summary = `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info`;
+  const causes = groups.length < result.findings.length ? ` (${groups.length} causes)` : "";
+  const summary = `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info${causes}`;
   lines.push(
     counts.error > 0
       ? c.red(c.bold(`✖ ${summary}`))
@@ -43,6 +62,27 @@ export function formatText(result: LintResult, options: TextOptions): string {
   );
   lines.push(inventoryLine(result.inventory));
   return `${lines.join("\n")}\n`;
+}
+
+/** Findings in their order, those with the same rule, severity and fix gathered behind the first of them. */
+export function groupByCause(findings: Finding[]): Finding[][] {
+  const groups: Finding[][] = [];
+  const byCause = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.fix) {
+      groups.push([f]);
+      continue;
+    }
+    const key = `${f.ruleId}\0${f.severity}\0${f.fix}`;
+    const group = byCause.get(key);
+    if (group) group.push(f);
+    else {
+      const created = [f];
+      byCause.set(key, created);
+      groups.push(created);
+    }
+  }
+  return groups;
 }
 
 export function countBySeverity(findings: Finding[]): Record<Severity, number> {
