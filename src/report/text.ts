@@ -8,8 +8,8 @@ export interface TextOptions {
 }
 
 /**
- * Findings grouped by file, ESLint-style, then a summary and the inventory. Findings with one cause (the same rule
- * and the same fix: forty custom resources of one Kustomization missing one dependsOn) are printed once, at the
+ * Findings grouped by file, ESLint-style, then a summary and the inventory. Findings with one cause (the same rule,
+ * fix and related file: forty custom resources of one Kustomization missing one dependsOn) are printed once, at the
  * first of them, with a count and their other locations; json and SARIF keep one result per location.
  */
 export function formatText(result: LintResult, options: TextOptions): string {
@@ -64,7 +64,7 @@ export function formatText(result: LintResult, options: TextOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Findings in their order, those with the same rule, severity and fix gathered behind the first of them. */
+/** Findings in their order, those with the same rule, severity, fix and related file gathered behind the first. */
 export function groupByCause(findings: Finding[]): Finding[][] {
   const groups: Finding[][] = [];
   const byCause = new Map<string, Finding[]>();
@@ -73,7 +73,8 @@ export function groupByCause(findings: Finding[]): Finding[][] {
       groups.push([f]);
       continue;
     }
-    const key = `${f.ruleId}\0${f.severity}\0${f.fix}`;
+    // The same fix for the same related object (the provider, the other definition) is one cause.
+    const key = `${f.ruleId}\0${f.severity}\0${f.fix}\0${f.related?.[0]?.file ?? ""}`;
     const group = byCause.get(key);
     if (group) group.push(f);
     else {

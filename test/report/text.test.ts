@@ -51,6 +51,22 @@ describe("text output groups findings with one cause", () => {
     expect(formatText(result(many), { color: false })).toContain(", … and 2 more");
   });
 
+  it("the same fix about different objects is not one cause", () => {
+    const duplicate = (file: string, other: string): Finding => ({
+      ruleId: "duplicate-object",
+      severity: "error",
+      message: "applied by two Kustomizations",
+      location: { file, line: 1 },
+      fix: "keep the object in one of the two Kustomizations",
+      related: [{ file: other, line: 1, message: "also defined here" }],
+    });
+    const text = formatText(result([duplicate("a.yaml", "b.yaml"), duplicate("c.yaml", "d.yaml")]), {
+      color: false,
+    });
+    expect(text).not.toContain("with this cause");
+    expect(text).toContain("2 errors, 0 warnings, 0 info\n");
+  });
+
   it("json keeps one result per location", () => {
     expect(JSON.parse(formatJson(result(findings))).findings).toHaveLength(5);
   });
