@@ -183,3 +183,29 @@ describe("Flux Kustomization rendering", () => {
     ]);
   });
 });
+
+describe("Flux spec.components", () => {
+  it("are appended to the directory's kustomization: its own patches apply to the components' objects", () => {
+    const r = lintFlux(
+      [
+        ks("app", { path: "./app" }).replace(
+          "  sourceRef:",
+          "  components:\n    - ../components/backup\n  sourceRef:",
+        ),
+      ],
+      {
+        "app/kustomization.yaml": k(
+          "resources: [cm.yaml]\npatches:\n  - target: {kind: ConfigMap, name: backup}\n    patch: |-\n      - op: add\n        path: /data/owner\n        value: app\n",
+        ),
+        "app/cm.yaml": cm("app", "default"),
+        "components/backup/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [cm.yaml]\n",
+        "components/backup/cm.yaml": cm("backup", "default"),
+      },
+    );
+    expect(r.findings).toEqual([]);
+    const objects = r.model.kustomizations.get("flux-system/app")?.objects ?? [];
+    expect(objects.map(describeObject)).toEqual(["ConfigMap default/app", "ConfigMap default/backup"]);
+    expect(objects[1]?.body.data).toEqual({ owner: "app" });
+  });
+});

@@ -315,11 +315,12 @@ function renderKustomization(
     return;
   }
   ks.path = dir;
-  let objects = builder.build(dir, true);
-  const components = asArray(spec.components)
-    .map(asString)
-    .filter((c): c is string => c !== undefined);
-  if (components.length > 0) objects = builder.applyComponents(dir, components, objects, where("components"));
+  // Flux appends spec.components to the directory's kustomization before building it.
+  const components = asArray(spec.components).flatMap((c, i) => {
+    const ref = asString(c);
+    return ref === undefined ? [] : [{ ref, location: where("components", String(i)) }];
+  });
+  let objects = builder.build(dir, true, components);
   const patches = asArray(spec.patches).flatMap((p, i) =>
     builder.readPatch(p, dir, where("patches", String(i))),
   );

@@ -44,6 +44,12 @@ interface Patch {
  * Builds kustomize directories the way kustomize-controller does, far enough to know which objects
  * (apiVersion, kind, namespace, name) come out and with which content.
  */
+/** A path written in a kustomization or a Flux Kustomization, with where it was written. */
+export interface Reference {
+  ref: string;
+  location: SourceLocation;
+}
+
 export class KustomizeBuilder {
   readonly findings: Finding[] = [];
   private readonly cache = new Map<string, KubeObject[]>();
@@ -63,10 +69,11 @@ export class KustomizeBuilder {
   /**
    * Builds a directory. With `generate`, a directory without kustomization.yaml gets one generated
    * the way Flux does (every manifest below it; subdirectories with their own kustomization.yaml are
-   * built as a whole).
+   * built as a whole). `components` are appended to the kustomization's own, as Flux does with
+   * `spec.components` (relative to `dir`): the directory's patches and transformers then apply to their objects.
    */
-  build(dir: string, generate: boolean): KubeObject[] {
-    const key = `${generate ? "g" : "r"}:${dir}`;
+  build(dir: string, generate: boolean, components: Reference[] = []): KubeObject[] {
+    const key = `${generate ? "g" : "r"}:${dir}${components.length ? `+${components.map((c) => c.ref).join(",")}` : ""}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     if (this.stack.includes(dir)) {
@@ -82,8 +89,8 @@ export class KustomizeBuilder {
     try {
       const file = this.kustomizationFile(dir);
       let objects: KubeObject[];
-      if (file) objects = this.buildKustomization(file, []);
-      else if (generate) objects = this.generateDir(dir);
+      if (file) objects = this.buildKustomization(file, [], components);
+      else if (generate) objects = this.applyComponents(dir, components, this.generateDir(dir));
       else {
         this.report({
           ruleId: "path-missing",
@@ -148,32 +155,44 @@ export class KustomizeBuilder {
     return out;
   }
 
-  /** Applies kustomize Components (directories relative to `dir`) to already built objects, as Flux's spec.components. */
-  applyComponents(
-    dir: string,
-    refs: string[],
-    objects: KubeObject[],
-    location: SourceLocation,
-  ): KubeObject[] {
+  /** Applies kustomize Components (directories relative to `dir`) to already built objects. */
+  private applyComponents(dir: string, refs: Reference[], objects: KubeObject[]): KubeObject[] {
     let out = objects;
-    for (const ref of refs) {
-      const compDir = resolveRepoPath(dir, ref);
-      const file = compDir === undefined ? undefined : this.kustomizationFile(compDir);
-      if (!file) {
-        this.report({
-          ruleId: "path-missing",
-          severity: "error",
-          message: `component ${ref} not found`,
-          location,
-        });
-        continue;
-      }
-      out = this.buildKustomization(file, out);
-    }
+    for (const { ref, location } of refs) out = this.applyComponent(dir, ref, location, out);
     return out;
   }
 
-  private buildKustomization(file: string, accumulated: KubeObject[]): KubeObject[] {
+  private applyComponent(
+    dir: string,
+    ref: string,
+    location: SourceLocation,
+    objects: KubeObject[],
+  ): KubeObject[] {
+    if (isRemote(ref)) {
+      this.reportRemote(ref, location);
+      return objects;
+    }
+    const compDir = resolveRepoPath(dir, ref);
+    const compFile = compDir === undefined ? undefined : this.kustomizationFile(compDir);
+    if (compDir === undefined || !compFile) {
+      this.report({
+        ruleId: "path-missing",
+        severity: "error",
+        message: `component ${ref} not found${compDir === undefined ? " (outside the repository)" : ""}`,
+        location,
+      });
+      return objects;
+    }
+    if (this.stack.includes(compDir)) return objects;
+    this.stack.push(compDir);
+    try {
+      return this.buildKustomization(compFile, objects);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private buildKustomization(file: string, accumulated: KubeObject[], extra: Reference[] = []): KubeObject[] {
     const dir = posix.dirname(file) === "." ? "" : posix.dirname(file);
     const doc = (this.repo.documents(file) ?? [])[0];
     const k = asRecord(doc?.value);
@@ -200,34 +219,13 @@ export class KustomizeBuilder {
       objects.push(...this.loadResource(dir, ref, at(field, i)));
     });
 
-    objects.push(...this.generators(k, dir, at));
-
-    asArray(k.components).forEach((entry, i) => {
+    const components: Reference[] = asArray(k.components).flatMap((entry, i) => {
       const ref = asString(entry);
-      if (!ref) return;
-      if (isRemote(ref)) {
-        this.reportRemote(ref, at("components", i));
-        return;
-      }
-      const compDir = resolveRepoPath(dir, ref);
-      const compFile = compDir === undefined ? undefined : this.kustomizationFile(compDir);
-      if (compDir === undefined || !compFile) {
-        this.report({
-          ruleId: "path-missing",
-          severity: "error",
-          message: `component ${ref} not found${compDir === undefined ? " (outside the repository)" : ""}`,
-          location: at("components", i),
-        });
-        return;
-      }
-      if (this.stack.includes(compDir)) return;
-      this.stack.push(compDir);
-      try {
-        objects = this.buildKustomization(compFile, objects);
-      } finally {
-        this.stack.pop();
-      }
+      return ref ? [{ ref, location: at("components", i) }] : [];
     });
+    objects = this.applyComponents(dir, [...components, ...extra], objects);
+    // kustomize's order: resources, then components, then the kustomization's own generators and transformers.
+    objects.push(...this.generators(k, dir, at));
 
     objects = this.transform(objects, k, dir, at);
     return objects;
