@@ -209,3 +209,50 @@ describe("Flux spec.components", () => {
     expect(objects[1]?.body.data).toEqual({ owner: "app" });
   });
 });
+
+describe("what kustomize or Flux read from elsewhere", () => {
+  it("a configMapGenerator file given by URL is not a missing path", () => {
+    const { findings, ids } = build(
+      {
+        "app/kustomization.yaml": k(
+          "configMapGenerator:\n  - name: dashboards\n    files:\n      - https://grafana.com/api/dashboards/1860/revisions/37/download\n",
+        ),
+      },
+      "app",
+    );
+    expect(findings).toEqual([]);
+    expect(ids).toHaveLength(1);
+  });
+
+  it("a SOPS document whose kind is encrypted is not taken for a custom resource", () => {
+    const { ids } = build(
+      {
+        "app/kustomization.yaml": k("resources: [secret.sops.yaml]\n"),
+        "app/secret.sops.yaml":
+          "apiVersion: ENC[AES256_GCM,data:abc,type:str]\nkind: ENC[AES256_GCM,data:def,type:str]\nmetadata:\n  name: ENC[AES256_GCM,data:ghi,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:x,type:str]\n",
+      },
+      "app",
+    );
+    expect(ids).toEqual([]);
+  });
+
+  it("a Gateway API release manifest by URL provides its CRDs", () => {
+    const r = lintFlux(
+      [
+        ks("gateway-api", { path: "./crds", wait: true }),
+        ks("routes", { path: "./routes", dependsOn: ["gateway-api"] }),
+      ],
+      {
+        "crds/kustomization.yaml": k(
+          "resources:\n  - https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml\n",
+        ),
+        "routes/route.yaml":
+          "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: web, namespace: default}\nspec: {}\n",
+      },
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.crds.verdicts.map((v) => [v.groupKind, v.verdict])).toEqual([
+      ["gateway.networking.k8s.io/HTTPRoute", "ok"],
+    ]);
+  });
+});

@@ -127,3 +127,15 @@ describe("reading stays inside the repository, as kustomize-controller does", ()
     expect(Repository.load(root).yamlFiles()).toEqual(["apps/a.yaml", "base/a.yaml"]);
   });
 });
+
+describe("YAML that Flux's Go parser accepts", () => {
+  it("reads an alias used as a mapping key without a space before the colon (*app:)", () => {
+    const r = parseYaml("name: &app podinfo\nlabels:\n  *app: enabled\n", "f.yaml");
+    expect(r.findings).toEqual([]);
+    expect(r.documents[0]?.value).toEqual({ name: "podinfo", labels: { podinfo: "enabled" } });
+  });
+
+  it("still reports YAML that does not parse either way", () => {
+    expect(parseYaml("a: [1,\n", "f.yaml").findings.map((f) => f.ruleId)).toEqual(["yaml-syntax"]);
+  });
+});

@@ -45,8 +45,17 @@ const parseOptions = {
  * with the line of the error; the other documents of the file are still returned.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  return parseFast(text, file) ?? parseFull(text, file);
+  const result = parseFast(text, file) ?? parseFull(text, file);
+  if (result.findings.length === 0 || !ALIAS_KEY.test(text)) return result;
+  // Go's YAML parser (Flux's) reads `*app:` as the alias `app` used as a key; YAML 1.2 parsers read an alias
+  // named `app:`. Retried with a space before the colon (lines do not move); kept only if it then parses.
+  const spaced = text.replace(ALIAS_KEY_GLOBAL, "$1*$2 :");
+  const retried = parseFast(spaced, file) ?? parseFull(spaced, file);
+  return retried.findings.length < result.findings.length ? retried : result;
 }
+
+const ALIAS_KEY = /^(\s*(?:- )?)\*([^\s:,[\]{}]+):(?=\s|$)/m;
+const ALIAS_KEY_GLOBAL = new RegExp(ALIAS_KEY.source, "gm");
 
 // Core schema (no timestamps, no binary) plus merge keys; @types/js-yaml omits the runtime `types` export.
 const mergeType = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;

@@ -2,6 +2,8 @@ import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
 import { parseYaml } from "../load/yaml.ts";
+import type { CatalogCrd } from "./catalog/charts.ts";
+import { remoteManifestCrds } from "./catalog/remote.ts";
 import {
   asArray,
   asRecord,
@@ -395,6 +397,8 @@ export class KustomizeBuilder {
 
   private loadResource(dir: string, ref: string, location: SourceLocation): KubeObject[] {
     if (isRemote(ref)) {
+      const crds = remoteManifestCrds(ref);
+      if (crds) return crds.map((crd) => catalogCrdObject(crd, location));
       this.reportRemote(ref, location);
       return [];
     }
@@ -448,6 +452,11 @@ export class KustomizeBuilder {
           const eq = s.indexOf("=");
           const key = eq > 0 ? s.slice(0, eq) : posix.basename(s);
           const rel = eq > 0 ? s.slice(eq + 1) : s;
+          // kustomize fetches a URL here; its content does not change what is applied, only the data.
+          if (isRemote(rel)) {
+            data[key] = "";
+            continue;
+          }
           const text = this.readGeneratorFile(dir, rel, `${field} file`, loc);
           if (text === undefined) continue;
           data[key] = text;
@@ -545,6 +554,29 @@ export class KustomizeBuilder {
     this.reported.add(key);
     this.findings.push(finding);
   }
+}
+
+/** A CRD of the bundled catalog as the object a remote manifest would apply, located at the reference to it. */
+function catalogCrdObject(crd: CatalogCrd, location: SourceLocation): KubeObject {
+  const body: Json = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: crd.name },
+    spec: {
+      group: crd.group,
+      names: { kind: crd.kind, plural: crd.plural },
+      scope: crd.scope,
+      versions: crd.versions.map((name) => ({ name, served: true, storage: name === crd.storage })),
+    },
+  };
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    name: crd.name,
+    namespace: undefined,
+    body,
+    source: { file: location.file, line: location.line, docIndex: -1 },
+  };
 }
 
 export function isRemote(ref: string): boolean {

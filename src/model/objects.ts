@@ -70,6 +70,8 @@ export function toKubeObjects(value: unknown, source: ObjectSource): KubeObject[
   const apiVersion = asString(value.apiVersion);
   const kind = asString(value.kind);
   if (!apiVersion || !kind) return "missing apiVersion or kind";
+  // A SOPS document that encrypts its identity too: what it is, only Flux's decryption knows (a Secret, mostly).
+  if (isRecord(value.sops) && (kind.startsWith("ENC[") || apiVersion.startsWith("ENC["))) return [];
   if (kind === "List" || kind.endsWith("List")) {
     if (Array.isArray(value.items)) {
       const out: KubeObject[] = [];
