@@ -17,6 +17,7 @@ import {
   withMetadata,
 } from "./objects.ts";
 import { type JsonPatchOp, jsonPatch, matchesTarget, type PatchTarget, strategicMerge } from "./patches.ts";
+import { applyReplacements, type Replacement } from "./replacements.ts";
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
@@ -28,7 +29,6 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   generators: "generator plugins are not run: the objects they generate are not analysed",
   transformers: "transformer plugins are not run: their changes are not analysed",
   validators: "validator plugins are not run",
-  replacements: "replacements are not applied: fields they set keep their written values",
   vars: "vars are not applied: fields they set keep their written values",
   configurations: "transformer configurations are not applied",
 };
@@ -283,7 +283,49 @@ export class KustomizeBuilder {
 
     const namespace = asString(k.namespace);
     if (namespace) objects = this.setNamespace(objects, namespace);
+
+    // Replacements run last, as kustomize orders its transformers.
+    const replacements = asArray(k.replacements).flatMap((r, i) =>
+      this.readReplacements(r, dir, at("replacements", i)),
+    );
+    if (replacements.length > 0) {
+      const applied = applyReplacements(objects, replacements);
+      for (const p of applied.problems)
+        this.report({
+          ruleId: "kustomize-invalid",
+          severity: "error",
+          message: p.message,
+          location: p.location,
+        });
+      objects = applied.objects;
+    }
     return objects;
+  }
+
+  /** A `replacements` entry: inline (`source` + `targets`), or `path` to a file holding a list of them. */
+  private readReplacements(entry: unknown, dir: string, location: SourceLocation): Replacement[] {
+    const r = asRecord(entry);
+    const path = asString(r.path);
+    if (path === undefined)
+      return [{ source: asRecord(r.source), targets: asArray(r.targets).map(asRecord), location }];
+    const file = resolveRepoPath(dir, path);
+    const docs = file === undefined ? undefined : this.repo.documents(file);
+    if (!docs) {
+      this.report({
+        ruleId: "path-missing",
+        severity: "error",
+        message: `replacements file ${path} not found${file === undefined ? " (outside the repository)" : ""}`,
+        location,
+      });
+      return [];
+    }
+    return docs.flatMap((d) =>
+      (Array.isArray(d.value) ? d.value : [d.value]).map((x) => ({
+        source: asRecord(asRecord(x).source),
+        targets: asArray(asRecord(x).targets).map(asRecord),
+        location,
+      })),
+    );
   }
 
   /** The kustomize namespace transformer: namespaced objects move, Namespace objects are renamed. */
