@@ -3,7 +3,12 @@ import { shortestPath } from "../graph/dag.ts";
 import type { Bootstrap, BootstrapRelease } from "../model/bootstrap.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartRef, installedBy, resolveChartCrds } from "../model/charts.ts";
-import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../model/flux.ts";
+import {
+  type FluxKustomization,
+  type FluxModel,
+  type HelmReleaseModel,
+  isHelmRelease,
+} from "../model/flux.ts";
 import { asString, getPath, groupKind, groupOf, type KubeObject } from "../model/objects.ts";
 import { type ChartRelease, chartName } from "../model/releases.ts";
 import type { KustomizationGraph } from "./graph.ts";
@@ -36,6 +41,8 @@ export interface ConsumerVerdict {
   provider?: CrdProvider;
   /** dependsOn path between consumer and provider Kustomizations, when one exists. */
   path?: string[];
+  /** For a deadlock: the consumer's Kustomization applies the provider's (`path` is the chain, provider first). */
+  createdBy?: boolean;
   /**
    * The consumer is rendered by a HelmRelease, and its provider is another HelmRelease: their order is
    * helm-controller's (HelmRelease `dependsOn`), not only the Kustomizations'.
@@ -272,14 +279,23 @@ function judge(
   }
   if (p.kind === "manifest") {
     // kustomize-controller applies CRDs first and waits for them within one apply (staged apply).
-    if (pks === ks.id || graph.dependsOn(ks.id, pks)) return { ...base, verdict: "ok" };
+    if (pks === ks.id || graph.startsAfter(ks.id, pks)) return { ...base, verdict: "ok" };
   } else {
     if (pks === ks.id) return { ...base, verdict: "same-unit" };
-    if (graph.dependsOn(ks.id, pks)) {
+    if (graph.startsAfter(ks.id, pks)) {
       if (waitsFor(graph, pks, p, groupOf(o.apiVersion))) return { ...base, verdict: "ok" };
       return { ...base, verdict: "unwaited", path: graph.path(ks.id, pks) ?? [ks.id, pks] };
     }
   }
+  // The provider's Kustomization is applied by the consumer's: its dry run rejects the custom resource before the
+  // provider exists. (A resource a chart renders is installed by helm later, and retried: a race.)
+  if (graph.creates(ks.id, pks) && !renderedBy)
+    return {
+      ...base,
+      verdict: "deadlock",
+      createdBy: true,
+      path: graph.ancestry(pks).slice(0, graph.ancestry(pks).indexOf(ks.id) + 1),
+    };
   if (graph.dependsOn(pks, ks.id))
     return { ...base, verdict: "deadlock", path: graph.path(pks, ks.id) ?? [pks, ks.id] };
   return { ...base, verdict: "race" };
@@ -300,11 +316,39 @@ function waitsForRelease(graph: KustomizationGraph, ksId: string, p: CrdProvider
   if (ks.wait) return true;
   return ks.healthChecks.some(
     (h) =>
-      h.kind === "HelmRelease" &&
-      h.name === hr.name &&
-      (h.namespace ?? ks.namespace) === hr.namespace &&
-      (h.apiVersion === undefined || groupOf(h.apiVersion) === "helm.toolkit.fluxcd.io"),
+      (h.kind === "HelmRelease" &&
+        h.name === hr.name &&
+        (h.namespace ?? ks.namespace) === hr.namespace &&
+        (h.apiVersion === undefined || groupOf(h.apiVersion) === "helm.toolkit.fluxcd.io")) ||
+      releaseWorkload(ks, hr, h),
   );
+}
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+
+/**
+ * A health check on a workload the release installs (the operator's Deployment) waits for the release: helm
+ * created it, CRDs first. It is taken for the release's when the Kustomization applies no such workload itself
+ * and the release is the only one it applies into that namespace.
+ */
+function releaseWorkload(
+  ks: FluxKustomization,
+  hr: HelmReleaseModel,
+  h: FluxKustomization["healthChecks"][number],
+): boolean {
+  if (!WORKLOAD_KINDS.has(h.kind)) return false;
+  const namespace = h.namespace ?? ks.namespace;
+  const installsInto = (o: KubeObject) =>
+    asString(getPath(o.body, ["spec", "targetNamespace"])) ?? o.namespace;
+  if (namespace !== installsInto(hr.object)) return false;
+  if (
+    ks.objects.some(
+      (o) => o.kind === h.kind && o.name === h.name && (o.namespace ?? ks.namespace) === namespace,
+    )
+  )
+    return false;
+  const releases = ks.objects.filter((o) => isHelmRelease(o) && installsInto(o) === namespace);
+  return releases.length === 1;
 }
 
 function chartMatchesGroup(p: CrdProvider, group: string): boolean {

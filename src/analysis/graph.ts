@@ -47,6 +47,35 @@ export class KustomizationGraph {
     return this.dependencies(from).has(to);
   }
 
+  /** The Kustomization and those that applied it, nearest first: a child exists only once its parent applied. */
+  ancestry(id: string): string[] {
+    const out: string[] = [];
+    for (let cur: string | undefined = id; cur !== undefined && !out.includes(cur); )
+      out.push(cur), (cur = this.kustomization(cur)?.parent);
+    return out;
+  }
+
+  /** Whether `descendant` is applied by `ancestor`, directly or through other Kustomizations. */
+  creates(ancestor: string, descendant: string): boolean {
+    return descendant !== ancestor && this.ancestry(descendant).includes(ancestor);
+  }
+
+  /**
+   * Whether `from` starts only after `to` is Ready, through the tree as Flux orders it: `from` (or a Kustomization
+   * that applies it) depends on `to`, or on an ancestor of `to` that is Ready only once `to` is (every Kustomization
+   * on the way down waits: `wait: true` makes a Kustomization Ready only when the Kustomizations it applied are).
+   */
+  startsAfter(from: string, to: string): boolean {
+    const targets = this.ancestry(to);
+    const waiting: string[] = [to];
+    for (const a of targets.slice(1)) {
+      if (!this.kustomization(a)?.wait) break;
+      waiting.push(a);
+    }
+    // Being (or being applied by) one of them is no order: a parent applies its children and their objects at once.
+    return this.ancestry(from).some((f) => waiting.some((t) => this.dependsOn(f, t)));
+  }
+
   /** A shortest dependsOn path from → … → to, or undefined. */
   path(from: string, to: string): string[] | undefined {
     return shortestPath(this.edges, from, to);

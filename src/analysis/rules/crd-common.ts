@@ -18,8 +18,8 @@ export function ksRef(id: string): string {
   return `Kustomization ${id}`;
 }
 
-export function pathText(path: string[] | undefined): string {
-  return path ? path.join(" → ") : "";
+export function pathText(path: string[] | undefined, separator = " → "): string {
+  return path ? path.join(separator) : "";
 }
 
 export function verdictFindings(
