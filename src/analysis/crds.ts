@@ -105,6 +105,12 @@ export function analyseCrds(
   for (const br of bootstrap.releases) {
     const label = `bootstrap ${br.phase === "crds" ? "CRD phase" : "release"} ${br.namespace}/${br.name}`;
     const p: CrdProvider = { kind: "bootstrap", label, bootstrapRelease: br, location: br.location };
+    for (const h of br.hookCrds)
+      add(`${h.group}/${h.kind}`, {
+        ...p,
+        label: `${label} (its hook applies ${h.from})`,
+        location: h.location,
+      });
     // The chart and values the CRD phase renders (resolved through the Flux files, CRD switches on) when
     // known; the helmfile's own chart otherwise.
     const resolved = chartsById.get(`${br.namespace}/${br.name}`);

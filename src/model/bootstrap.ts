@@ -10,6 +10,7 @@ import {
   helmfilesOf,
   readHelmfiles,
 } from "./helmfile/state.ts";
+import { type HookCrd, hookCrds } from "./hook-crds.ts";
 import { asArray, asRecord, asString, type Json } from "./objects.ts";
 
 export type BootstrapPhase = "crds" | "releases";
@@ -58,6 +59,8 @@ export interface BootstrapRelease {
   dir: string;
   /** The Flux file the helmfile's chart template read the chart from, when it did. */
   chartFrom?: string;
+  /** CRDs its hooks apply with kubectl (they exist once the release is installed). */
+  hookCrds: HookCrd[];
 }
 
 export interface Bootstrap {
@@ -176,7 +179,12 @@ function bootstrapRelease(
     helm: helmFlags({ ...state.helmDefaults, ...release.spec }),
     location,
     dir: state.dir,
+    hookCrds: [],
   };
+  br.hookCrds = hookCrds(repo, state.dir, br.hooks, {
+    release: { name: br.name, namespace, chart: chartNameOf(release.chart ?? "") },
+    environment: state.environment,
+  });
   if (release.chart) {
     br.chart = parseChart(release.chart, state.dir, state.repositories, repo);
     if (release.version) br.chart.version = release.version;

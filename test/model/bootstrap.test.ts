@@ -173,3 +173,59 @@ describe("helmfiles kubestrap cannot read", () => {
     expect(lint({ repo: root }).findings.map((f) => f.ruleId)).toContain("helmfile-invalid");
   });
 });
+
+describe("CRDs the bootstrap's hooks apply", () => {
+  const helmfile = (args: string) =>
+    [
+      "releases:",
+      "  - name: widget-operator",
+      "    namespace: widgets",
+      "    chart: oci://r.example/charts/widget-operator",
+      "    hooks:",
+      "      - events: [postsync]",
+      "        command: kubectl",
+      `        args: ${args}`,
+      "",
+    ].join("\n");
+  const consumer = {
+    "kubernetes/flux/cluster/ks.yaml":
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+    "apps/w.yaml":
+      "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {}\n",
+    "apps/route.yaml":
+      "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec: {}\n",
+  };
+
+  it("a local CRD file (templated path) and a release manifest by URL are provided by the bootstrap", () => {
+    const root = makeRepo({
+      ...consumer,
+      "bootstrap/helmfile.yaml": helmfile(
+        "[apply, --server-side, '--filename=../crds/{{ .Release.Name }}.yaml', -f, https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml]",
+      ),
+      "crds/widget-operator.yaml":
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions: [{name: v1, served: true, storage: true}]\n",
+    });
+    const result = lint({ repo: root });
+    expect(result.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(result.crds.verdicts.map((v) => [v.groupKind, v.verdict, v.provider?.label])).toEqual([
+      [
+        "gateway.networking.k8s.io/HTTPRoute",
+        "ok",
+        "bootstrap release widgets/widget-operator (its hook applies https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml)",
+      ],
+      [
+        "example.com/Widget",
+        "ok",
+        "bootstrap release widgets/widget-operator (its hook applies crds/widget-operator.yaml)",
+      ],
+    ]);
+  });
+
+  it("a hook that only waits for CRDs provides none", () => {
+    const root = makeRepo({
+      ...consumer,
+      "bootstrap/helmfile.yaml": helmfile("[wait, --for=create, crd/widgets.example.com]"),
+    });
+    expect(lint({ repo: root }).crds.verdicts.map((v) => v.verdict)).not.toContain("ok");
+  });
+});
