@@ -180,6 +180,11 @@ export class Repository {
     return this.dirEntries.get(dir) ?? [];
   }
 
+  /** Every folder of the repository, repository-relative ("" is the root). */
+  dirs(): string[] {
+    return [...this.dirEntries.keys()];
+  }
+
   /** Every file of the repository (any extension), repository-relative. */
   files(): string[] {
     return [...this.filePaths];

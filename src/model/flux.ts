@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
 import { fullYaml } from "../load/yaml.ts";
@@ -84,6 +85,8 @@ export interface EntryPoint {
   path: string;
   /** How the entry point was found, for the user. */
   from: string;
+  /** The cluster it is the entry point of, where the repository has several. */
+  name?: string;
 }
 
 export interface FluxModel {
@@ -92,6 +95,8 @@ export interface FluxModel {
   helmReleases: HelmReleaseModel[];
   /** Flux sources by `Kind/namespace/name`. */
   sources: Map<string, KubeObject>;
+  /** The sources that are this repository, by `Kind/name` (they exist by definition; see `rootSources`). */
+  rootSources: Set<string>;
   findings: Finding[];
 }
 
@@ -149,10 +154,18 @@ export function buildFluxModel(
   repo: Repository,
   builder: KustomizeBuilder,
   entry: EntryPoint | undefined,
+  /** The entry points of the repository's other clusters: what is below them is not this cluster's. */
+  otherEntries: string[] = [],
 ): FluxModel {
-  const model: FluxModel = { kustomizations: new Map(), helmReleases: [], sources: new Map(), findings: [] };
-  if (entry) model.entry = entry;
   const roots = rootSources(repo);
+  const model: FluxModel = {
+    kustomizations: new Map(),
+    helmReleases: [],
+    sources: new Map(),
+    rootSources: roots,
+    findings: [],
+  };
+  if (entry) model.entry = entry;
   const queue: FluxKustomization[] = [];
   const values = new ValueSources(repo);
 
@@ -192,19 +205,64 @@ export function buildFluxModel(
     }
   }
 
-  for (const ks of queue) {
-    if (model.kustomizations.has(ks.id)) continue;
-    model.kustomizations.set(ks.id, ks);
-    renderKustomization(ks, repo, builder, values, model.findings, roots);
-    values.addRendered(ks.objects);
-    for (const o of ks.objects) {
-      if (isFluxKustomization(o)) {
-        const child = toFluxKustomization(o, ks.id, ks.namespace);
-        if (!model.kustomizations.has(child.id)) queue.push(child);
-      } else if (groupOf(o.apiVersion) === SOURCE_GROUP) {
-        model.sources.set(`${o.kind}/${o.namespace ?? ks.namespace}/${o.name}`, o);
+  const walk = () => {
+    for (const ks of queue) {
+      if (model.kustomizations.has(ks.id)) continue;
+      model.kustomizations.set(ks.id, ks);
+      renderKustomization(ks, repo, builder, values, model.findings, roots);
+      values.addRendered(ks.objects);
+      for (const o of ks.objects) {
+        if (isFluxKustomization(o)) {
+          const child = toFluxKustomization(o, ks.id, ks.namespace);
+          if (!model.kustomizations.has(child.id)) queue.push(child);
+        } else if (groupOf(o.apiVersion) === SOURCE_GROUP) {
+          model.sources.set(`${o.kind}/${o.namespace ?? ks.namespace}/${o.name}`, o);
+        }
       }
     }
+  };
+  walk();
+  if (entry) {
+    // Flux Kustomizations beside the entry point that nothing reached (a `flux/config` folder applied by hand at
+    // bootstrap, which syncs the Helm repositories): roots as well, when they read this repository.
+    const beside = posix.dirname(entry.path);
+    const inside = (file: string, dir: string) => dir === "." || dir === "" || file.startsWith(`${dir}/`);
+    const reached = new Set(
+      [...model.kustomizations.values()].map((k) => `${k.object.source.file}:${k.object.source.line}`),
+    );
+    queue.length = 0;
+    for (const doc of repo.allDocuments()) {
+      const v = asRecord(doc.value);
+      if (!isFluxKustomization({ apiVersion: asString(v.apiVersion) ?? "", kind: asString(v.kind) ?? "" }))
+        continue;
+      if (reached.has(`${doc.file}:${doc.line}`) || !inside(doc.file, beside)) continue;
+      if (otherEntries.some((other) => inside(doc.file, other)) || inside(doc.file, entry.path)) continue;
+      const ref = asRecord(asRecord(v.spec).sourceRef);
+      if (
+        !roots.has(sourceKey({ kind: asString(ref.kind) ?? "GitRepository", name: asString(ref.name) ?? "" }))
+      )
+        continue;
+      const name = asString(asRecord(v.metadata).name);
+      if (!name || name.includes("${")) continue;
+      const o: KubeObject = {
+        apiVersion: asString(v.apiVersion) ?? "",
+        kind: "Kustomization",
+        name,
+        namespace: asString(asRecord(v.metadata).namespace),
+        body: v,
+        source: { file: doc.file, line: doc.line, docIndex: doc.index },
+      };
+      const ks = toFluxKustomization(o, undefined, ROOT_NAME);
+      if (model.kustomizations.has(ks.id)) continue;
+      model.findings.push({
+        ruleId: "entry-point",
+        severity: "info",
+        message: `Kustomization ${ks.id} is beside the entry point ${entry.path} and nothing applies it: analysed as a root (applied at bootstrap)`,
+        location: { file: doc.file, line: doc.line },
+      });
+      queue.push(ks);
+    }
+    walk();
   }
 
   for (const ks of model.kustomizations.values()) {

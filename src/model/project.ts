@@ -62,7 +62,12 @@ export function loadProject(options: ProjectOptions): Project {
     const s = builtinScope(gk) ?? crdScopes.get(gk) ?? scopes.get(gk);
     return s === "Cluster" ? "Cluster" : "Namespaced";
   });
-  const model = buildFluxModel(repo, builder, entry);
+  const others = entry
+    ? findEntryPoints(repo)
+        .filter((e) => e.path !== entry.path)
+        .map((e) => e.path)
+    : [];
+  const model = buildFluxModel(repo, builder, entry, others);
   if (options.chartObjects) addChartObjects(model, options.chartObjects);
   const helmfileOptions: HelmfileReadOptions = {};
   if (options.environment) helmfileOptions.environment = options.environment;

@@ -10,7 +10,8 @@ export const sourceMissing: Rule = {
     const out: RuleFinding[] = [];
     for (const hr of ctx.model.helmReleases) {
       const ref = hr.chartRef;
-      if (!ref || hr.chart?.source) continue;
+      // The repository's own source exists by definition (the FluxInstance or `flux bootstrap` creates it).
+      if (!ref || hr.chart?.source || ctx.model.rootSources.has(`${ref.kind}/${ref.name}`)) continue;
       out.push({
         message: `HelmRelease ${hr.id} takes its chart from ${ref.kind} ${ref.namespace}/${ref.name}, which no Kustomization applies`,
         fix: `define ${ref.kind} ${ref.name} in namespace ${ref.namespace} next to the HelmRelease`,
