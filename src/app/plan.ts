@@ -47,11 +47,14 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
   const repository = Repository.load(options.repo);
   const { config, file: configFile, findings: configFindings } = loadConfig(repository);
   const clusterConfig = chooseCluster(config, options.cluster);
-  const projectOptions: Parameters<typeof loadProject>[0] = { repo: options.repo, repository };
+  const projectOptions: Parameters<typeof loadProject>[0] = {
+    repo: options.repo,
+    repository,
+    config: { config, findings: configFindings, ...(configFile ? { file: configFile } : {}) },
+  };
   const entry = options.entry ?? clusterConfig?.entry;
   if (entry) projectOptions.entry = entry;
   else if (options.cluster && !clusterConfig) projectOptions.cluster = options.cluster;
-  if (config.bootstrap.helmfiles) projectOptions.helmfiles = config.bootstrap.helmfiles;
   // The cluster's name also selects the helmfile environment of the same name (an entry point wins anyway).
   if (entry && (clusterConfig?.name ?? options.cluster))
     projectOptions.cluster = clusterConfig?.name ?? options.cluster;

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { isYamlPath, type Repository, resolveRepoPath } from "../load/repository.ts";
 import { chartNameOf } from "./charts.ts";
+import type { DeclaredRelease } from "./config.ts";
 import { deepMerge } from "./flux.ts";
 import {
   type HelmfileReadOptions,
@@ -154,6 +155,39 @@ export function findBootstrapHelmfiles(repo: Repository): string[] {
     .sort();
   const bootstrap = candidates.filter((f) => /(^|\/)bootstrap\//.test(f));
   return bootstrap.length > 0 ? bootstrap : candidates;
+}
+
+/**
+ * Releases kubestrap.yaml declares as installed before Flux (`bootstrap.releases`), for bootstraps no helmfile
+ * describes: they join the helmfiles' releases, located at their entry in kubestrap.yaml.
+ */
+export function addDeclaredReleases(
+  repo: Repository,
+  bootstrap: Bootstrap,
+  releases: DeclaredRelease[],
+  file: string,
+): void {
+  const doc = (repo.documents(file) ?? [])[0];
+  releases.forEach((r, i) => {
+    const location = doc
+      ? repo.location(file, doc.index, ["bootstrap", "releases", i], doc.line)
+      : { file, line: 1 };
+    const chart: BootstrapChart = r.repo ? { name: r.chart, url: r.repo } : parseChart(r.chart, "", [], repo);
+    if (r.version) chart.version = r.version;
+    bootstrap.releases.push({
+      name: r.name,
+      namespace: r.namespace,
+      phase: r.phase,
+      chart,
+      values: r.values as Json,
+      needs: r.needs.map((n) => qualifyNeed(n, r.namespace)),
+      hooks: [],
+      helm: {},
+      location,
+      dir: "",
+      hookCrds: [],
+    });
+  });
 }
 
 function bootstrapRoot(dir: string): string {

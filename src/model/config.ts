@@ -63,6 +63,26 @@ export const ResourceSourceSchema = z
   })
   .strict();
 
+export const DeclaredReleaseSchema = z
+  .object({
+    name,
+    namespace: name,
+    chart: z
+      .string()
+      .min(1)
+      .describe("oci://registry/path/chart, a local chart folder (./charts/x), or a chart name with `repo`"),
+    repo: z.string().optional().describe("URL of the chart's Helm repository (for a chart name)"),
+    version: z.string().optional(),
+    phase: z
+      .enum(["crds", "releases"])
+      .default("releases")
+      .describe("crds: only its CRDs are applied, before every release; releases: installed with helm"),
+    values: z.record(z.string(), z.unknown()).default({}),
+    needs: z.array(z.string()).default([]).describe("namespace/name of releases installed first"),
+  })
+  .strict()
+  .describe("a release installed before Flux, for bootstraps kubestrap cannot read (no helmfile)");
+
 export const ClusterSchema = z
   .object({
     name,
@@ -108,9 +128,27 @@ export const ConfigSchema = z
           .array(z.string())
           .default([])
           .describe("more namespaces to create with the prerequisites"),
+        environment: z
+          .string()
+          .optional()
+          .describe(
+            "helmfile environment of the bootstrap helmfiles (helmfile -e; default: the cluster's name if defined)",
+          ),
+        env: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe(
+            "environment variables the helmfiles' templates read (requiredEnv \"CLUSTER\"), over the shell's",
+          ),
+        releases: z
+          .array(DeclaredReleaseSchema)
+          .default([])
+          .describe(
+            "releases installed before Flux that no helmfile declares (a Taskfile, k3s HelmChart manifests)",
+          ),
       })
       .strict()
-      .default({ namespaces: [] }),
+      .default({ namespaces: [], env: {}, releases: [] }),
     secrets: z
       .object({
         inject: command
@@ -150,6 +188,7 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
+export type DeclaredRelease = z.infer<typeof DeclaredReleaseSchema>;
 export type BeforeStep = z.infer<typeof BeforeStepSchema>;
 export type CommandSpec = z.infer<typeof command>;
 export type ResourceSource = z.infer<typeof ResourceSourceSchema>;

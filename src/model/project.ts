@@ -5,9 +5,10 @@
  */
 import type { Finding } from "../findings.ts";
 import { Repository } from "../load/repository.ts";
-import { type Bootstrap, loadBootstrap } from "./bootstrap.ts";
+import { addDeclaredReleases, type Bootstrap, loadBootstrap } from "./bootstrap.ts";
 import { builtinScope } from "./builtin-api.ts";
 import { catalogScopes } from "./catalog/charts.ts";
+import { type LoadedConfig, loadConfig } from "./config.ts";
 import { clusterName, findEntryPoints } from "./entry.ts";
 import { buildFluxModel, type EntryPoint, type FluxModel } from "./flux.ts";
 import type { HelmfileReadOptions } from "./helmfile/state.ts";
@@ -37,6 +38,8 @@ export interface ProjectOptions {
   helmfiles?: string[];
   /** The helmfile environment (`helmfile -e`); by default the one named like `cluster`, else "default". */
   environment?: string;
+  /** kubestrap.yaml as already read (the plan reads it first); by default it is read here. */
+  config?: LoadedConfig;
   /** An already loaded repository (kubestrap.yaml was read from it). */
   repository?: Repository;
 }
@@ -69,10 +72,15 @@ export function loadProject(options: ProjectOptions): Project {
     : [];
   const model = buildFluxModel(repo, builder, entry, others);
   if (options.chartObjects) addChartObjects(model, options.chartObjects);
-  const helmfileOptions: HelmfileReadOptions = {};
-  if (options.environment) helmfileOptions.environment = options.environment;
+  const loaded = options.config ?? loadConfig(repo);
+  if (!options.config) diagnostics.push(...loaded.findings);
+  const { bootstrap: declared } = loaded.config;
+  const helmfileOptions: HelmfileReadOptions = { env: { ...process.env, ...declared.env } };
+  const environment = options.environment ?? declared.environment;
+  if (environment) helmfileOptions.environment = environment;
   if (options.cluster) helmfileOptions.cluster = options.cluster;
-  const bootstrap = loadBootstrap(repo, options.helmfiles, helmfileOptions);
+  const bootstrap = loadBootstrap(repo, options.helmfiles ?? declared.helmfiles, helmfileOptions);
+  if (loaded.file) addDeclaredReleases(repo, bootstrap, declared.releases, loaded.file);
   diagnostics.push(...readFindings(repo), ...builder.findings, ...model.findings, ...bootstrap.findings);
   return { repo, builder, entry, model, bootstrap, diagnostics };
 }

@@ -229,3 +229,52 @@ describe("CRDs the bootstrap's hooks apply", () => {
     expect(lint({ repo: root }).crds.verdicts.map((v) => v.verdict)).not.toContain("ok");
   });
 });
+
+describe("kubestrap.yaml for bootstraps without helmfile", () => {
+  const consumer = {
+    "kubernetes/flux/cluster/ks.yaml":
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+    "apps/cert.yaml":
+      "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt}\nspec: {}\n",
+  };
+
+  it("declared releases are the bootstrap's, and provide their CRDs to lint", () => {
+    const root = makeRepo({
+      ...consumer,
+      "kubestrap.yaml": [
+        "bootstrap:",
+        "  releases:",
+        "    - name: cert-manager",
+        "      namespace: cert-manager",
+        "      chart: oci://quay.io/jetstack/charts/cert-manager",
+        "      version: v1.21.1",
+        "      values: {crds: {enabled: true}}",
+        "",
+      ].join("\n"),
+    });
+    const result = lint({ repo: root });
+    expect(result.findings).toEqual([]);
+    expect(
+      result.bootstrap.releases.map((r) => [r.namespace, r.name, r.chart?.url, r.location.line]),
+    ).toEqual([["cert-manager", "cert-manager", "oci://quay.io/jetstack/charts/cert-manager", 3]]);
+  });
+
+  it("bootstrap.env gives the helmfiles the variables their templates require", () => {
+    const root = makeRepo({
+      "bootstrap/helmfile.yaml.gotmpl":
+        'releases:\n  - name: cilium\n    namespace: {{ requiredEnv "KUBESTRAP_TEST_NS" }}\n    chart: oci://r.example/charts/cilium\n',
+      "kubestrap.yaml": "bootstrap:\n  env: {KUBESTRAP_TEST_NS: kube-system}\n",
+    });
+    expect(lint({ repo: root }).bootstrap.releases.map((r) => `${r.namespace}/${r.name}`)).toEqual([
+      "kube-system/cilium",
+    ]);
+  });
+
+  it("an invalid kubestrap.yaml is config-invalid in lint, at the field", () => {
+    const root = makeRepo({
+      "kubestrap.yaml": "bootstrap:\n  releases:\n    - name: Bad_Name\n      namespace: x\n      chart: c\n",
+    });
+    const findings = lint({ repo: root }).findings.filter((f) => f.ruleId !== "entry-point");
+    expect(findings.map((f) => [f.ruleId, f.location?.line])).toEqual([["config-invalid", 3]]);
+  });
+});

@@ -59,6 +59,11 @@ export const RULES: Rule[] = [
     "A bootstrap helmfile kubestrap cannot evaluate here: it needs an environment variable that is not set, or a function kubestrap does not run (exec, secret stores).",
   ),
   diagnosticRule(
+    "config-invalid",
+    "error",
+    "A kubestrap.yaml that does not match its schema (schema/kubestrap.schema.json): its defaults are used instead.",
+  ),
+  diagnosticRule(
     "helmfile-invalid",
     "error",
     "A bootstrap helmfile that helmfile itself would refuse: a template error, a missing key, file or template, YAML that does not parse.",
