@@ -220,6 +220,26 @@ export function createProgram(
       process.exitCode = await runCrds(flags, out, err, isTTY);
     });
 
+  program
+    .command("init")
+    .description(
+      "Write kubestrap.yaml from what kubestrap detects: the clusters and their Flux entry points, the bootstrap helmfiles, their environments and the variables they require, the bootstrap resources. Check it and correct what is wrong; declare there what is installed before Flux when no helmfile says it (bootstrap.releases).\n\n" +
+        "Exit status: 0 written (or printed), 2 bad usage, an unreadable repository, or a kubestrap.yaml that exists already (without --force).",
+    )
+    .option("--repo <dir>", "repository directory", ".")
+    .option("--stdout", "print the file instead of writing it")
+    .option("--force", "replace an existing kubestrap.yaml")
+    .action(async (flags: { repo: string; stdout?: boolean; force?: boolean }) => {
+      const { initConfig } = await import("../app/init.ts");
+      const result = initConfig({
+        repo: flags.repo,
+        dryRun: flags.stdout ?? false,
+        force: flags.force ?? false,
+      });
+      if (result.written) err(`wrote ${result.written}\n`);
+      else out(result.text);
+    });
+
   addBootstrapCommands(program, out, err, isTTY);
   return program;
 }

@@ -96,7 +96,8 @@ export function loadPrerequisites(
   return { namespaces: namespaceNeeds(bootstrap, resources, model, config), resources, findings };
 }
 
-function detectSources(repo: Repository, bootstrap: Bootstrap): string[] {
+/** Bootstrap resources found beside the helmfiles (`<root>/kustomize`, `<root>/resources.yaml`). */
+export function detectSources(repo: Repository, bootstrap: Bootstrap): string[] {
   const root = bootstrap.root;
   if (root === undefined) return [];
   const out: string[] = [];

@@ -171,15 +171,40 @@ export function readHelmfile(
   return new StateReader(repo, cluster, env).read(file);
 }
 
+/**
+ * The environments a helmfile defines, as far as its parts render: for `kubestrap init`, which proposes them even
+ * when the releases cannot be read (an unset variable).
+ */
+export function helmfileEnvironments(repo: Repository, file: string): string[] {
+  const reader = new StateReader(repo, "default", {}, true);
+  try {
+    return Object.keys(reader.loadEnvironments(file));
+  } catch {
+    return [];
+  }
+}
+
 class StateReader {
   private readonly repo: Repository;
   private readonly environment: string;
   private readonly env: Record<string, string | undefined>;
+  /** Parts that do not render are skipped instead of failing: only their environments are wanted. */
+  private readonly lenient: boolean;
 
-  constructor(repo: Repository, environment: string, env: Record<string, string | undefined>) {
+  constructor(
+    repo: Repository,
+    environment: string,
+    env: Record<string, string | undefined>,
+    lenient = false,
+  ) {
     this.repo = repo;
     this.environment = environment;
     this.env = env;
+    this.lenient = lenient;
+  }
+
+  loadEnvironments(file: string): Json {
+    return this.loadState(file, {}, new Set()).state.environments;
   }
 
   read(file: string): HelmfileState | undefined {
@@ -302,7 +327,12 @@ class StateReader {
           const partState = this.mergePart(emptyState(), first, file, dir, part.line, values, seen);
           values = partState.values;
         }
-        rendered = this.render(part.text, posix.basename(file), file, dir, this.stateData(values));
+        try {
+          rendered = this.render(part.text, posix.basename(file), file, dir, this.stateData(values));
+        } catch (e) {
+          if (this.lenient) continue;
+          throw e;
+        }
       }
       const parsed = this.parse(rendered, file, part.line - 1);
       if (parsed.environments && parsed.releases)
