@@ -211,3 +211,29 @@ describe("CRD verdicts for custom resources a chart renders (lint --render)", ()
     ]);
   });
 });
+
+describe("providers inferred from chart names", () => {
+  it("between an operator chart and its -crds chart ordered alike, the -crds chart is named as the provider", () => {
+    const r = lintFlux(
+      [
+        ks("toolhive-crds"),
+        ks("toolhive", { dependsOn: ["toolhive-crds"] }),
+        ks("mcp", { dependsOn: ["toolhive"] }),
+      ],
+      {
+        "apps/toolhive-crds/hr.yaml": helmRelease(
+          "toolhive-operator-crds",
+          "oci://ghcr.io/stacklok/toolhive/toolhive-operator-crds",
+        ),
+        "apps/toolhive/hr.yaml": helmRelease(
+          "toolhive-operator",
+          "oci://ghcr.io/stacklok/toolhive/toolhive-operator",
+        ),
+        "apps/mcp/server.yaml": customResource("toolhive.stacklok.dev/v1alpha1", "MCPServer", "arr"),
+      },
+    );
+    expect(r.crds.verdicts.map((v) => [v.verdict, v.provider?.label])).toEqual([
+      ["unwaited", "HelmRelease default/toolhive-operator-crds"],
+    ]);
+  });
+});

@@ -248,7 +248,9 @@ export function analyseCrds(
         continue;
       }
       let best: ConsumerVerdict | undefined;
-      for (const p of candidates) {
+      // Between providers inferred alike, a chart named `*-crds` is the one that installs the CRDs.
+      const ordered = [...candidates].sort((a, b) => Number(crdsChart(b)) - Number(crdsChart(a)));
+      for (const p of ordered) {
         const v = judge(o, ks, p, graph, releaseOrder);
         if (!best || VERDICT_RANK[v.verdict] < VERDICT_RANK[best.verdict]) best = v;
         if (best.verdict === "ok") break;
@@ -357,10 +359,18 @@ function releaseWorkload(
   return releases.length === 1;
 }
 
+function crdsChart(p: CrdProvider): boolean {
+  return (
+    p.inferred !== undefined &&
+    /-crds?$/.test(p.release?.chart?.name ?? p.bootstrapRelease?.chart?.name ?? "")
+  );
+}
+
 function chartMatchesGroup(p: CrdProvider, group: string): boolean {
   const chart = p.release?.chart?.name ?? p.bootstrapRelease?.chart?.name;
   if (!chart) return false;
   const first = group.split(".")[0] ?? "";
-  const stem = chart.replace(/-(operator|controller|crds|chart)$/, "");
+  // `toolhive-operator-crds` → `toolhive`.
+  const stem = chart.replace(/(-(operator|controller|crds?|chart))+$/, "");
   return first === chart || first === stem || first === stem.replace(/-/g, "");
 }
