@@ -91,6 +91,12 @@ const RECIPES: Record<string, Recipe> = {
         run,
       ),
   },
+  kustomize: {
+    dir: `kustomize-v${VERSIONS.kustomize}`,
+    files: ["bin/kustomize"],
+    build: (out, work, run) =>
+      goInstall(`sigs.k8s.io/kustomize/kustomize/v5@v${VERSIONS.kustomize}`, out, work, run),
+  },
   yq: {
     dir: `yq-v${VERSIONS.yq}`,
     files: ["bin/yq"],
@@ -151,6 +157,10 @@ export function benchToolPaths(): { helmfile: string; yq: string } {
 
 export function helmfilePath(): string {
   return binPath("helmfile", "helmfile");
+}
+
+export function kustomizePath(): string {
+  return binPath("kustomize", "kustomize");
 }
 
 /** Binaries that are not in the cache, as absolute paths. */

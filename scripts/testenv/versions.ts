@@ -19,6 +19,8 @@ export const VERSIONS = {
   age: "1.3.2",
   /** helmfile: the reference of the helmfile reader's differential tests, and a benchmark baseline. */
   helmfile: "1.8.0",
+  /** kustomize: the reference of the kustomize builder's differential tests (replacements, components). */
+  kustomize: "5.8.2",
   yq: "4.53.6",
 } as const;
 

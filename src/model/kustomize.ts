@@ -225,9 +225,10 @@ export class KustomizeBuilder {
       const ref = asString(entry);
       return ref ? [{ ref, location: at("components", i) }] : [];
     });
-    objects = this.applyComponents(dir, [...components, ...extra], objects);
-    // kustomize's order: resources, then components, then the kustomization's own generators and transformers.
+    // kustomize's order (its differential test shows it): resources and generators, then components, then the
+    // kustomization's own transformers; a component's transformers reach the parent's generated objects.
     objects.push(...this.generators(k, dir, at));
+    objects = this.applyComponents(dir, [...components, ...extra], objects);
 
     objects = this.transform(objects, k, dir, at);
     return objects;

@@ -55,7 +55,16 @@ export function applyReplacements(
       out = out.map((o) => {
         if (!matchesTarget(o, select) || rejects.some((x) => matchesTarget(o, x))) return o;
         let body = o.body;
-        for (const path of paths) body = setField(body, path, value, targetOptions);
+        for (const path of paths) {
+          const next = setField(body, path, value, targetOptions);
+          // kustomize refuses a target field that does not exist, unless `create` is set.
+          if (next === undefined)
+            problems.push({
+              message: `unable to find field "${path}" in replacement target ${o.kind} ${o.name}`,
+              location: r.location,
+            });
+          else body = next;
+        }
         return body === o.body ? o : withBody(o, body);
       });
     }
@@ -127,27 +136,38 @@ function listIndex(list: unknown[], seg: string): number {
   return /^\d+$/.test(seg) ? Number(seg) : -1;
 }
 
-/** A copy of `body` with the field set; without `create`, a missing field (or its parent) is left alone. */
-function setField(body: Json, path: string, value: unknown, options: Json): Json {
+/** A copy of `body` with the field set, or undefined when it does not exist and `create` is not set. */
+function setField(body: Json, path: string, value: unknown, options: Json): Json | undefined {
   const segs = segments(path);
   const create = options.create === true;
+  let missing = false;
   const set = (node: unknown, i: number): unknown => {
     const seg = segs[i] as string;
     const last = i === segs.length - 1;
     if (Array.isArray(node)) {
       const idx = listIndex(node, seg);
-      if (idx < 0 || idx >= node.length) return node;
+      if (idx < 0 || idx >= node.length) {
+        missing = true;
+        return node;
+      }
       const copy = [...node];
       copy[idx] = last ? partial(copy[idx], value, options) : set(copy[idx], i + 1);
       return copy;
     }
-    if (!isRecord(node)) return node;
+    if (!isRecord(node)) {
+      missing = true;
+      return node;
+    }
     const key = unbracket(seg);
-    if (!(key in node) && !create) return node;
+    if (!(key in node) && !create) {
+      missing = true;
+      return node;
+    }
     const child = node[key];
     return { ...node, [key]: last ? partial(child, value, options) : set(child ?? {}, i + 1) };
   };
-  return set(body, 0) as Json;
+  const out = set(body, 0) as Json;
+  return missing ? undefined : out;
 }
 
 /** With `delimiter`, only the `index`-th part of the target string is replaced. */

@@ -41,8 +41,8 @@ describe("kustomize replacements", () => {
     ).toEqual(["media", "media"]);
   });
 
-  it("leaves a missing field alone without create, selects list items by field, replaces a delimited part", () => {
-    const { objects } = build({
+  it("selects list items by field, replaces a delimited part; a missing field without create is refused", () => {
+    const { objects, findings } = build({
       "app/kustomization.yaml": k(
         [
           "resources: [cm.yaml, deploy.yaml]",
@@ -63,6 +63,9 @@ describe("kustomize replacements", () => {
     });
     const spec = objects.find((o) => o.kind === "Deployment")?.body.spec as Record<string, unknown>;
     expect(spec.missing).toBeUndefined();
+    expect(findings.map((f) => [f.ruleId, f.message])).toEqual([
+      ["kustomize-invalid", 'unable to find field "spec.missing" in replacement target Deployment web'],
+    ]);
     expect(JSON.stringify(spec)).toContain('"image":"envoy:v1"');
     expect(JSON.stringify(spec)).toContain('"image":"web:v2"');
   });
