@@ -61,3 +61,16 @@ describe("a Kustomization of another source is an external unit", () => {
     expect(r.model.kustomizations.get("flux-system/one")?.objects).toHaveLength(1);
   });
 });
+
+describe("a repository Flux consumes as an OCI artifact of itself", () => {
+  it("reads its Kustomizations on OCIRepository flux-system as this repository", () => {
+    const own = (name: string, path: string) =>
+      ks(name, { path }).replace("    kind: GitRepository\n", "    kind: OCIRepository\n");
+    const r = lintFlux([own("apps", "./apps")], {
+      "apps/one.yaml": own("one", "./one"),
+      "one/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n",
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.model.kustomizations.get("flux-system/one")?.local).toBe(true);
+  });
+});
