@@ -166,6 +166,17 @@ describe("helmfiles kubestrap cannot read", () => {
     ]);
   });
 
+  it("an error in a later part of a .gotmpl file is at its line in the file", () => {
+    const root = makeRepo({
+      "bootstrap/helmfile.yaml.gotmpl":
+        "environments:\n  default: {values: [{a: 1}]}\n---\nreleases:\n  - name: x\n    chart: ./c\n    namespace: {{ .Values.b }}\n",
+    });
+    expect(lint({ repo: root }).findings.find((f) => f.ruleId === "helmfile-invalid")?.location).toEqual({
+      file: "bootstrap/helmfile.yaml.gotmpl",
+      line: 7,
+    });
+  });
+
   it("a helmfile that reads outside the repository is refused", () => {
     const root = makeRepo({
       "bootstrap/helmfile.yaml.gotmpl": '{{ readFile "../../etc/passwd" }}\nreleases: []\n',

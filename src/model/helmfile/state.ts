@@ -267,6 +267,8 @@ class StateReader {
     data: unknown,
     reads?: string[],
     within?: { what: string; location: SourceLocation },
+    /** Lines of the file before the rendered part (helmfile renders a file part by part). */
+    lineOffset = 0,
   ): string {
     try {
       return renderTemplate(name, source, data, { functions: templateFunctions(this.io(dir, file, reads)) });
@@ -279,7 +281,8 @@ class StateReader {
           within.location,
           unresolved,
         );
-      throw new HelmfileError(`${file}:${e.line}: ${e.detail}`, { file, line: e.line }, unresolved);
+      const line = e.line + lineOffset;
+      throw new HelmfileError(`${file}:${line}: ${e.detail}`, { file, line }, unresolved);
     }
   }
 
@@ -316,7 +319,16 @@ class StateReader {
         let first: Json | undefined;
         try {
           first = this.parse(
-            this.render(part.text, posix.basename(file), file, dir, this.stateData(values)),
+            this.render(
+              part.text,
+              posix.basename(file),
+              file,
+              dir,
+              this.stateData(values),
+              undefined,
+              undefined,
+              part.line - 1,
+            ),
             file,
             part.line - 1,
           );
@@ -328,7 +340,16 @@ class StateReader {
           values = partState.values;
         }
         try {
-          rendered = this.render(part.text, posix.basename(file), file, dir, this.stateData(values));
+          rendered = this.render(
+            part.text,
+            posix.basename(file),
+            file,
+            dir,
+            this.stateData(values),
+            undefined,
+            undefined,
+            part.line - 1,
+          );
         } catch (e) {
           if (this.lenient) continue;
           throw e;
