@@ -50,8 +50,11 @@ export class KustomizationGraph {
   /** The Kustomization and those that applied it, nearest first: a child exists only once its parent applied. */
   ancestry(id: string): string[] {
     const out: string[] = [];
-    for (let cur: string | undefined = id; cur !== undefined && !out.includes(cur); )
-      out.push(cur), (cur = this.kustomization(cur)?.parent);
+    let cur: string | undefined = id;
+    while (cur !== undefined && !out.includes(cur)) {
+      out.push(cur);
+      cur = this.kustomization(cur)?.parent;
+    }
     return out;
   }
 
