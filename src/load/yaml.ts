@@ -68,6 +68,15 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
 export function loadManifest(text: string): unknown {
   return jsyaml.load(text, { schema: FAST_SCHEMA, json: true });
 }
+
+/** Every document of a text, as `loadManifest` reads one; undefined when the text does not parse. */
+export function loadAllManifests(text: string): unknown[] | undefined {
+  try {
+    return jsyaml.loadAll(text, undefined, { schema: FAST_SCHEMA, json: true });
+  } catch {
+    return undefined;
+  }
+}
 const SEPARATOR = /^---(?:[ \t]|$)/;
 const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
 

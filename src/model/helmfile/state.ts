@@ -7,7 +7,7 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../../findings.ts";
 import { type Repository, resolveRepoPath } from "../../load/repository.ts";
-import { fullYaml } from "../../load/yaml.ts";
+import { loadManifest } from "../../load/yaml.ts";
 import { asArray, asRecord, asString, isRecord, type Json } from "../objects.ts";
 import { isMap, renderTemplate, struct } from "./template/exec.ts";
 import { type TemplateIO, templateFunctions, UnresolvedError } from "./template/functions.ts";
@@ -287,13 +287,16 @@ class StateReader {
   }
 
   private parse(text: string, file: string, lineOffset: number): Json {
-    const doc = fullYaml().parseDocument(text, { merge: true, uniqueKeys: false, strict: false });
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      const line = (err?.linePos?.[0]?.line ?? 1) + lineOffset;
-      throw new HelmfileError(`${file}:${line}: ${err?.message.split("\n")[0]}`, { file, line });
+    let value: unknown;
+    try {
+      value = loadManifest(text);
+    } catch (e) {
+      const mark = (e as { mark?: { line?: number } }).mark;
+      const line = (mark?.line ?? 0) + 1 + lineOffset;
+      const reason =
+        (e as { reason?: string }).reason ?? (e instanceof Error ? e.message.split("\n")[0] : String(e));
+      throw new HelmfileError(`${file}:${line}: ${reason}`, { file, line });
     }
-    const value = doc.toJS({ maxAliasCount: -1 });
     if (value === null || value === undefined) return {};
     if (!isRecord(value))
       throw new HelmfileError(`${file}: a helmfile part must be a mapping`, { file, line: lineOffset + 1 });

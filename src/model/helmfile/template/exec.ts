@@ -41,9 +41,21 @@ export interface RenderOptions {
   defines?: Map<string, Node[]>;
 }
 
+const parsed = new Map<string, Template>();
+
+/** A parsed template, once per name and text: helmfiles render the same chart template for every release. */
+function parseOnce(name: string, source: string): Template {
+  const key = `${name}\0${source}`;
+  let template = parsed.get(key);
+  if (!template) {
+    template = parseTemplate(name, source);
+    parsed.set(key, template);
+  }
+  return template;
+}
+
 export function renderTemplate(name: string, source: string, dot: unknown, options: RenderOptions): string {
-  const template = parseTemplate(name, source);
-  return new Executor(template, options).run(dot);
+  return new Executor(parseOnce(name, source), options).run(dot);
 }
 
 class Executor {
@@ -228,7 +240,7 @@ class Executor {
     const args = [...operandArgs.map((o) => this.operand(o, dot, vars)), ...piped];
     const context: ExecContext = {
       renderString: (source, data, tplName = "tpl") =>
-        new Executor(parseTemplate(tplName, source), { ...this.options, defines: this.defines }).run(data),
+        new Executor(parseOnce(tplName, source), { ...this.options, defines: this.defines }).run(data),
       include: (defineName, data) => {
         const body = this.defines.get(defineName);
         if (!body) this.fail(`no such template "${defineName}"`);

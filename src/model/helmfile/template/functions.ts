@@ -4,7 +4,8 @@
  * never reads outside the repository.
  */
 import { createHash } from "node:crypto";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import jsyaml from "js-yaml";
+import { loadAllManifests, loadManifest } from "../../../load/yaml.ts";
 import { type ExecContext, formatValue, isMap, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
 
 export interface TemplateIO {
@@ -136,14 +137,31 @@ function sprint(args: unknown[]): string {
 /** Go yaml's Marshal output, as helmfile's toYaml returns it (a trailing newline included). */
 export function toYaml(v: unknown): string {
   if (v === null || v === undefined || v === NO_VALUE) return "null\n";
-  return stringifyYaml(v, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
+  return jsyaml.dump(v, { lineWidth: -1, noRefs: true, noCompatMode: true });
 }
 
+const parsedYaml = new Map<string, unknown>();
+
+/**
+ * Go's yaml.Unmarshal into a map, as helmfile's fromYaml: the first document. Templates read the same Flux files
+ * for every release, so texts are parsed once; each call gets its own copy (`set` and `merge` change maps).
+ */
 function fromYaml(text: string): Record<string, unknown> {
-  const value = parseYaml(text, { merge: true, uniqueKeys: false });
+  let value = parsedYaml.get(text);
+  if (!parsedYaml.has(text)) {
+    try {
+      value = loadManifest(text);
+    } catch (e) {
+      // A text with several documents: Go's Unmarshal reads the first.
+      const all = loadAllManifests(text);
+      if (all === undefined) throw e;
+      value = all[0];
+    }
+    parsedYaml.set(text, value);
+  }
   if (value === null || value === undefined) return {};
   if (!isMap(value)) throw new Error(`cannot unmarshal ${typeof value} into map`);
-  return value;
+  return structuredClone(value);
 }
 
 function getPath(path: string, obj: unknown): { found: boolean; value: unknown } {
