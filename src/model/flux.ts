@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
-import { fullYaml } from "../load/yaml.ts";
+import { fullYaml, type YamlDocument } from "../load/yaml.ts";
 import { chartNameOf } from "./charts.ts";
 import type { KustomizeBuilder } from "./kustomize.ts";
 import {
@@ -187,21 +187,8 @@ export function buildFluxModel(
   } else {
     // No entry point: every Flux Kustomization document in the repository is a root.
     for (const doc of repo.allDocuments()) {
-      const value = asRecord(doc.value);
-      const apiVersion = asString(value.apiVersion) ?? "";
-      const kind = asString(value.kind) ?? "";
-      if (!isFluxKustomization({ apiVersion, kind })) continue;
-      const name = asString(asRecord(value.metadata).name);
-      if (!name) continue;
-      const o: KubeObject = {
-        apiVersion,
-        kind,
-        name,
-        namespace: asString(asRecord(value.metadata).namespace),
-        body: value,
-        source: { file: doc.file, line: doc.line, docIndex: doc.index },
-      };
-      queue.push(toFluxKustomization(o, undefined, ROOT_NAME));
+      const o = kustomizationDocument(doc);
+      if (o) queue.push(toFluxKustomization(o, undefined, ROOT_NAME));
     }
   }
 
@@ -222,36 +209,26 @@ export function buildFluxModel(
     }
   };
   walk();
-  if (entry) {
+  const beside = entry ? posix.dirname(entry.path) : ".";
+  // A top-level entry point has no folder beside it worth searching: that would be the whole repository.
+  if (entry && beside !== ".") {
     // Flux Kustomizations beside the entry point that nothing reached (a `flux/config` folder applied by hand at
     // bootstrap, which syncs the Helm repositories): roots as well, when they read this repository.
-    const beside = posix.dirname(entry.path);
-    const inside = (file: string, dir: string) => dir === "." || dir === "" || file.startsWith(`${dir}/`);
+    const inside = (file: string, dir: string) => file.startsWith(`${dir}/`);
     const reached = new Set(
       [...model.kustomizations.values()].map((k) => `${k.object.source.file}:${k.object.source.line}`),
     );
     queue.length = 0;
     for (const doc of repo.allDocuments()) {
-      const v = asRecord(doc.value);
-      if (!isFluxKustomization({ apiVersion: asString(v.apiVersion) ?? "", kind: asString(v.kind) ?? "" }))
-        continue;
       if (reached.has(`${doc.file}:${doc.line}`) || !inside(doc.file, beside)) continue;
       if (otherEntries.some((other) => inside(doc.file, other)) || inside(doc.file, entry.path)) continue;
-      const ref = asRecord(asRecord(v.spec).sourceRef);
+      const o = kustomizationDocument(doc);
+      if (!o || o.name.includes("${")) continue;
+      const ref = asRecord(asRecord(o.body.spec).sourceRef);
       if (
         !roots.has(sourceKey({ kind: asString(ref.kind) ?? "GitRepository", name: asString(ref.name) ?? "" }))
       )
         continue;
-      const name = asString(asRecord(v.metadata).name);
-      if (!name || name.includes("${")) continue;
-      const o: KubeObject = {
-        apiVersion: asString(v.apiVersion) ?? "",
-        kind: "Kustomization",
-        name,
-        namespace: asString(asRecord(v.metadata).namespace),
-        body: v,
-        source: { file: doc.file, line: doc.line, docIndex: doc.index },
-      };
       const ks = toFluxKustomization(o, undefined, ROOT_NAME);
       if (model.kustomizations.has(ks.id)) continue;
       model.findings.push({
@@ -271,6 +248,24 @@ export function buildFluxModel(
     }
   }
   return model;
+}
+
+/** A Flux Kustomization as written in a document of the repository, or undefined for any other document. */
+function kustomizationDocument(doc: YamlDocument): KubeObject | undefined {
+  const value = asRecord(doc.value);
+  const apiVersion = asString(value.apiVersion) ?? "";
+  const kind = asString(value.kind) ?? "";
+  if (!isFluxKustomization({ apiVersion, kind })) return undefined;
+  const name = asString(asRecord(value.metadata).name);
+  if (!name) return undefined;
+  return {
+    apiVersion,
+    kind,
+    name,
+    namespace: asString(asRecord(value.metadata).namespace),
+    body: value,
+    source: { file: doc.file, line: doc.line, docIndex: doc.index },
+  };
 }
 
 function toFluxKustomization(

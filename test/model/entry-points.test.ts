@@ -79,6 +79,22 @@ describe("the repository's own source and what is applied beside the entry point
     expect(ruleIds(lint({ repo: root }))).toEqual([]);
   });
 
+  it("a top-level entry point has nothing beside it: stray Kustomizations elsewhere stay unread", () => {
+    const root = makeRepo({
+      "gitops/instance.yaml":
+        "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux, namespace: flux-system}\nspec:\n  sync: {kind: GitRepository, url: https://example.com/r, path: flux}\n",
+      "flux/ks.yaml": fluxKs("apps", "./apps"),
+      "apps/cm.yaml": cm,
+      "docs/example/ks.yaml": fluxKs("example", "./nowhere"),
+    });
+    const result = lint({ repo: root });
+    expect([...result.model.kustomizations.keys()].sort()).toEqual([
+      "flux-system/apps",
+      "flux-system/flux-system",
+    ]);
+    expect(ruleIds(result)).toEqual([]);
+  });
+
   it("another cluster's Kustomizations are not roots of this one", () => {
     const root = makeRepo({
       "clusters/a/ks.yaml": fluxKs("apps", "./apps/a"),
