@@ -5,12 +5,12 @@ import { existsSync } from "node:fs";
 
 const checkout = existsSync(new URL("../src/cli/main.ts", import.meta.url));
 const [major, minor] = process.versions.node.split(".").map(Number);
-const [needMajor, needMinor] = checkout ? [22, 18] : [22, 0];
+const [needMajor, needMinor] = checkout ? [22, 18] : [22, 12];
 if (major < needMajor || (major === needMajor && minor < needMinor)) {
   process.stderr.write(
     checkout
       ? `kubestrap needs Node.js 22.18 or newer to run from its sources (this is ${process.versions.node}); run it with npx from the project, which provides Node.js 24\n`
-      : `kubestrap needs Node.js 22 or newer (this is ${process.versions.node})\n`,
+      : `kubestrap needs Node.js 22.12 or newer (this is ${process.versions.node})\n`,
   );
   process.exit(2);
 }
