@@ -256,3 +256,28 @@ describe("what kustomize or Flux read from elsewhere", () => {
     ]);
   });
 });
+
+describe("kustomize configurations", () => {
+  it("sections kubestrap does not run are named in one kustomize-unsupported warning", () => {
+    const { findings } = build(
+      {
+        "app/kustomization.yaml": k("resources: [cm.yaml]\nconfigurations: [conf.yaml]\n"),
+        "app/cm.yaml": cm("app", "default"),
+        "app/conf.yaml":
+          "nameReference:\n  - kind: ConfigMap\n    fieldSpecs: [{kind: Widget, path: spec/config}]\nimages: []\n",
+      },
+      "app",
+    );
+    expect(findings.map((f) => [f.ruleId, f.message])).toEqual([
+      [
+        "kustomize-unsupported",
+        "transformer configurations nameReference, images are not applied: the fields they name keep their written values",
+      ],
+    ]);
+  });
+
+  it("a configurations file that does not exist is a missing path", () => {
+    const { findings } = build({ "app/kustomization.yaml": k("configurations: [nope.yaml]\n") }, "app");
+    expect(findings.map((f) => f.ruleId)).toEqual(["path-missing"]);
+  });
+});

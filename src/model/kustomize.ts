@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../findings.ts";
 import { type Repository, resolveRepoPath } from "../load/repository.ts";
+import type { YamlDocument } from "../load/yaml.ts";
 import { parseYaml } from "../load/yaml.ts";
 import type { CatalogCrd } from "./catalog/charts.ts";
 import { remoteManifestCrds } from "./catalog/remote.ts";
@@ -18,6 +19,12 @@ import {
 } from "./objects.ts";
 import { type JsonPatchOp, jsonPatch, matchesTarget, type PatchTarget, strategicMerge } from "./patches.ts";
 import { applyReplacements, type Replacement } from "./replacements.ts";
+import {
+  applyFieldSpecs,
+  emptyTransformerConfig,
+  readTransformerConfig,
+  type TransformerConfig,
+} from "./transformer-config.ts";
 
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
@@ -30,7 +37,6 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   transformers: "transformer plugins are not run: their changes are not analysed",
   validators: "validator plugins are not run",
   vars: "vars are not applied: fields they set keep their written values",
-  configurations: "transformer configurations are not applied",
 };
 
 export type ScopeOf = (groupKind: string) => "Cluster" | "Namespaced";
@@ -256,6 +262,7 @@ export class KustomizeBuilder {
       patches.push(...this.readPatch(p, dir, at("patchesJson6902", i)));
     });
     if (patches.length > 0) objects = this.applyPatches(objects, patches);
+    const config = this.readConfigurations(k, dir, at);
 
     const namePrefix = asString(k.namePrefix) ?? "";
     const nameSuffix = asString(k.nameSuffix) ?? "";
@@ -267,6 +274,8 @@ export class KustomizeBuilder {
               m.name = `${namePrefix}${asString(m.name) ?? o.name}${nameSuffix}`;
             }),
       );
+      const affix = (v: unknown) => (typeof v === "string" ? `${namePrefix}${v}${nameSuffix}` : v);
+      objects = applyFieldSpecs(objects, [...config.namePrefix, ...config.nameSuffix], affix);
     }
 
     const labels: Json = { ...asRecord(k.commonLabels) };
@@ -280,10 +289,27 @@ export class KustomizeBuilder {
             m.annotations = { ...asRecord(m.annotations), ...annotations };
         }),
       );
+      // The commonLabels field specs are for commonLabels, and `labels` entries with includeSelectors.
+      const selectorLabels: Json = { ...asRecord(k.commonLabels) };
+      for (const l of asArray(k.labels))
+        if (asRecord(l).includeSelectors === true) Object.assign(selectorLabels, asRecord(asRecord(l).pairs));
+      if (Object.keys(selectorLabels).length > 0)
+        objects = applyFieldSpecs(objects, config.commonLabels, (v) => ({
+          ...asRecord(v),
+          ...selectorLabels,
+        }));
+      if (Object.keys(annotations).length > 0)
+        objects = applyFieldSpecs(objects, config.commonAnnotations, (v) => ({
+          ...asRecord(v),
+          ...annotations,
+        }));
     }
 
     const namespace = asString(k.namespace);
-    if (namespace) objects = this.setNamespace(objects, namespace);
+    if (namespace) {
+      objects = this.setNamespace(objects, namespace);
+      objects = applyFieldSpecs(objects, config.namespace, () => namespace);
+    }
 
     // Replacements run last, as kustomize orders its transformers.
     const replacements = asArray(k.replacements).flatMap((r, i) =>
@@ -303,24 +329,55 @@ export class KustomizeBuilder {
     return objects;
   }
 
+  /** The documents of a file a kustomization field names (relative to its folder); a missing one is reported. */
+  private referencedDocuments(
+    dir: string,
+    ref: string,
+    field: string,
+    location: SourceLocation,
+  ): YamlDocument[] {
+    const file = resolveRepoPath(dir, ref);
+    const docs = file === undefined ? undefined : this.repo.documents(file);
+    if (docs) return docs;
+    this.report({
+      ruleId: "path-missing",
+      severity: "error",
+      message: `${field} file ${ref} not found${file === undefined ? " (outside the repository)" : ""}`,
+      location,
+    });
+    return [];
+  }
+
+  /** The `configurations` files of a kustomization: field specs for the transformers kubestrap runs. */
+  private readConfigurations(
+    k: Json,
+    dir: string,
+    at: (...path: (string | number)[]) => SourceLocation,
+  ): TransformerConfig {
+    const config = emptyTransformerConfig();
+    asArray(k.configurations).forEach((entry, i) => {
+      const ref = asString(entry);
+      if (!ref) return;
+      for (const d of this.referencedDocuments(dir, ref, "configurations", at("configurations", i)))
+        readTransformerConfig(d.value, config);
+    });
+    if (config.ignored.length > 0)
+      this.report({
+        ruleId: "kustomize-unsupported",
+        severity: "warning",
+        message: `transformer configurations ${config.ignored.join(", ")} are not applied: the fields they name keep their written values`,
+        location: at("configurations"),
+      });
+    return config;
+  }
+
   /** A `replacements` entry: inline (`source` + `targets`), or `path` to a file holding a list of them. */
   private readReplacements(entry: unknown, dir: string, location: SourceLocation): Replacement[] {
     const r = asRecord(entry);
     const path = asString(r.path);
     if (path === undefined)
       return [{ source: asRecord(r.source), targets: asArray(r.targets).map(asRecord), location }];
-    const file = resolveRepoPath(dir, path);
-    const docs = file === undefined ? undefined : this.repo.documents(file);
-    if (!docs) {
-      this.report({
-        ruleId: "path-missing",
-        severity: "error",
-        message: `replacements file ${path} not found${file === undefined ? " (outside the repository)" : ""}`,
-        location,
-      });
-      return [];
-    }
-    return docs.flatMap((d) =>
+    return this.referencedDocuments(dir, path, "replacements", location).flatMap((d) =>
       (Array.isArray(d.value) ? d.value : [d.value]).map((x) => ({
         source: asRecord(asRecord(x).source),
         targets: asArray(asRecord(x).targets).map(asRecord),

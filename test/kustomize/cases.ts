@@ -114,6 +114,26 @@ export const KUSTOMIZE_CASES: KustomizeCase[] = [
     },
   },
   {
+    name: "configurations: field specs for the namespace, label and name prefix transformers",
+    files: {
+      "app/kustomization.yaml": k(
+        "namespace: apps\nlabels:\n  - pairs: {team: a}\n  - pairs: {tier: web}\n    includeSelectors: true\nnamePrefix: p-\nconfigurations: [conf.yaml]\nresources: [w.yaml]\n",
+      ),
+      "app/conf.yaml": [
+        "namespace:",
+        "  - {kind: Widget, group: example.com, path: spec/targetNamespace, create: true}",
+        "commonLabels:",
+        "  - {kind: Widget, path: spec/selector/matchLabels, create: true}",
+        "  - {kind: Widget, path: spec/missing/labels}",
+        "namePrefix:",
+        "  - {kind: Widget, path: spec/serviceName}",
+        "",
+      ].join("\n"),
+      "app/w.yaml":
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {serviceName: svc}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {}\n",
+    },
+  },
+  {
     name: "namespace transformer, Namespace renaming and strategic merge patches",
     files: {
       "app/kustomization.yaml": k(

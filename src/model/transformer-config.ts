@@ -1,0 +1,109 @@
+/**
+ * kustomize `configurations`: transformer configuration files that add field specs to the built-in transformers
+ * (the namespace of a CRD's `spec/targetNamespace`, labels into `spec/selector/matchLabels`, a name prefix into a
+ * field that names another object). kubestrap applies the field specs of the transformers it runs itself:
+ * namespace, commonLabels, commonAnnotations, namePrefix and nameSuffix.
+ */
+import {
+  asArray,
+  asRecord,
+  asString,
+  groupOf,
+  isRecord,
+  type Json,
+  type KubeObject,
+  versionOf,
+  withBody,
+} from "./objects.ts";
+
+export interface FieldSpec {
+  group?: string;
+  version?: string;
+  kind?: string;
+  path: string[];
+  create: boolean;
+}
+
+/** The field specs kubestrap applies, by transformer; `ignored` names the sections it does not run. */
+export interface TransformerConfig {
+  namespace: FieldSpec[];
+  commonLabels: FieldSpec[];
+  commonAnnotations: FieldSpec[];
+  namePrefix: FieldSpec[];
+  nameSuffix: FieldSpec[];
+  ignored: string[];
+}
+
+const APPLIED = ["namespace", "commonLabels", "commonAnnotations", "namePrefix", "nameSuffix"] as const;
+
+export function emptyTransformerConfig(): TransformerConfig {
+  return {
+    namespace: [],
+    commonLabels: [],
+    commonAnnotations: [],
+    namePrefix: [],
+    nameSuffix: [],
+    ignored: [],
+  };
+}
+
+/** Adds one configurations file's sections to `into`. */
+export function readTransformerConfig(doc: unknown, into: TransformerConfig): void {
+  for (const [section, specs] of Object.entries(asRecord(doc))) {
+    if (!(APPLIED as readonly string[]).includes(section)) {
+      if (!into.ignored.includes(section)) into.ignored.push(section);
+      continue;
+    }
+    for (const s of asArray(specs)) {
+      const spec = asRecord(s);
+      const path = asString(spec.path);
+      if (!path) continue;
+      const fieldSpec: FieldSpec = { path: path.split("/").filter(Boolean), create: spec.create === true };
+      for (const key of ["group", "version", "kind"] as const) {
+        const v = asString(spec[key]);
+        if (v !== undefined) fieldSpec[key] = v;
+      }
+      into[section as (typeof APPLIED)[number]].push(fieldSpec);
+    }
+  }
+}
+
+function matches(o: KubeObject, spec: FieldSpec): boolean {
+  if (spec.kind !== undefined && spec.kind !== o.kind) return false;
+  if (spec.group !== undefined && spec.group !== groupOf(o.apiVersion)) return false;
+  if (spec.version !== undefined && spec.version !== versionOf(o.apiVersion)) return false;
+  return true;
+}
+
+/**
+ * Applies `change` to the field each matching spec points at: an existing field, or a new one where the spec
+ * says `create` (a missing parent is created too).
+ */
+export function applyFieldSpecs(
+  objects: KubeObject[],
+  specs: FieldSpec[],
+  change: (current: unknown) => unknown,
+): KubeObject[] {
+  if (specs.length === 0) return objects;
+  return objects.map((o) => {
+    let body = o.body;
+    for (const spec of specs)
+      if (matches(o, spec)) body = setAt(body, spec.path, spec.create, change) as Json;
+    return body === o.body ? o : withBody(o, body);
+  });
+}
+
+function setAt(
+  node: unknown,
+  path: string[],
+  create: boolean,
+  change: (current: unknown) => unknown,
+): unknown {
+  const [key, ...rest] = path;
+  if (key === undefined) return change(node);
+  if (Array.isArray(node)) return node.map((item) => setAt(item, path, create, change));
+  if (!isRecord(node)) return node;
+  if (!(key in node) && !create) return node;
+  const child = node[key] ?? (rest.length > 0 ? {} : undefined);
+  return { ...node, [key]: setAt(child, rest, create, change) };
+}
