@@ -138,7 +138,7 @@ export function loadBootstrap(
 
 /**
  * The bootstrap helmfiles of a repository, wherever they live: `helmfile.yaml(.gotmpl)`, the files of a
- * `helmfile.d/` or `helmfile/` folder, that declare releases (bases that only hold templates are read through
+ * `helmfile.d/` or `helmfile/` folder, or any YAML below a `bootstrap/` folder, that declare releases (bases that only hold templates are read through
  * the helmfiles that name them). Helmfiles under a `bootstrap` folder win over others; chart `templates/`
  * folders are never searched.
  */
@@ -149,7 +149,9 @@ export function findBootstrapHelmfiles(repo: Repository): string[] {
     .filter(
       (f) =>
         /(^|\/)helmfile\.ya?ml(\.gotmpl)?$/.test(f) ||
-        /(^|\/)helmfile(\.d)?\/[^/]+\.ya?ml(\.gotmpl)?$/.test(f),
+        /(^|\/)helmfile(\.d)?\/[^/]+\.ya?ml(\.gotmpl)?$/.test(f) ||
+        // Any name below a bootstrap folder (`bootstrap/crds/00-crds.yaml`): no manifest has top-level releases.
+        /(^|\/)bootstrap\/(.+\/)?[^/]+\.ya?ml(\.gotmpl)?$/.test(f),
     )
     .filter((f) => /^(releases|helmfiles):/m.test(repo.readText(f) ?? ""))
     .sort();

@@ -16,14 +16,15 @@ describe("the bootstrap helmfiles are found wherever they live", () => {
     "releases:\n  - name: cilium\n    namespace: kube-system\n    chart: oci://r.example/charts/cilium\n";
 
   it.each([
-    ["kubernetes/bootstrap/helmfile.d/01-apps.yaml"],
-    ["setup/bootstrap/helmfile.yaml"],
-    ["bootstrap/helmfile.yaml.gotmpl"],
-    ["kubernetes/bootstrap/helmfile/apps.yaml"],
-  ])("%s", (path) => {
+    ["kubernetes/bootstrap/helmfile.d/01-apps.yaml", "releases"],
+    ["setup/bootstrap/helmfile.yaml", "releases"],
+    ["bootstrap/helmfile.yaml.gotmpl", "releases"],
+    ["kubernetes/bootstrap/helmfile/apps.yaml", "releases"],
+    ["bootstrap/crds/00-crds.yaml", "crds"],
+  ])("%s", (path, phase) => {
     const repo = load({ [path]: release });
     expect(findBootstrapHelmfiles(repo)).toEqual([path]);
-    expect(ids(loadBootstrap(repo))).toEqual(["releases:kube-system/cilium"]);
+    expect(ids(loadBootstrap(repo))).toEqual([`${phase}:kube-system/cilium`]);
   });
 
   it("a base that only holds templates is read through the helmfile that names it, not as one", () => {
