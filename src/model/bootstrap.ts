@@ -138,9 +138,9 @@ export function loadBootstrap(
 
 /**
  * The bootstrap helmfiles of a repository, wherever they live: `helmfile.yaml(.gotmpl)`, the files of a
- * `helmfile.d/` or `helmfile/` folder, or any YAML below a `bootstrap/` folder, that declare releases (bases that only hold templates are read through
- * the helmfiles that name them). Helmfiles under a `bootstrap` folder win over others; chart `templates/`
- * folders are never searched.
+ * `helmfile.d/` or `helmfile/` folder, or any YAML below a `bootstrap/` folder, that declare releases (bases
+ * that only hold templates are read through the helmfiles that name them). Helmfiles under a `bootstrap` folder
+ * win over others; chart `templates/` folders are never searched.
  */
 export function findBootstrapHelmfiles(repo: Repository): string[] {
   const candidates = repo
