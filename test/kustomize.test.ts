@@ -281,3 +281,20 @@ describe("kustomize configurations", () => {
     expect(findings.map((f) => f.ruleId)).toEqual(["path-missing"]);
   });
 });
+
+describe("the namespace transformer and the scope of the repository's own CRDs", () => {
+  it("leaves objects of a cluster-scoped CRD the repository defines without a namespace", () => {
+    const crdOf = (kind: string, scope: string) =>
+      `---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ${kind.toLowerCase()}s.example.com}\nspec:\n  group: example.com\n  names: {kind: ${kind}, plural: ${kind.toLowerCase()}s}\n  scope: ${scope}\n  versions: [{name: v1, served: true, storage: true}]\n`;
+    const r = lintFlux([ks("crds", { path: "./crds" }), ks("app", { path: "./app", dependsOn: ["crds"] })], {
+      "crds/crds.yaml": crdOf("Widget", "Cluster") + crdOf("Gadget", "Namespaced"),
+      "app/kustomization.yaml": k("namespace: apps\nresources: [objects.yaml]\n"),
+      "app/objects.yaml":
+        "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n",
+    });
+    expect(r.model.kustomizations.get("flux-system/app")?.objects.map(describeObject)).toEqual([
+      "Widget w",
+      "Gadget apps/g",
+    ]);
+  });
+});

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { lint, type SeveritySetting } from "../src/analysis/lint.ts";
 import { RULES } from "../src/analysis/rules/index.ts";
-import { customResource, helmRelease, ks, lintFlux, ruleIds } from "./helpers.ts";
+
+import { customResource, helmRelease, ks, lintFlux, makeRepo, ruleIds } from "./helpers.ts";
 
 const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
 const configMap = (name: string, extra = "") =>
@@ -198,9 +200,16 @@ describe("crd rules valid/invalid", () => {
     ).toEqual([]);
   });
   it("--rule severity overrides apply, and off removes the rule", () => {
-    const files = { "apps/p/hr.yaml": hr, "apps/c/x.yaml": cluster };
-    const kss = [ks("p", { wait: true }), ks("c")];
-    expect(lintFlux(kss, files).findings[0]?.severity).toBe("warning");
+    const repo = makeRepo({
+      "kubernetes/flux/cluster/ks.yaml": [ks("p", { wait: true }), ks("c")].join(""),
+      "apps/p/hr.yaml": hr,
+      "apps/c/x.yaml": cluster,
+    });
+    const severities = (rules?: Record<string, SeveritySetting>) =>
+      lint({ repo, ...(rules ? { rules } : {}) }).findings.map((f) => [f.ruleId, f.severity]);
+    expect(severities()).toEqual([["crd-race", "warning"]]);
+    expect(severities({ "crd-race": "error" })).toEqual([["crd-race", "error"]]);
+    expect(severities({ "crd-race": "off" })).toEqual([]);
   });
 });
 
@@ -226,6 +235,9 @@ describe("chart-version-drift", () => {
     expect(finding?.message).toMatch(/installs version 0\.9\.0 vs 1\.0\.0/);
     expect(finding?.location).toEqual({ file: "bootstrap/helmfile.d/01-apps.yaml", line: 2 });
     expect(finding?.related?.[0]?.file).toBe("apps/podinfo/hr.yaml");
+  });
+  it("valid: the same version written with and without a v", () => {
+    expect(ruleIds(lintWith(helmfile(PODINFO, "v1.0.0")))).not.toContain("chart-version-drift");
   });
   it("invalid: another chart", () => {
     const result = lintWith(helmfile("oci://ghcr.io/example/charts/webapp", "1.0.0"));

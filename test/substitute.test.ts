@@ -41,6 +41,21 @@ describe("Flux postBuild substitution", () => {
     expect(sub(input).text).toBe(expected);
   });
 
+  it("lowercases with , and ,, and takes substrings from the end with a negative offset", () => {
+    const mixed = new Map([
+      ["APP", "PodInfo"],
+      ["N", "abcdef"],
+    ]);
+    expect(substitute("${APP,,}", mixed).text).toBe("podinfo");
+    expect(substitute("${APP,}", mixed).text).toBe("podInfo");
+    expect(substitute("${N: -3}", mixed).text).toBe("def");
+    expect(substitute("${N:1:2}", mixed).text).toBe("bc");
+  });
+
+  it("a default that names an undefined variable still reports that variable", () => {
+    expect(sub("${MISSING:=${ALSO_MISSING}}")).toEqual({ text: "", undefinedVars: ["ALSO_MISSING"] });
+  });
+
   it("reports undefined variables without defaults", () => {
     expect(sub("${NOPE}-${APP}")).toEqual({ text: "-podinfo", undefinedVars: ["NOPE"] });
     expect(sub("${NOPE:=x}").undefinedVars).toEqual([]);

@@ -237,3 +237,41 @@ describe("providers inferred from chart names", () => {
     ]);
   });
 });
+
+describe("health checks that do or do not wait for the provider", () => {
+  const withHealthCheck = (check: { kind: string; name: string; namespace?: string }) =>
+    lintFlux([ks("cnpg", { healthChecks: [check] }), ks("app", { dependsOn: ["cnpg"] })], {
+      "apps/cnpg/hr.yaml": helmRelease("cloudnative-pg", CNPG),
+      "apps/app/db.yaml": cluster,
+    });
+
+  it("a HelmRelease health check in another namespace is another release: unwaited", () => {
+    expect(
+      ruleIds(withHealthCheck({ kind: "HelmRelease", name: "cloudnative-pg", namespace: "other" })),
+    ).toEqual(["crd-unwaited"]);
+  });
+
+  it("a CRD health check waits only for a CRD of the consumer's group", () => {
+    expect(
+      ruleIds(withHealthCheck({ kind: "CustomResourceDefinition", name: "clusters.postgresql.cnpg.io" })),
+    ).toEqual([]);
+    expect(
+      ruleIds(withHealthCheck({ kind: "CustomResourceDefinition", name: "widgets.example.com" })),
+    ).toEqual(["crd-unwaited"]);
+  });
+
+  it("of several providers, the one that orders the consumer is chosen", () => {
+    const r = lintFlux(
+      [ks("cnpg-a", { wait: true }), ks("cnpg-b", { wait: true }), ks("app", { dependsOn: ["cnpg-b"] })],
+      {
+        "apps/cnpg-a/hr.yaml": helmRelease("cloudnative-pg", CNPG, "", { namespace: "a" }),
+        "apps/cnpg-b/hr.yaml": helmRelease("cloudnative-pg", CNPG, "", { namespace: "b" }),
+        "apps/app/db.yaml": cluster,
+      },
+    );
+    expect(ruleIds(r)).toEqual([]);
+    expect(r.crds.verdicts.map((v) => [v.verdict, v.provider?.label])).toEqual([
+      ["ok", "HelmRelease b/cloudnative-pg"],
+    ]);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { describeObject } from "../../src/model/objects.ts";
+import { ks, lintFlux, ruleIds } from "../helpers.ts";
+
+// Flux postBuild substitution: where variables come from, and which value wins.
+const consumer = (value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: out, namespace: default}\ndata: {value: "${value}"}\n`;
+const source = (kind: "ConfigMap" | "Secret", data: Record<string, string>) =>
+  `---\napiVersion: v1\nkind: ${kind}\nmetadata: {name: vars, namespace: flux-system}\ndata:\n${Object.entries(
+    data,
+  )
+    .map(([k, v]) => `  ${k}: "${v}"`)
+    .join("\n")}\n`;
+
+function valueOf(r: ReturnType<typeof lintFlux>): unknown {
+  const app = r.model.kustomizations.get("flux-system/app");
+  return app?.objects.find((o) => describeObject(o) === "ConfigMap default/out")?.body.data;
+}
+
+describe("postBuild variables", () => {
+  it("substitute wins over substituteFrom for the same variable, as kustomize-controller merges them", () => {
+    const r = lintFlux(
+      [
+        ks("vars", { path: "./vars" }),
+        ks("app", {
+          path: "./app",
+          substitute: { COLOR: "from-substitute" },
+          substituteFrom: [{ kind: "ConfigMap", name: "vars" }],
+        }),
+      ],
+      {
+        "vars/cm.yaml": source("ConfigMap", { COLOR: "from-configmap" }),
+        "app/out.yaml": consumer("${COLOR}"),
+      },
+    );
+    expect(valueOf(r)).toEqual({ value: "from-substitute" });
+  });
+
+  it("Secret data is base64-decoded before it is substituted", () => {
+    const r = lintFlux(
+      [
+        ks("vars", { path: "./vars" }),
+        ks("app", { path: "./app", substituteFrom: [{ kind: "Secret", name: "vars" }] }),
+      ],
+      {
+        "vars/secret.yaml": source("Secret", { TOKEN: Buffer.from("s3cret").toString("base64") }),
+        "app/out.yaml": consumer("${TOKEN}"),
+      },
+    );
+    expect(valueOf(r)).toEqual({ value: "s3cret" });
+  });
+
+  it("an optional source that does not exist leaves the other variables known: an undefined one is reported", () => {
+    const r = lintFlux(
+      [ks("app", { path: "./app", substituteFrom: [{ kind: "ConfigMap", name: "absent", optional: true }] })],
+      { "app/out.yaml": consumer("${NOWHERE}") },
+    );
+    expect(ruleIds(r)).toEqual(["substitution-undefined"]);
+  });
+
+  it("a required source that is not in the repository makes its variables unknown: nothing is reported", () => {
+    const r = lintFlux(
+      [ks("app", { path: "./app", substituteFrom: [{ kind: "Secret", name: "bootstrap" }] })],
+      {
+        "app/out.yaml": consumer("${FROM_BOOTSTRAP}"),
+      },
+    );
+    expect(ruleIds(r)).toEqual([]);
+  });
+});
