@@ -12,7 +12,7 @@ const source = (kind: "ConfigMap" | "Secret", data: Record<string, string>) =>
     .map(([k, v]) => `  ${k}: "${v}"`)
     .join("\n")}\n`;
 
-function valueOf(r: ReturnType<typeof lintFlux>): unknown {
+function substitutedData(r: ReturnType<typeof lintFlux>): unknown {
   const app = r.model.kustomizations.get("flux-system/app");
   return app?.objects.find((o) => describeObject(o) === "ConfigMap default/out")?.body.data;
 }
@@ -33,7 +33,7 @@ describe("postBuild variables", () => {
         "app/out.yaml": consumer("${COLOR}"),
       },
     );
-    expect(valueOf(r)).toEqual({ value: "from-substitute" });
+    expect(substitutedData(r)).toEqual({ value: "from-substitute" });
   });
 
   it("Secret data is base64-decoded before it is substituted", () => {
@@ -47,7 +47,7 @@ describe("postBuild variables", () => {
         "app/out.yaml": consumer("${TOKEN}"),
       },
     );
-    expect(valueOf(r)).toEqual({ value: "s3cret" });
+    expect(substitutedData(r)).toEqual({ value: "s3cret" });
   });
 
   it("an optional source that does not exist leaves the other variables known: an undefined one is reported", () => {
