@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// The unit tests alone, for mutation testing (npm run test:mutation): Stryker runs them once per mutant, so
+// they must need nothing beside the project and no cluster.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/integration/**", "test/corpus/**"],
+    testTimeout: 30_000,
+  },
+});
