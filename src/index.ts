@@ -15,6 +15,7 @@ export { type Inventory, type LintOptions, type LintResult, lint, UsageError } f
 export { RULES } from "./analysis/rules/index.ts";
 export { bootstrapCrds, type CrdPhase, type CrdsOptions, type CrdsResult, crds } from "./app/crds.ts";
 export { kustomizationGraph } from "./app/graph.ts";
+export { type InitOptions, type InitResult, initConfig } from "./app/init.ts";
 export { type LintRunOptions, lintRepository } from "./app/lint.ts";
 export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
 export { type LoadedPlan, loadPlan, type PlanOptions, type PlanResult, plan } from "./app/plan.ts";
@@ -25,7 +26,7 @@ export type { RunEvent, StepOutcome } from "./execute/events.ts";
 export type { Finding, Severity, SourceLocation } from "./findings.ts";
 export { Repository, RepositoryError } from "./load/repository.ts";
 export { parseYaml } from "./load/yaml.ts";
-export { loadBootstrap } from "./model/bootstrap.ts";
+export { findBootstrapHelmfiles, loadBootstrap } from "./model/bootstrap.ts";
 export type { ChartCrdResolver, ChartCrds, ChartRef } from "./model/charts.ts";
 export { type Config, ConfigSchema, configJsonSchema } from "./model/config.ts";
 export {
@@ -34,6 +35,14 @@ export {
   type FluxModel,
   type HelmReleaseModel,
 } from "./model/flux.ts";
+export {
+  type HelmfileReadOptions,
+  type HelmfileRelease,
+  type HelmfileState,
+  helmfilesOf,
+  readHelmfile,
+  readHelmfiles,
+} from "./model/helmfile/state.ts";
 export { KustomizeBuilder } from "./model/kustomize.ts";
 export { loadProject, type Project, type ProjectOptions } from "./model/project.ts";
 export type { ChartLocation, ChartRelease } from "./model/releases.ts";
