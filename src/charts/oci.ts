@@ -435,7 +435,8 @@ function errorDetail(response: Response): string {
   return "";
 }
 
-function checkDigest(bytes: Buffer, digest: string, what: string): void {
+/** Refuses bytes that do not match their OCI digest, and digests of an algorithm kubestrap cannot check. */
+export function checkDigest(bytes: Buffer, digest: string, what: string): void {
   const [algorithm, expected] = digest.split(":");
   if (algorithm !== "sha256" && algorithm !== "sha512")
     throw new RegistryError(`${what} digest ${digest} uses an unsupported algorithm`);

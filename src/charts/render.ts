@@ -158,6 +158,26 @@ export async function renderCrds(releases: ChartRelease[], options: RenderOption
   return out;
 }
 
+/**
+ * Everything that decides what `helm template` prints for a release: the chart's digest (never a version range),
+ * the values, helm's version, the Kubernetes version charts render for, and the release name and namespace.
+ */
+export function helmRenderKey(
+  release: Pick<ChartRelease, "name" | "namespace" | "values">,
+  chartDigest: string,
+  helmVersion: string,
+  kubeVersion: string | undefined,
+): Record<string, unknown> {
+  return {
+    chart: chartDigest,
+    values: release.values,
+    helm: helmVersion,
+    kube: kubeVersion ?? "helm-default",
+    name: release.name,
+    namespace: release.namespace,
+  };
+}
+
 async function renderOne(
   release: ChartRelease,
   fetched: FetchedChart,
@@ -171,14 +191,9 @@ async function renderOne(
   const archiveKey = readArchive
     ? options.cache.renderKey({ chart: fetched.digest, reader: "archive-crds" })
     : undefined;
-  const helmKey = options.cache.renderKey({
-    chart: fetched.digest,
-    values: release.values,
-    helm: await helm,
-    kube: options.kubeVersion ?? "helm-default",
-    name: release.name,
-    namespace: release.namespace,
-  });
+  const helmKey = options.cache.renderKey(
+    helmRenderKey(release, fetched.digest, await helm, options.kubeVersion),
+  );
   for (const key of [archiveKey, helmKey]) {
     const hit = key ? await options.cache.readRender<RenderIndex>(key) : undefined;
     if (hit) {
