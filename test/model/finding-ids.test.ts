@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadPlan } from "../../src/app/plan.ts";
 import { Repository } from "../../src/load/repository.ts";
 import { KustomizeBuilder } from "../../src/model/kustomize.ts";
-import { makeRepo } from "../helpers.ts";
+import { ks, lintFlux, makeRepo } from "../helpers.ts";
 
 // Finding ids that the loader and the plan emit, each triggered by the smallest repository that has the problem.
 const k = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -64,5 +64,24 @@ describe("chart-unresolved", () => {
       }),
     });
     expect(plan.findings).toEqual([]);
+  });
+});
+
+describe("duplicate-object within one Kustomization", () => {
+  const cm = (name: string) =>
+    `---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: default}\n`;
+
+  it("the same object twice in one build is an error, as kustomize refuses it", () => {
+    const r = lintFlux([ks("app", { path: "./app" })], { "app/a.yaml": cm("x"), "app/b.yaml": cm("x") });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.location?.file])).toEqual([
+      ["duplicate-object", "error", "app/b.yaml"],
+    ]);
+    expect(r.findings[0]?.message).toContain("may not add resource with an already registered id");
+  });
+
+  it("valid: two objects of one kind with different names", () => {
+    expect(
+      lintFlux([ks("app", { path: "./app" })], { "app/a.yaml": cm("x"), "app/b.yaml": cm("y") }).findings,
+    ).toEqual([]);
   });
 });
