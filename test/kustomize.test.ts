@@ -114,9 +114,8 @@ describe("kustomize build", () => {
   });
 });
 
-describe("Flux Kustomization rendering", () => {
-  it("applies the parent's patches to child Kustomizations (the defaults-patch idiom) and targetNamespace", () => {
-    const parentPatch = `  patches:
+/** A parent Kustomization's patch that sets `wait: true` on the child Kustomizations its target selects. */
+const waitPatch = (target: string) => `  patches:
     - patch: |-
         apiVersion: kustomize.toolkit.fluxcd.io/v1
         kind: Kustomization
@@ -125,8 +124,11 @@ describe("Flux Kustomization rendering", () => {
         spec:
           wait: true
       target:
-        group: kustomize.toolkit.fluxcd.io
-        kind: Kustomization`;
+${target}`;
+
+describe("Flux Kustomization rendering", () => {
+  it("applies the parent's patches to child Kustomizations (the defaults-patch idiom) and targetNamespace", () => {
+    const parentPatch = waitPatch("        group: kustomize.toolkit.fluxcd.io\n        kind: Kustomization");
     const r = lintFlux([ks("apps", { path: "./apps", extra: parentPatch })], {
       "apps/child.yaml": ks("child", { path: "./child" })
         .replace("  namespace: flux-system\n", "")
@@ -139,17 +141,8 @@ describe("Flux Kustomization rendering", () => {
   });
 
   it("matches set-based label selectors in the parent's patch targets (in, notin, exists, !key)", () => {
-    const patchWith = (selector: string) => `  patches:
-    - patch: |-
-        apiVersion: kustomize.toolkit.fluxcd.io/v1
-        kind: Kustomization
-        metadata:
-          name: _
-        spec:
-          wait: true
-      target:
-        kind: Kustomization
-        labelSelector: "${selector}"`;
+    const patchWith = (selector: string) =>
+      waitPatch(`        kind: Kustomization\n        labelSelector: "${selector}"`);
     const child = (name: string, tier?: string) =>
       ks(name, { path: "./child" }).replace(
         "metadata:\n",

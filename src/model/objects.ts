@@ -117,6 +117,16 @@ export function annotation(o: KubeObject, key: string): string | undefined {
   return asString(asRecord(asRecord(o.body.metadata).annotations)[key]);
 }
 
+/** Like `getPath`, and whether the path exists at all (a key set to null is found). */
+export function findPath(value: unknown, path: readonly string[]): { found: boolean; value: unknown } {
+  let cur = value;
+  for (const key of path) {
+    if (!isRecord(cur) || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
+    cur = cur[key];
+  }
+  return { found: true, value: cur };
+}
+
 export function getPath(value: unknown, path: readonly string[]): unknown {
   let cur = value;
   for (const key of path) {

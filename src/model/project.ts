@@ -58,18 +58,15 @@ export interface Project {
 export function loadProject(options: ProjectOptions): Project {
   const repo = options.repository ?? Repository.load(options.repo);
   const diagnostics: Finding[] = [...(options.diagnostics ?? [])];
-  const entry = chooseEntry(repo, options, diagnostics);
+  const entries = findEntryPoints(repo);
+  const entry = chooseEntry(repo, entries, options, diagnostics);
   const scopes = catalogScopes();
   const crdScopes = collectCrdScopes(repo);
   const builder = new KustomizeBuilder(repo, (gk) => {
     const s = builtinScope(gk) ?? crdScopes.get(gk) ?? scopes.get(gk);
     return s === "Cluster" ? "Cluster" : "Namespaced";
   });
-  const others = entry
-    ? findEntryPoints(repo)
-        .filter((e) => e.path !== entry.path)
-        .map((e) => e.path)
-    : [];
+  const others = entry ? entries.filter((e) => e.path !== entry.path).map((e) => e.path) : [];
   const model = buildFluxModel(repo, builder, entry, others);
   if (options.chartObjects) addChartObjects(model, options.chartObjects);
   const loaded = options.config ?? loadConfig(repo);
@@ -111,6 +108,7 @@ function readFindings(repo: Repository): Finding[] {
 
 function chooseEntry(
   repo: Repository,
+  entries: EntryPoint[],
   options: ProjectOptions,
   diagnostics: Finding[],
 ): EntryPoint | undefined {
@@ -120,7 +118,6 @@ function chooseEntry(
       throw new UsageError(`entry point ${options.entry} is not a directory of the repository`);
     return { path, from: "--entry" };
   }
-  const entries = findEntryPoints(repo);
   if (options.cluster !== undefined) {
     const match = entries.find((e) => clusterName(e) === options.cluster);
     if (!match) {

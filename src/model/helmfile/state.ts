@@ -8,8 +8,9 @@ import { posix } from "node:path";
 import type { Finding, SourceLocation } from "../../findings.ts";
 import { type Repository, resolveRepoPath } from "../../load/repository.ts";
 import { loadManifest } from "../../load/yaml.ts";
-import { asArray, asRecord, asString, isRecord, type Json } from "../objects.ts";
-import { isMap, renderTemplate, struct } from "./template/exec.ts";
+import { deepMerge } from "../flux.ts";
+import { asArray, asRecord, asString, findPath, isRecord, type Json } from "../objects.ts";
+import { renderTemplate, struct } from "./template/exec.ts";
 import { type TemplateIO, templateFunctions, UnresolvedError } from "./template/functions.ts";
 import { TemplateError } from "./template/parse.ts";
 
@@ -303,6 +304,12 @@ class StateReader {
     return value;
   }
 
+  /** Renders one `---` part of a `.gotmpl` helmfile with the environment values known so far. */
+  private renderPart(part: { text: string; line: number }, file: string, dir: string, values: Json): string {
+    const data = this.stateData(values);
+    return this.render(part.text, posix.basename(file), file, dir, data, undefined, undefined, part.line - 1);
+  }
+
   /** Loads a state file with its bases; returns it and the environment values it defines. */
   private loadState(file: string, inherited: Json, seen: Set<string>): { state: RawState; values: Json } {
     if (seen.has(file)) throw new HelmfileError(`${file}: bases form a cycle`, { file, line: 1 });
@@ -321,20 +328,7 @@ class StateReader {
         // the part is rendered again with them, as helmfile does.
         let first: Json | undefined;
         try {
-          first = this.parse(
-            this.render(
-              part.text,
-              posix.basename(file),
-              file,
-              dir,
-              this.stateData(values),
-              undefined,
-              undefined,
-              part.line - 1,
-            ),
-            file,
-            part.line - 1,
-          );
+          first = this.parse(this.renderPart(part, file, dir, values), file, part.line - 1);
         } catch {
           first = undefined;
         }
@@ -343,16 +337,7 @@ class StateReader {
           values = partState.values;
         }
         try {
-          rendered = this.render(
-            part.text,
-            posix.basename(file),
-            file,
-            dir,
-            this.stateData(values),
-            undefined,
-            undefined,
-            part.line - 1,
-          );
+          rendered = this.renderPart(part, file, dir, values);
         } catch (e) {
           if (this.lenient) continue;
           throw e;
@@ -392,12 +377,12 @@ class StateReader {
     }
     const top = asArray(part.values);
     if (top.length > 0)
-      values = deepMergeValues(values, ...this.loadValuesList(top, file, dir, this.stateData(values)));
+      values = mergeAll(values, this.loadValuesList(top, file, dir, this.stateData(values)));
     for (const [name, envSpec] of Object.entries(asRecord(part.environments))) {
-      state.environments[name] = deepMergeValues(asRecord(state.environments[name]), asRecord(envSpec));
+      state.environments[name] = deepMerge(asRecord(state.environments[name]), asRecord(envSpec));
       if (name === this.environment) {
         const list = asArray(asRecord(envSpec).values);
-        values = deepMergeValues(values, ...this.loadValuesList(list, file, dir, this.stateData(values)));
+        values = mergeAll(values, this.loadValuesList(list, file, dir, this.stateData(values)));
       }
     }
     state.helmDefaults = { ...state.helmDefaults, ...asRecord(part.helmDefaults) };
@@ -498,7 +483,7 @@ class StateReader {
           location,
         });
       if (Array.isArray(value)) return value.map((v) => renderField(v, r, reads));
-      if (isMap(value))
+      if (isRecord(value))
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderField(v, r, reads)]));
       return value;
     };
@@ -536,7 +521,7 @@ class StateReader {
           `${file}: Condition value must be in the form 'foo.enabled' where 'foo' can be modified as necessary`,
           location,
         );
-      const found = lookup(values, condition.split("."));
+      const found = findPath(values, condition.split("."));
       if (!found.found)
         throw new HelmfileError(
           `${file}: environment values field '.${condition.replace(/\.enabled$/, "")}' not found`,
@@ -596,13 +581,9 @@ function chartLabel(chart: string): string {
   return chart.replace(/\/+$/, "").split("/").at(-1) ?? chart;
 }
 
-function lookup(values: Json, path: string[]): { found: boolean; value: unknown } {
-  let cur: unknown = values;
-  for (const key of path) {
-    if (!isRecord(cur) || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
-    cur = cur[key];
-  }
-  return { found: true, value: cur };
+/** Values layers merged in order, as helmfile merges environment values: maps recursively, the rest replaced. */
+function mergeAll(base: Json, layers: Json[]): Json {
+  return layers.reduce((acc, layer) => deepMerge(acc, layer), base);
 }
 
 /** Template fields under the release's own: scalars of the release win, lists are appended, maps merged. */
@@ -624,20 +605,6 @@ function mergeRawState(into: RawState, from: RawState): void {
   into.releases.push(...from.releases);
   Object.assign(into.templates, from.templates);
   if (from.defaultInherit) into.defaultInherit = from.defaultInherit;
-}
-
-/** Environment values merge: maps recursively, everything else replaced. */
-export function deepMergeValues(base: Json, ...layers: Json[]): Json {
-  let out: Json = { ...base };
-  for (const layer of layers) {
-    const next: Json = { ...out };
-    for (const [k, v] of Object.entries(layer)) {
-      const b = next[k];
-      next[k] = isRecord(b) && isRecord(v) ? deepMergeValues(b, v) : v;
-    }
-    out = next;
-  }
-  return out;
 }
 
 /** helmfile splits a file into parts at lines that are exactly `---`. */

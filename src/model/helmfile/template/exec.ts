@@ -2,6 +2,7 @@
  * Executes a parsed Go text/template with helmfile's options (missingkey=error). Values are plain JSON-like
  * data; functions come from a table. Output follows Go's fmt `%v` for what actions print.
  */
+import { isRecord } from "../../objects.ts";
 import {
   type Node,
   type Operand,
@@ -148,7 +149,7 @@ class Executor {
     const value = this.pipeline({ ...node.pipeline, variables: [] }, dot, vars);
     const entries: [unknown, unknown][] = [];
     if (Array.isArray(value)) for (const [i, v] of value.entries()) entries.push([i, v]);
-    else if (isMap(value))
+    else if (isRecord(value))
       for (const k of Object.keys(value).sort()) entries.push([k, (value as Record<string, unknown>)[k]]);
     else if (typeof value === "number" && Number.isInteger(value))
       for (let i = 0; i < value; i++) entries.push([i, i]);
@@ -288,7 +289,7 @@ class Executor {
     for (const field of fields) {
       if (current === null || current === undefined || current === NO_VALUE)
         this.fail(`nil pointer evaluating interface {}.${field}`);
-      if (!isMap(current)) this.fail(`can't evaluate field ${field} in type ${goType(current)}`);
+      if (!isRecord(current)) this.fail(`can't evaluate field ${field} in type ${goType(current)}`);
       const map = current as Record<string, unknown>;
       if (!Object.hasOwn(map, field)) {
         if ((map as Record<string | symbol, unknown>)[STRUCT] === true)
@@ -309,10 +310,6 @@ export function struct<T extends object>(fields: T): T {
   return fields;
 }
 
-export function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Go's truth: false, 0, "", nil and empty collections are false. */
 export function isTrue(value: unknown): boolean {
   if (value === null || value === undefined || value === NO_VALUE) return false;
@@ -320,7 +317,7 @@ export function isTrue(value: unknown): boolean {
   if (typeof value === "number") return value !== 0;
   if (typeof value === "string") return value.length > 0;
   if (Array.isArray(value)) return value.length > 0;
-  if (isMap(value))
+  if (isRecord(value))
     return (value as Record<string | symbol, unknown>)[STRUCT] === true || Object.keys(value).length > 0;
   return true;
 }
@@ -363,7 +360,7 @@ export function formatValue(value: unknown, top = false): string {
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map((v) => formatValue(v)).join(" ")}]`;
-  if (isMap(value))
+  if (isRecord(value))
     return `map[${Object.keys(value)
       .sort()
       .map((k) => `${k}:${formatValue(value[k])}`)

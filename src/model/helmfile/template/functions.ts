@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import jsyaml from "js-yaml";
 import { loadAllManifests, loadManifest } from "../../../load/yaml.ts";
-import { type ExecContext, formatValue, isMap, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
+import { findPath, isRecord } from "../../objects.ts";
+import { type ExecContext, formatValue, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
 
 export interface TemplateIO {
   /** Reads a file relative to the helmfile's folder; throws with a reason when it cannot. */
@@ -55,7 +56,7 @@ function toList(v: unknown): unknown[] {
 }
 
 function asMap(v: unknown, fn: string): Record<string, unknown> {
-  if (isMap(v)) return v;
+  if (isRecord(v)) return v;
   throw new Error(`${fn}: expected a map, got ${formatValue(v)}`);
 }
 
@@ -67,7 +68,7 @@ function deepCopy<T>(v: T): T {
 function mergeInto(dst: Record<string, unknown>, src: Record<string, unknown>, override: boolean): void {
   for (const [k, v] of Object.entries(src)) {
     const cur = dst[k];
-    if (isMap(cur) && isMap(v)) mergeInto(cur, v, override);
+    if (isRecord(cur) && isRecord(v)) mergeInto(cur, v, override);
     else if (!(k in dst) || (override ? v !== undefined : empty(cur))) dst[k] = deepCopy(v);
   }
 }
@@ -160,17 +161,8 @@ function fromYaml(text: string): Record<string, unknown> {
     parsedYaml.set(text, value);
   }
   if (value === null || value === undefined) return {};
-  if (!isMap(value)) throw new Error(`cannot unmarshal ${typeof value} into map`);
+  if (!isRecord(value)) throw new Error(`cannot unmarshal ${typeof value} into map`);
   return structuredClone(value);
-}
-
-function getPath(path: string, obj: unknown): { found: boolean; value: unknown } {
-  let cur = obj;
-  for (const key of path.split(".")) {
-    if (!isMap(cur) || !Object.hasOwn(cur, key)) return { found: false, value: undefined };
-    cur = cur[key];
-  }
-  return { found: true, value: cur };
 }
 
 function indent(n: unknown, s: unknown): string {
@@ -190,7 +182,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     ge: (a, b) => compare(a, b) >= 0,
     len: (a) => {
       if (typeof a === "string" || Array.isArray(a)) return a.length;
-      if (isMap(a)) return Object.keys(a).length;
+      if (isRecord(a)) return Object.keys(a).length;
       throw new Error(`len of type ${typeof a}`);
     },
     index: (coll, ...keys) => {
@@ -200,7 +192,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
           const i = int(key);
           if (i < 0 || i >= cur.length) throw new Error(`index out of range: ${i}`);
           cur = cur[i];
-        } else if (isMap(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
+        } else if (isRecord(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
         else if (cur === null || cur === undefined || cur === NO_VALUE)
           throw new Error("index of untyped nil");
         else throw new Error(`can't index item of type ${typeof cur}`);
@@ -350,7 +342,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     values: (d) => Object.values(asMap(d, "values")),
     pluck: (k, ...ds) =>
       ds
-        .filter((d) => isMap(d) && Object.hasOwn(d, str(k)))
+        .filter((d) => isRecord(d) && Object.hasOwn(d, str(k)))
         .map((d) => (d as Record<string, unknown>)[str(k)]),
     pick: (d, ...ks) =>
       Object.fromEntries(Object.entries(asMap(d, "pick")).filter(([k]) => ks.map(str).includes(k))),
@@ -370,7 +362,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     dig: (...a) => {
       const d = a.pop();
       const dflt = a.pop();
-      const { found, value } = getPath(a.map(str).join("."), d);
+      const { found, value } = findPath(d, a.map(str));
       return found ? value : dflt;
     },
     toJson: (v) => JSON.stringify(v ?? null),
@@ -414,17 +406,17 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     fromYaml: (s) => fromYaml(str(s)),
     get: (path, ...rest) => {
       const obj = rest.pop();
-      const { found, value } = getPath(str(path), obj);
+      const { found, value } = findPath(obj, str(path).split("."));
       if (found) return value;
       if (rest.length > 0) return rest[0];
       throw new Error(`no value exists for key "${str(path)}"`);
     },
-    getOrNil: (path, obj) => getPath(str(path), obj).value ?? null,
+    getOrNil: (path, obj) => findPath(obj, str(path).split(".")).value ?? null,
     setValueAtPath: (path, value, obj) => {
       const keys = str(path).split(".");
       let cur = asMap(obj, "setValueAtPath");
       for (const k of keys.slice(0, -1)) {
-        if (!isMap(cur[k])) cur[k] = {};
+        if (!isRecord(cur[k])) cur[k] = {};
         cur = cur[k] as Record<string, unknown>;
       }
       cur[keys.at(-1) as string] = value;
