@@ -165,11 +165,16 @@ export function readHelmfile(
   options: HelmfileReadOptions = {},
 ): HelmfileState | undefined {
   const env = options.env ?? process.env;
-  const state = new StateReader(repo, options.environment ?? "default", env).read(file);
   const cluster = options.cluster;
-  if (options.environment !== undefined || cluster === undefined || !state?.environments.includes(cluster))
-    return state;
-  return new StateReader(repo, cluster, env).read(file);
+  // The cluster's environment is looked up first: a helmfile whose values exist only per environment cannot be
+  // read with `default` at all.
+  if (
+    options.environment === undefined &&
+    cluster !== undefined &&
+    helmfileEnvironments(repo, file).includes(cluster)
+  )
+    return new StateReader(repo, cluster, env).read(file);
+  return new StateReader(repo, options.environment ?? "default", env).read(file);
 }
 
 /**
