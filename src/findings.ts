@@ -11,6 +11,8 @@ export interface SourceLocation {
 
 export interface RelatedLocation extends SourceLocation {
   message: string;
+  /** The cluster the related place belongs to, when another one (cross-cluster findings). */
+  cluster?: string;
 }
 
 export interface Finding {
@@ -23,6 +25,8 @@ export interface Finding {
   /** A concrete change that makes the finding go away. */
   fix?: string;
   related?: RelatedLocation[];
+  /** The cluster it belongs to, in a repository with several; absent when it holds for every one. */
+  cluster?: string;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

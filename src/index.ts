@@ -1,7 +1,16 @@
 // The library: every command is one call in ./app; the layers below it are exported for tools that build on
 // the model or the analysis.
 
-export type { AnalysisContext, Rule, RuleFinding } from "./analysis/context.ts";
+export type {
+  AnalysisContext,
+  ClusterContext,
+  FleetContext,
+  FleetRule,
+  FleetRuleFinding,
+  Rule,
+  RuleFinding,
+  RuleInfo,
+} from "./analysis/context.ts";
 export {
   analyseCrds,
   type ConsumerVerdict,
@@ -10,9 +19,15 @@ export {
   type Verdict,
 } from "./analysis/crds.ts";
 export { buildDag, type KustomizationDag } from "./analysis/dag.ts";
+export {
+  type ClusterLint,
+  type FleetLintOptions,
+  type FleetLintResult,
+  lintFleet,
+} from "./analysis/fleet.ts";
 export { KustomizationGraph } from "./analysis/graph.ts";
 export { type Inventory, type LintOptions, type LintResult, lint, UsageError } from "./analysis/lint.ts";
-export { RULES } from "./analysis/rules/index.ts";
+export { ALL_RULES, FLEET_RULES, RULES } from "./analysis/rules/index.ts";
 export { bootstrapCrds, type CrdPhase, type CrdsOptions, type CrdsResult, crds } from "./app/crds.ts";
 export { kustomizationGraph } from "./app/graph.ts";
 export { type InitOptions, type InitResult, initConfig } from "./app/init.ts";
@@ -20,7 +35,15 @@ export { type LintRunOptions, lintRepository } from "./app/lint.ts";
 export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
 export { type LoadedPlan, loadPlan, type PlanOptions, type PlanResult, plan } from "./app/plan.ts";
 export { type StatusResult, status } from "./app/status.ts";
-export { type UpOptions, type UpResult, up } from "./app/up.ts";
+export {
+  type ClusterUp,
+  type FleetUpOptions,
+  repositoryClusters,
+  type UpOptions,
+  type UpResult,
+  up,
+  upFleet,
+} from "./app/up.ts";
 export { computeStatus, type Status as ReadinessStatus, webhookStatus } from "./cluster/status.ts";
 export type { RunEvent, StepOutcome } from "./execute/events.ts";
 export type { Finding, Severity, SourceLocation } from "./findings.ts";
@@ -28,7 +51,8 @@ export { Repository, RepositoryError } from "./load/repository.ts";
 export { parseYaml } from "./load/yaml.ts";
 export { findBootstrapHelmfiles, loadBootstrap } from "./model/bootstrap.ts";
 export type { ChartCrdResolver, ChartCrds, ChartRef } from "./model/charts.ts";
-export { type Config, ConfigSchema, configJsonSchema } from "./model/config.ts";
+export { type Config, ConfigSchema, configJsonSchema, type FleetConfig } from "./model/config.ts";
+export { type FleetCluster, findClusters, selectClusters } from "./model/fleet.ts";
 export {
   buildFluxModel,
   type FluxKustomization,

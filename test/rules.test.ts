@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lint, type SeveritySetting } from "../src/analysis/lint.ts";
-import { RULES } from "../src/analysis/rules/index.ts";
+import { ALL_RULES } from "../src/analysis/rules/index.ts";
 
 import { customResource, helmRelease, ks, lintFlux, makeRepo, ruleIds } from "./helpers.ts";
 
@@ -11,7 +11,7 @@ const configMap = (name: string, extra = "") =>
 
 describe("rule registry", () => {
   it("keeps the public rule ids with their default severities", () => {
-    const ids = Object.fromEntries(RULES.map((r) => [r.id, r.severity]));
+    const ids = Object.fromEntries(ALL_RULES.map((r) => [r.id, r.severity]));
     expect(ids).toMatchObject({
       "crd-missing": "error",
       "crd-deadlock": "error",
@@ -23,10 +23,15 @@ describe("rule registry", () => {
       "duplicate-object": "error",
       "substitution-undefined": "warning",
       "path-missing": "error",
+      "cluster-unique-value": "error",
+      "cluster-cidr-overlap": "error",
+      "lb-ip-outside-pool": "error",
+      "cluster-placement": "error",
+      "cluster-version-skew": "warning",
     });
   });
   it("documents every rule in docs/rules", () => {
-    for (const rule of RULES)
+    for (const rule of ALL_RULES)
       expect(existsSync(new URL(`../docs/rules/${rule.id}.md`, import.meta.url)), rule.id).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from "../findings.ts";
 import type { Repository } from "../load/repository.ts";
 import type { Bootstrap } from "../model/bootstrap.ts";
+import type { Config } from "../model/config.ts";
 import type { FluxModel } from "../model/flux.ts";
 import type { KubeObject } from "../model/objects.ts";
 import type { CrdAnalysis } from "./crds.ts";
@@ -21,13 +22,42 @@ export interface AnalysisContext {
 
 export type RuleFinding = Omit<Finding, "ruleId" | "severity">;
 
-/** A lint rule, ESLint-style: one module each, with an id, a default severity and documentation. */
-export interface Rule {
+/** What every rule has: an id (public interface), a default severity, and one sentence of documentation. */
+export interface RuleInfo {
   id: string;
   severity: Severity;
   /** One sentence: what the rule reports. */
   description: string;
+}
+
+/** A lint rule, ESLint-style: one module each, with an id, a default severity and documentation. */
+export interface Rule extends RuleInfo {
   check(ctx: AnalysisContext): RuleFinding[];
+}
+
+/** One analysed cluster of the fleet: its name and everything a cluster rule could read of it. */
+export interface ClusterContext extends AnalysisContext {
+  name: string;
+}
+
+/** Everything a fleet rule can read: every cluster analysed, and kubestrap.yaml. */
+export interface FleetContext {
+  repo: Repository;
+  config: Config;
+  /** kubestrap.yaml, when the repository has one. */
+  configFile?: string;
+  clusters: ClusterContext[];
+}
+
+/** A fleet rule's finding names the cluster it belongs to. */
+export type FleetRuleFinding = RuleFinding & { cluster: string };
+
+/**
+ * A rule over the clusters of the repository (and within each of them): address ranges, unique values,
+ * placement, version skew. It runs with one cluster too; what it compares between clusters then finds nothing.
+ */
+export interface FleetRule extends RuleInfo {
+  check(ctx: FleetContext): FleetRuleFinding[];
 }
 
 /** Rules whose findings are produced while loading the repository. */

@@ -60,6 +60,8 @@ export interface LintResult {
   graph: KustomizationGraph;
   crds: CrdAnalysis;
   entry?: EntryPoint;
+  /** What the rules read: the fleet rules read it again, per cluster. */
+  context: AnalysisContext;
 }
 
 /** Loads a repository, builds its Flux model and graphs, and runs every rule. */
@@ -96,6 +98,7 @@ export function lint(options: LintOptions): LintResult {
     bootstrap,
     graph,
     crds,
+    context: ctx,
   };
   if (entry) result.entry = entry;
   return result;

@@ -1,18 +1,20 @@
 /** `kubestrap lint` as a library call. */
-import { type LintResult, lint } from "../analysis/lint.ts";
+import { type FleetLintOptions, type FleetLintResult, lintFleet } from "../analysis/fleet.ts";
 import type { RenderLintOptions } from "./lint-render.ts";
 
-export interface LintRunOptions extends RenderLintOptions {
+export interface LintRunOptions extends RenderLintOptions, FleetLintOptions {
   /** Render every chart with helm (`lint --render`) instead of answering from the bundled catalog. */
   render?: boolean;
 }
 
 /**
- * The analysis alone, or with every chart rendered. The rendering modules (helm, the chart cache, the OCI
- * client) are loaded only for `render`: a CLI pays for every module it imports on every start.
+ * Every chosen cluster analysed, alone or with every chart rendered, then the fleet rules. The rendering modules
+ * (helm, the chart cache, the OCI client) are loaded only for `render`: a CLI pays for every module it imports on
+ * every start.
  */
-export async function lintRepository(options: LintRunOptions): Promise<LintResult> {
-  if (!options.render) return lint(options);
+export async function lintRepository(options: LintRunOptions): Promise<FleetLintResult> {
+  if (!options.render) return lintFleet(options);
   const { lintWithCharts } = await import("./lint-render.ts");
-  return lintWithCharts(options);
+  // Each cluster's options carry the render settings along (they are spread from these).
+  return lintFleet(options, (one) => lintWithCharts(one as RenderLintOptions));
 }

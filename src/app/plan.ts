@@ -10,10 +10,10 @@ import { KubeClient, type KubeTarget } from "../cluster/kube.ts";
 import type { Finding } from "../findings.ts";
 import { Repository } from "../load/repository.ts";
 import { type ClusterConfig, type Config, loadConfig } from "../model/config.ts";
-import { clusterName } from "../model/entry.ts";
+import { type FleetCluster, findClusters, selectClusters } from "../model/fleet.ts";
 import { hookProblems } from "../model/hooks.ts";
 import { loadPrerequisites } from "../model/prerequisites.ts";
-import { loadProject, type Project, UsageError } from "../model/project.ts";
+import { loadProject, type Project } from "../model/project.ts";
 import { bootstrapReleases, chartName, crdReleases, unresolvedFindings } from "../model/releases.ts";
 import { type Inspection, inspectOffline, inspectStep } from "../plan/live.ts";
 import { buildPlan, type Plan } from "../plan/plan.ts";
@@ -29,6 +29,8 @@ export interface PlanOptions {
   context?: string;
   /** Pull every oci:// chart over plain HTTP (a local registry). */
   plainHttp?: boolean;
+  /** The command, when it takes several clusters (`up`): named in the error when no cluster was chosen. */
+  several?: string;
 }
 
 export interface LoadedPlan {
@@ -46,22 +48,28 @@ export interface LoadedPlan {
 export function loadPlan(options: PlanOptions): LoadedPlan {
   const repository = Repository.load(options.repo);
   const { config, file: configFile, findings: configFindings } = loadConfig(repository);
-  const clusterConfig = chooseCluster(config, options.cluster);
+  const chosen = selectClusters(
+    findClusters(repository, config),
+    options.cluster ? [options.cluster] : [],
+    options.several ? { command: options.several } : {},
+  )[0] as FleetCluster;
+  const clusterConfig = chosen.config;
   const projectOptions: Parameters<typeof loadProject>[0] = {
     repo: options.repo,
     repository,
     config: { config, findings: configFindings, ...(configFile ? { file: configFile } : {}) },
   };
-  const entry = options.entry ?? clusterConfig?.entry;
-  if (entry) projectOptions.entry = entry;
-  else if (options.cluster && !clusterConfig) projectOptions.cluster = options.cluster;
-  // The cluster's name also selects the helmfile environment of the same name (an entry point wins anyway).
-  if (entry && (clusterConfig?.name ?? options.cluster))
-    projectOptions.cluster = clusterConfig?.name ?? options.cluster;
-  if (options.environment) projectOptions.environment = options.environment;
+  const entry = options.entry ?? chosen.entry;
+  if (entry) {
+    projectOptions.entry = entry;
+    // The cluster's name also selects the helmfile environment of the same name.
+    if (options.cluster || clusterConfig) projectOptions.cluster = chosen.name;
+  }
+  const environment = options.environment ?? chosen.environment;
+  if (environment) projectOptions.environment = environment;
+  if (clusterConfig?.env) projectOptions.clusterEnv = clusterConfig.env;
   const project = loadProject(projectOptions);
-  const cluster =
-    clusterConfig?.name ?? options.cluster ?? (project.entry ? clusterName(project.entry) : "default");
+  const cluster = chosen.name;
 
   const builderFindings = project.builder.findings.length;
   const prerequisites = loadPrerequisites(
@@ -130,22 +138,6 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
   if (configFile) out.configFile = configFile;
   if (clusterConfig) out.clusterConfig = clusterConfig;
   return out;
-}
-
-function chooseCluster(config: Config, name: string | undefined): ClusterConfig | undefined {
-  if (config.clusters.length === 0) return undefined;
-  if (name !== undefined) {
-    const match = config.clusters.find((c) => c.name === name);
-    if (!match)
-      throw new UsageError(
-        `cluster ${name} is not in kubestrap.yaml (clusters: ${config.clusters.map((c) => c.name).join(", ")})`,
-      );
-    return match;
-  }
-  if (config.clusters.length === 1) return config.clusters[0];
-  throw new UsageError(
-    `kubestrap.yaml defines several clusters (${config.clusters.map((c) => c.name).join(", ")}): choose one with --cluster`,
-  );
 }
 
 export interface PlanRenderOptions extends PlanOptions, Pick<RenderSettings, "helm"> {

@@ -6,10 +6,13 @@ import { ChartCache } from "../charts/cache.ts";
 import { Helm } from "../charts/helm.ts";
 import type { RenderSettings } from "../charts/render.ts";
 import { ExecuteContext } from "../execute/context.ts";
-import { type Emit, now } from "../execute/events.ts";
+import { type Emit, now, type RunEvent } from "../execute/events.ts";
 import { Redactor } from "../execute/redact.ts";
 import type { RunResult } from "../execute/runner.ts";
 import { executePlan } from "../execute/up.ts";
+import { Repository } from "../load/repository.ts";
+import { loadConfig } from "../model/config.ts";
+import { type FleetCluster, findClusters } from "../model/fleet.ts";
 import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.ts";
 
 export interface UpOptions
@@ -87,4 +90,41 @@ export async function up(options: UpOptions): Promise<UpResult> {
   } finally {
     await ctx.close();
   }
+}
+
+export interface FleetUpOptions extends Omit<UpOptions, "cluster" | "emit" | "context"> {
+  /** The clusters to bootstrap, at once; each is reached through its own kubestrap.yaml kubeconfig and context. */
+  clusters: string[];
+  emit: (cluster: string, event: RunEvent) => void;
+}
+
+export interface ClusterUp {
+  cluster: string;
+  result?: UpResult;
+  /** Why the cluster's bootstrap could not start (a plan that cannot be read, a kubeconfig without its context). */
+  error?: Error;
+}
+
+/**
+ * `kubestrap up --cluster infra --cluster apps`: every cluster bootstrapped at once, each with its own plan,
+ * journal, identity check and lock. One cluster failing does not stop the others; each result says how its run
+ * ended.
+ */
+export async function upFleet(options: FleetUpOptions): Promise<ClusterUp[]> {
+  const { clusters, emit, ...rest } = options;
+  return Promise.all(
+    clusters.map(async (cluster): Promise<ClusterUp> => {
+      try {
+        return { cluster, result: await up({ ...rest, cluster, emit: (e) => emit(cluster, e) }) };
+      } catch (error) {
+        return { cluster, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }),
+  );
+}
+
+/** The clusters of a repository, as `--all-clusters` means them. */
+export function repositoryClusters(repo: string): FleetCluster[] {
+  const repository = Repository.load(repo);
+  return findClusters(repository, loadConfig(repository).config);
 }

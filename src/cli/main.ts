@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { Rule } from "../analysis/context.ts";
+import type { RuleInfo } from "../analysis/context.ts";
 import type { LintOptions, SeveritySetting } from "../analysis/lint.ts";
 import type { CrdsOptions } from "../app/crds.ts";
 import type { LintRunOptions } from "../app/lint.ts";
@@ -19,13 +19,14 @@ export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 interface CommonFlags {
   repo: string;
-  cluster?: string;
+  cluster?: string[];
+  allClusters?: boolean;
   environment?: string;
   entry?: string;
   rule?: Record<string, SeveritySetting>;
 }
 
-function ruleParser(rules: Rule[]) {
+function ruleParser(rules: RuleInfo[]) {
   return (value: string, previous: Record<string, SeveritySetting> = {}): Record<string, SeveritySetting> => {
     const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
     if (!m) throw new InvalidArgumentError("expected RULE=error|warning|info|off");
@@ -34,9 +35,24 @@ function ruleParser(rules: Rule[]) {
   };
 }
 
-function lintOptions(flags: CommonFlags): LintOptions {
+/** Bad usage found while reading the flags: exit status 2, like the library's UsageError. */
+class CliUsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The one cluster of a command that shows one at a time (graph, crds, plan, status); several are bad usage. */
+function oneCluster(flags: CommonFlags, command: string): string | undefined {
+  if (flags.allClusters || (flags.cluster?.length ?? 0) > 1)
+    throw new CliUsageError(
+      `${command} shows one cluster at a time: name it with --cluster, and run ${command} once per cluster`,
+    );
+  return flags.cluster?.[0];
+}
+
+function graphOptions(flags: CommonFlags): LintOptions {
   const options: LintOptions = { repo: flags.repo };
-  if (flags.cluster) options.cluster = flags.cluster;
+  const cluster = oneCluster(flags, "graph");
+  if (cluster) options.cluster = cluster;
   if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.rule) options.rules = flags.rule;
@@ -84,13 +100,30 @@ function renderSettings(flags: RenderFlags): RenderSettings {
 }
 
 function lintRunOptions(flags: CommonFlags & LintFlags): LintRunOptions {
-  return { ...lintOptions(flags), ...renderSettings(flags), render: flags.render ?? false };
+  const options: LintRunOptions = {
+    repo: flags.repo,
+    ...renderSettings(flags),
+    render: flags.render ?? false,
+  };
+  // Every cluster unless some are named (--all-clusters says the default out loud).
+  if (flags.cluster && !flags.allClusters) options.clusters = flags.cluster;
+  if (flags.allClusters && flags.cluster)
+    throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  if (flags.environment) options.environment = flags.environment;
+  if (flags.entry) options.entry = flags.entry;
+  if (flags.rule) options.rules = flags.rule;
+  return options;
 }
 
 function addCommon(cmd: Command): Command {
   return cmd
     .option("--repo <dir>", "repository directory", ".")
-    .option("--cluster <name>", "cluster to analyse, for repositories with several (clusters/<name>)")
+    .option(
+      "--cluster <name>",
+      "a cluster of the repository (kubestrap.yaml clusters, clusters/<name>, a helmfile environment); lint and up take several (repeat it)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--all-clusters", "every cluster of the repository (lint's default; up needs it or --cluster)")
     .option(
       "--environment <name>",
       "helmfile environment of the bootstrap helmfiles (helmfile -e; default: the one named like --cluster, else default)",
@@ -103,7 +136,7 @@ export function createProgram(
   out: (s: string | Uint8Array) => void,
   err: (s: string) => void,
   isTTY: boolean,
-  rules: Rule[] = [],
+  rules: RuleInfo[] = [],
 ): Command {
   const program = new Command()
     .name("kubestrap")
@@ -181,7 +214,7 @@ export function createProgram(
     )
     .action(async (flags: CommonFlags & { output: string }) => {
       const { kustomizationGraph } = await import("../app/graph.ts");
-      const dag = kustomizationGraph(lintOptions(flags));
+      const dag = kustomizationGraph(graphOptions(flags));
       const { formatDot, formatMermaid } = await import("../report/graph.ts");
       if (flags.output === "dot") out(formatDot(dag));
       else if (flags.output === "json") out(`${JSON.stringify(dag, null, 2)}\n`);
@@ -275,9 +308,10 @@ function addClusterFlags(cmd: Command): Command {
     .option("--context <name>", "kubeconfig context (default: kubestrap.yaml's, the current one)");
 }
 
-function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }) {
+function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }, command: string) {
   const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo };
-  if (flags.cluster) options.cluster = flags.cluster;
+  const cluster = oneCluster(flags, command);
+  if (cluster) options.cluster = cluster;
   if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.kubeconfig) options.kubeconfig = flags.kubeconfig;
@@ -308,7 +342,7 @@ function addBootstrapCommands(
     .option("--no-color", "never colour text output")
     .action(async (flags: PlanFlags) => {
       const { plan } = await import("../app/plan.ts");
-      const result = await plan({ ...planOptions(flags), live: flags.live ?? false });
+      const result = await plan({ ...planOptions(flags, "plan"), live: flags.live ?? false });
       const { formatPlanJson, formatPlanText } = await import("../report/plan.ts");
       out(
         flags.output === "json"
@@ -387,7 +421,7 @@ function addBootstrapCommands(
     .option("--no-color", "never colour text output")
     .action(async (flags: PlanFlags) => {
       const { status } = await import("../app/status.ts");
-      const result = await status(planOptions(flags));
+      const result = await status(planOptions(flags, "status"));
       const { formatStatusJson, formatStatusText } = await import("../report/plan.ts");
       out(
         flags.output === "json"
@@ -401,15 +435,8 @@ function addBootstrapCommands(
     });
 }
 
-async function runUp(
-  flags: UpFlags,
-  out: (s: string | Uint8Array) => void,
-  err: (s: string) => void,
-  isTTY: boolean,
-): Promise<number> {
-  const { up } = await import("../app/up.ts");
-  const { formatRunSummary, jsonLines, plainLines } = await import("../report/run.ts");
-  const color = flags.color && isTTY && !process.env.NO_COLOR;
+/** Ctrl-C once stops starting steps; twice (or SIGTERM) interrupts the running ones. */
+function interruptions(err: (s: string) => void) {
   const stop = new AbortController();
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -423,6 +450,60 @@ async function runUp(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  return {
+    stop: stop.signal,
+    abort: abort.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/** What every cluster's run takes from the flags, whichever cluster it is. */
+function runSettings(flags: UpFlags, signals: { stop: AbortSignal; abort: AbortSignal }) {
+  const options = {
+    ...renderSettings(flags),
+    concurrency: flags.concurrency ?? 8,
+    waitTimeoutSeconds: flags.timeout,
+    apiTimeoutSeconds: flags.apiTimeout,
+    waitFlux: flags.waitFlux ?? false,
+    forceConflicts: flags.forceConflicts ?? false,
+    stop: signals.stop,
+    abort: signals.abort,
+  } satisfies Partial<import("../app/up.ts").UpOptions>;
+  return {
+    ...options,
+    ...(flags.rerun ? { rerun: flags.rerun } : {}),
+    ...(flags.registryMirror ? { mirrors: flags.registryMirror } : {}),
+  };
+}
+
+function printPlanErrors(
+  findings: import("../findings.ts").Finding[],
+  err: (s: string) => void,
+  prefix = "",
+): boolean {
+  const errors = findings.filter((f) => f.severity === "error");
+  for (const f of errors) {
+    const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
+    err(`${prefix}${where}error ${f.ruleId}: ${f.message}\n`);
+  }
+  if (errors.length > 0) err(`${prefix}kubestrap: the plan has errors; nothing was run\n`);
+  return errors.length > 0;
+}
+
+async function runUp(
+  flags: UpFlags,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): Promise<number> {
+  if (flags.allClusters || (flags.cluster?.length ?? 0) > 1) return runFleetUp(flags, out, err);
+  const { up } = await import("../app/up.ts");
+  const { formatRunSummary, jsonLines, plainLines } = await import("../report/run.ts");
+  const color = flags.color && isTTY && !process.env.NO_COLOR;
+  const signals = interruptions(err);
   let taskList: import("../report/tasks.ts").TaskList | undefined;
   let render: (e: import("../execute/events.ts").RunEvent) => void;
   if (flags.output === "json") render = jsonLines((s) => out(s));
@@ -435,35 +516,18 @@ async function runUp(
   let end: Extract<import("../execute/events.ts").RunEvent, { type: "run-end" }> | undefined;
   let steps: import("../execute/events.ts").StepInfo[] = [];
   try {
-    const options: import("../app/up.ts").UpOptions = {
-      ...planOptions(flags),
-      ...renderSettings(flags),
-      concurrency: flags.concurrency ?? 8,
-      waitTimeoutSeconds: flags.timeout,
-      apiTimeoutSeconds: flags.apiTimeout,
-      waitFlux: flags.waitFlux ?? false,
-      forceConflicts: flags.forceConflicts ?? false,
-      stop: stop.signal,
-      abort: abort.signal,
+    const result = await up({
+      ...planOptions(flags, "up"),
+      several: "up",
+      ...runSettings(flags, signals),
       emit: (e) => {
         if (e.type === "run-start") steps = e.steps;
         if (e.type === "run-end") end = e;
         render(e);
       },
-    };
-    if (flags.rerun) options.rerun = flags.rerun;
-    if (flags.registryMirror) options.mirrors = flags.registryMirror;
-    const result = await up(options);
+    });
     await taskList?.finish();
-    const planErrors = result.loaded.plan.findings.filter((f) => f.severity === "error");
-    if (planErrors.length > 0) {
-      for (const f of planErrors) {
-        const where = f.location ? `${f.location.file}:${f.location.line}: ` : "";
-        err(`${where}error ${f.ruleId}: ${f.message}\n`);
-      }
-      err("kubestrap: the plan has errors; nothing was run\n");
-      return EXIT.usage;
-    }
+    if (printPlanErrors(result.loaded.plan.findings, err)) return EXIT.usage;
     if (end && flags.output !== "json")
       out(
         formatRunSummary(end, result.loaded.plan.cluster, steps, {
@@ -474,8 +538,96 @@ async function runUp(
     if (result.run?.outcome === "ok") return EXIT.ok;
     return result.run?.outcome === "interrupted" ? EXIT_INTERRUPTED : EXIT.findings;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    signals.dispose();
+  }
+}
+
+/**
+ * `up` of several clusters at once. Their events interleave, each line prefixed with its cluster (`-o json`: a
+ * `cluster` field); each cluster's summary follows when all have ended. Exit status: 130 if any was interrupted,
+ * else 2 if a plan had errors, else 1 if any failed.
+ */
+async function runFleetUp(
+  flags: UpFlags,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  if (flags.context)
+    throw new CliUsageError(
+      "--context names the context of one cluster: with several, kubestrap.yaml gives each its own (clusters[].context)",
+    );
+  if (flags.allClusters && flags.cluster)
+    throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  const { upFleet, repositoryClusters } = await import("../app/up.ts");
+  const { formatRunSummary, plainLines } = await import("../report/run.ts");
+  type RunEvent = import("../execute/events.ts").RunEvent;
+  const names = flags.allClusters
+    ? repositoryClusters(flags.repo).map((c) => c.name)
+    : [...new Set(flags.cluster)];
+  const width = Math.max(...names.map((n) => n.length));
+  const renderers = new Map<string, (e: RunEvent) => void>();
+  const ends = new Map<string, Extract<RunEvent, { type: "run-end" }>>();
+  const steps = new Map<string, import("../execute/events.ts").StepInfo[]>();
+  const signals = interruptions(err);
+  const { cluster: _one, allClusters: _all, ...common } = flags;
+  try {
+    const results = await upFleet({
+      ...planOptions(common, "up"),
+      ...runSettings(flags, signals),
+      clusters: names,
+      emit: (cluster, e) => {
+        if (e.type === "run-start") steps.set(cluster, e.steps);
+        if (e.type === "run-end") ends.set(cluster, e);
+        let render = renderers.get(cluster);
+        if (!render) {
+          const prefix = `[${cluster.padEnd(width)}] `;
+          render =
+            flags.output === "json"
+              ? (event) => out(`${JSON.stringify({ ...event, cluster })}\n`)
+              : plainLines((text) => out(text.replace(/^(?=.)/gm, prefix)));
+          renderers.set(cluster, render);
+        }
+        render(e);
+      },
+    });
+    let code: number = EXIT.ok;
+    const worst = (c: number) => {
+      const rank = (x: number) => [EXIT.ok, EXIT.findings, EXIT.usage, EXIT_INTERRUPTED].indexOf(x as never);
+      if (rank(c) > rank(code)) code = c;
+    };
+    for (const { cluster, result, error } of results) {
+      const prefix = `[${cluster.padEnd(width)}] `;
+      if (error) {
+        err(`${prefix}kubestrap: ${error.message}\n`);
+        worst(error.name === "UsageError" ? EXIT.usage : EXIT.findings);
+        continue;
+      }
+      if (!result) continue;
+      if (printPlanErrors(result.loaded.plan.findings, err, prefix)) {
+        worst(EXIT.usage);
+        continue;
+      }
+      const end = ends.get(cluster);
+      if (end && flags.output !== "json")
+        out(
+          formatRunSummary(end, cluster, steps.get(cluster) ?? [], {
+            color: false,
+            width: process.stdout.columns || 100,
+          }),
+        );
+      const outcome = result.run?.outcome;
+      worst(outcome === "ok" ? EXIT.ok : outcome === "interrupted" ? EXIT_INTERRUPTED : EXIT.findings);
+    }
+    if (flags.output !== "json") {
+      const line = results.map(
+        ({ cluster, result, error }) =>
+          `${cluster} ${error ? "not started" : (result?.run?.outcome ?? "not run")}`,
+      );
+      out(`clusters: ${line.join(", ")}\n`);
+    }
+    return code;
+  } finally {
+    signals.dispose();
   }
 }
 
@@ -519,7 +671,8 @@ async function runCrds(
       );
     },
   };
-  if (flags.cluster) options.cluster = flags.cluster;
+  const cluster = oneCluster(flags, "crds");
+  if (cluster) options.cluster = cluster;
   if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
   if (flags.apply) {
@@ -575,7 +728,7 @@ export async function main(argv: string[]): Promise<number> {
   // The rule modules are loaded for the commands that list or run rules, not for `crds`.
   const rules = ["crds", "plan", "up", "status"].includes(argv[0] ?? "")
     ? []
-    : (await import("../analysis/rules/index.ts")).RULES;
+    : (await import("../analysis/rules/index.ts")).ALL_RULES;
   const program = createProgram(
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),

@@ -99,6 +99,74 @@ export const ClusterSchema = z
       .min(0)
       .optional()
       .describe("nodes that must have registered before anything is applied"),
+    environment: z
+      .string()
+      .optional()
+      .describe(
+        "helmfile environment of this cluster's bootstrap (default: bootstrap.environment, else its name)",
+      ),
+    env: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("environment variables for this cluster's helmfiles (CLUSTER: infra), over bootstrap.env"),
+    network: z
+      .object({
+        pods: z.array(z.string()).default([]).describe("pod CIDRs (Talos podSubnets, k3s cluster-cidr)"),
+        services: z
+          .array(z.string())
+          .default([])
+          .describe("service CIDRs (Talos serviceSubnets, k3s service-cidr)"),
+      })
+      .strict()
+      .optional()
+      .describe("address ranges no chart value says, for cluster-cidr-overlap"),
+  })
+  .strict();
+
+const chartOrKind = {
+  chart: z
+    .string()
+    .optional()
+    .describe("chart name (cilium, rook-ceph), of a bootstrap release or a HelmRelease"),
+  kind: z
+    .string()
+    .optional()
+    .describe("object kind, optionally with its group (CephCluster, ceph.rook.io/CephCluster)"),
+};
+
+export const FleetSchema = z
+  .object({
+    unique: z
+      .array(
+        z
+          .object({
+            chart: z.string().describe("chart name"),
+            path: z.string().describe("dotted path in its values (cluster.id)"),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("chart values that must differ per cluster, besides Cilium's cluster.id and cluster.name"),
+    independent: z
+      .array(z.tuple([name, name]))
+      .default([])
+      .describe("pairs of clusters never routed or meshed together: their address ranges may overlap"),
+    placement: z
+      .array(
+        z
+          .object({
+            ...chartOrKind,
+            clusters: z.array(name).min(1).describe("the only clusters it may run on"),
+          })
+          .strict()
+          .refine((p) => (p.chart === undefined) !== (p.kind === undefined), "name either a chart or a kind"),
+      )
+      .default([])
+      .describe("charts or kinds allowed only on some clusters (rook-ceph on infra)"),
+    allowSkew: z
+      .array(z.string())
+      .default([])
+      .describe("charts that may run at different versions on different clusters"),
   })
   .strict();
 
@@ -109,6 +177,9 @@ export const ConfigSchema = z
       .array(ClusterSchema)
       .default([])
       .describe("the clusters of this repository (default: detected)"),
+    fleet: FleetSchema.default({ unique: [], independent: [], placement: [], allowSkew: [] }).describe(
+      "what must hold between the clusters of this repository",
+    ),
     before: z.array(BeforeStepSchema).default([]).describe("commands that bring the cluster up"),
     bootstrap: z
       .object({
@@ -188,6 +259,7 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
+export type FleetConfig = z.infer<typeof FleetSchema>;
 export type DeclaredRelease = z.infer<typeof DeclaredReleaseSchema>;
 export type BeforeStep = z.infer<typeof BeforeStepSchema>;
 export type CommandSpec = z.infer<typeof command>;

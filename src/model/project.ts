@@ -38,6 +38,8 @@ export interface ProjectOptions {
   helmfiles?: string[];
   /** The helmfile environment (`helmfile -e`); by default the one named like `cluster`, else "default". */
   environment?: string;
+  /** Environment variables of this cluster's helmfiles (kubestrap.yaml `clusters[].env`), over `bootstrap.env`. */
+  clusterEnv?: Record<string, string>;
   /** kubestrap.yaml as already read (the plan reads it first); by default it is read here. */
   config?: LoadedConfig;
   /** An already loaded repository (kubestrap.yaml was read from it). */
@@ -72,7 +74,9 @@ export function loadProject(options: ProjectOptions): Project {
   const loaded = options.config ?? loadConfig(repo);
   if (!options.config) diagnostics.push(...loaded.findings);
   const { bootstrap: declared } = loaded.config;
-  const helmfileOptions: HelmfileReadOptions = { env: { ...process.env, ...declared.env } };
+  const helmfileOptions: HelmfileReadOptions = {
+    env: { ...process.env, ...declared.env, ...options.clusterEnv },
+  };
   const environment = options.environment ?? declared.environment;
   if (environment) helmfileOptions.environment = environment;
   if (options.cluster) helmfileOptions.cluster = options.cluster;

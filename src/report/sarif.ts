@@ -1,6 +1,6 @@
-import type { LintResult } from "../analysis/lint.ts";
-import { RULES } from "../analysis/rules/index.ts";
+import { ALL_RULES } from "../analysis/rules/index.ts";
 import type { Severity } from "../findings.ts";
+import type { LintReport } from "./text.ts";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   error: "error",
@@ -8,8 +8,11 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   info: "note",
 };
 
-/** SARIF 2.1.0, for GitHub code scanning and other SARIF consumers. Paths are repository-relative. */
-export function formatSarif(result: LintResult, version: string): string {
+/**
+ * SARIF 2.1.0, for GitHub code scanning and other SARIF consumers. Paths are repository-relative; a finding of
+ * one cluster says which in its message (`[infra] ...`) and in `properties.cluster`.
+ */
+export function formatSarif(result: LintReport, version: string): string {
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -20,7 +23,7 @@ export function formatSarif(result: LintResult, version: string): string {
             name: "kubestrap",
             version,
             informationUri: "https://github.com/kubestrap/kubestrap",
-            rules: RULES.map((r) => ({
+            rules: ALL_RULES.map((r) => ({
               id: r.id,
               shortDescription: { text: r.description },
               helpUri: `https://github.com/kubestrap/kubestrap/blob/main/docs/rules/${r.id}.md`,
@@ -33,7 +36,10 @@ export function formatSarif(result: LintResult, version: string): string {
           ruleId: f.ruleId,
           level: LEVEL[f.severity],
           message: {
-            text: [f.object ? `${f.object}: ${f.message}` : f.message, f.fix ? `Fix: ${f.fix}` : ""]
+            text: [
+              `${f.cluster ? `[${f.cluster}] ` : ""}${f.object ? `${f.object}: ` : ""}${f.message}`,
+              f.fix ? `Fix: ${f.fix}` : "",
+            ]
               .filter(Boolean)
               .join("\n"),
           },
@@ -47,9 +53,10 @@ export function formatSarif(result: LintResult, version: string): string {
                 },
               ]
             : [],
+          ...(f.cluster ? { properties: { cluster: f.cluster } } : {}),
           relatedLocations: (f.related ?? []).map((r, i) => ({
             id: i,
-            message: { text: r.message },
+            message: { text: `${r.cluster ? `[${r.cluster}] ` : ""}${r.message}` },
             physicalLocation: {
               artifactLocation: { uri: r.file, uriBaseId: "REPOROOT" },
               region: { startLine: Math.max(1, r.line) },

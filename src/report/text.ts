@@ -1,7 +1,16 @@
 import pc from "picocolors";
-import type { LintResult } from "../analysis/lint.ts";
+import type { Inventory } from "../analysis/lint.ts";
 import type { Finding, Severity } from "../findings.ts";
 import { inventoryLine } from "./inventory.ts";
+
+/** What the reporters print: the findings, and the inventory of each cluster analysed. */
+export interface LintReport {
+  findings: Finding[];
+  /** The (first) cluster's inventory. */
+  inventory: Inventory;
+  /** Every cluster analysed, in a repository with several. */
+  clusters?: { name: string; from: string; result: { inventory: Inventory } }[];
+}
 
 export interface TextOptions {
   color: boolean;
@@ -12,11 +21,62 @@ export interface TextOptions {
  * fix and related file: forty custom resources of one Kustomization missing one dependsOn) are printed once, at the
  * first of them, with a count and their other locations; json and SARIF keep one result per location.
  */
-export function formatText(result: LintResult, options: TextOptions): string {
+export function formatText(result: LintReport, options: TextOptions): string {
   const c = pc.createColors(options.color);
+  const lines: string[] = [];
+  const clusters = result.clusters ?? [];
+  const fleet = clusters.length > 1 || result.findings.some((f) => f.cluster !== undefined);
+  let groupCount = 0;
+  const section = (findings: Finding[]) => {
+    const groups = groupByCause(findings);
+    groupCount += groups.length;
+    lines.push(...fileBlocks(groups, c));
+  };
+  if (!fleet) section(result.findings);
+  else {
+    const shared = result.findings.filter((f) => f.cluster === undefined);
+    if (shared.length > 0) {
+      lines.push(c.bold(`── every cluster ${"─".repeat(40)}`), "");
+      section(shared);
+    }
+    const names = [
+      ...new Set([...clusters.map((k) => k.name), ...result.findings.flatMap((f) => f.cluster ?? [])]),
+    ];
+    for (const name of names) {
+      const own = result.findings.filter((f) => f.cluster === name);
+      if (own.length === 0) continue;
+      lines.push(c.bold(`── cluster ${name} ${"─".repeat(Math.max(4, 46 - name.length))}`), "");
+      section(own);
+    }
+  }
+  const counts = countBySeverity(result.findings);
+  const causes = groupCount < result.findings.length ? ` (${groupCount} causes)` : "";
+  const summary = `${countsText(counts)}${causes}`;
+  lines.push(
+    counts.error > 0
+      ? c.red(c.bold(`✖ ${summary}`))
+      : counts.warning > 0
+        ? c.yellow(`⚠ ${summary}`)
+        : c.green(`✔ ${summary}`),
+  );
+  if (clusters.length > 1)
+    for (const k of clusters) {
+      const own = countBySeverity(result.findings.filter((f) => f.cluster === k.name));
+      lines.push(
+        `${c.bold(`cluster ${k.name}`)} (${k.from}): ${countsText(own)} of its own`,
+        ...inventoryLine(k.result.inventory)
+          .split("\n")
+          .map((l) => `  ${l}`),
+      );
+    }
+  else lines.push(inventoryLine(result.inventory));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Findings grouped by file, one line per cause, with its fix and related places. */
+function fileBlocks(groups: Finding[][], c: ReturnType<typeof pc.createColors>): string[] {
   const sev: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.blue };
   const lines: string[] = [];
-  const groups = groupByCause(result.findings);
   const byFile = new Map<string, Finding[][]>();
   for (const group of groups) {
     const file = group[0]?.location?.file ?? "(repository)";
@@ -44,24 +104,15 @@ export function formatText(result: LintResult, options: TextOptions): string {
       }
       if (f.fix) lines.push(`${indent}${c.green("fix:")} ${f.fix}`);
       for (const r of f.related?.slice(0, 3) ?? [])
-        lines.push(`${indent}${c.dim(`${r.file}:${r.line} ${r.message}`)}`);
+        lines.push(
+          `${indent}${c.dim(`${r.cluster ? `[${r.cluster}] ` : ""}${r.file}:${r.line} ${r.message}`)}`,
+        );
       if ((f.related?.length ?? 0) > 3)
         lines.push(`${indent}${c.dim(`… and ${(f.related?.length ?? 0) - 3} more`)}`);
     }
     lines.push("");
   }
-  const counts = countBySeverity(result.findings);
-  const causes = groups.length < result.findings.length ? ` (${groups.length} causes)` : "";
-  const summary = `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info${causes}`;
-  lines.push(
-    counts.error > 0
-      ? c.red(c.bold(`✖ ${summary}`))
-      : counts.warning > 0
-        ? c.yellow(`⚠ ${summary}`)
-        : c.green(`✔ ${summary}`),
-  );
-  lines.push(inventoryLine(result.inventory));
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
 
 /** Findings in their order, those with the same rule, severity, fix and related file gathered behind the first. */
@@ -84,6 +135,10 @@ export function groupByCause(findings: Finding[]): Finding[][] {
     }
   }
   return groups;
+}
+
+function countsText(counts: Record<Severity, number>): string {
+  return `${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.info} info`;
 }
 
 export function countBySeverity(findings: Finding[]): Record<Severity, number> {

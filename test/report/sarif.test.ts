@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/analysis/lint.ts";
-import { RULES } from "../../src/analysis/rules/index.ts";
+import { ALL_RULES } from "../../src/analysis/rules/index.ts";
 import { formatSarif } from "../../src/report/sarif.ts";
 
 const example = new URL("../../examples/homelab-broken", import.meta.url).pathname;
@@ -22,7 +22,7 @@ describe("SARIF of the broken example", () => {
   });
 
   it("lists every rule with its documentation and default level", () => {
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(ALL_RULES.map((r) => r.id));
     const race = run.tool.driver.rules.find((r: { id: string }) => r.id === "crd-race");
     expect(race).toMatchObject({
       defaultConfiguration: { level: "warning" },

@@ -1,6 +1,6 @@
-import { chartNameOf, isExactVersion } from "../../model/charts.ts";
-import { asString, getPath } from "../../model/objects.ts";
+import { isExactVersion } from "../../model/charts.ts";
 import type { Rule, RuleFinding } from "../context.ts";
+import { fluxChartOf } from "../fleet-facts.ts";
 
 /**
  * The bootstrap installs a release with the chart and version its helmfile names; Flux then takes over the
@@ -19,16 +19,11 @@ export const chartVersionDrift: Rule = {
       // Only a chart the helmfile names itself can drift; one read from the Flux files is the same by construction.
       if (!br.chart || br.chartFrom !== undefined) continue;
       const hr = byId.get(`${br.namespace}/${br.name}`);
-      const flux = hr?.chart;
+      const flux = hr && fluxChartOf(hr);
       if (!hr || !flux) continue;
-      const source = flux.source;
-      const fluxVersion =
-        (source && asString(getPath(source.body, ["spec", "ref", "tag"]))) ??
-        (source && flux.kind === "OCIRepository"
-          ? asString(getPath(source.body, ["spec", "ref", "digest"]))
-          : undefined) ??
-        flux.version;
-      const fluxName = flux.url && flux.kind === "OCIRepository" ? chartNameOf(flux.url) : flux.name;
+      const source = hr.chart?.source;
+      const fluxVersion = flux.version;
+      const fluxName = flux.name;
       const differences: string[] = [];
       if (br.chart.name !== fluxName) differences.push(`chart ${br.chart.name} vs ${fluxName}`);
       else if (

@@ -1,5 +1,9 @@
-import { diagnosticRule, type Rule } from "../context.ts";
+import { diagnosticRule, type FleetRule, type Rule, type RuleInfo } from "../context.ts";
 import { chartVersionDrift } from "./chart-version-drift.ts";
+import { clusterCidrOverlap } from "./cluster-cidr-overlap.ts";
+import { clusterPlacement } from "./cluster-placement.ts";
+import { clusterUniqueValue } from "./cluster-unique-value.ts";
+import { clusterVersionSkew } from "./cluster-version-skew.ts";
 import { crdDeadlock } from "./crd-deadlock.ts";
 import { crdMissing } from "./crd-missing.ts";
 import { crdRace } from "./crd-race.ts";
@@ -9,6 +13,7 @@ import { crdUnwaited } from "./crd-unwaited.ts";
 import { dependsOnCycle } from "./dependson-cycle.ts";
 import { dependsOnMissing } from "./dependson-missing.ts";
 import { duplicateObject } from "./duplicate-object.ts";
+import { lbIpOutsidePool } from "./lb-ip-outside-pool.ts";
 import { sourceMissing } from "./source-missing.ts";
 import { substitutionUndefined } from "./substitution-undefined.ts";
 
@@ -81,6 +86,18 @@ export const RULES: Rule[] = [
   ),
 ];
 
-export function findRule(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
+/** Rules over the clusters of the repository (and within each): they run after every cluster's own rules. */
+export const FLEET_RULES: FleetRule[] = [
+  clusterUniqueValue,
+  clusterCidrOverlap,
+  lbIpOutsidePool,
+  clusterPlacement,
+  clusterVersionSkew,
+];
+
+/** Every rule id, cluster and fleet rules alike: `--rule`, `--help`, SARIF and the docs list these. */
+export const ALL_RULES: RuleInfo[] = [...RULES, ...FLEET_RULES];
+
+export function findRule(id: string): RuleInfo | undefined {
+  return ALL_RULES.find((r) => r.id === id);
 }
