@@ -3,7 +3,7 @@
  * started here), each bootstrapped under its own name, then kubeconfigs and contexts that point the wrong way.
  * Every refusal is checked in both API servers' audit logs: not a single write.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -13,6 +13,7 @@ import { env } from "./env.ts";
 import {
   adminWrites,
   auditMark,
+  kubeconfigWith,
   removeTestNamespaces,
   runKubestrap,
   testNamespace,
@@ -26,32 +27,6 @@ const dir = join(mkdtempSync(join(tmpdir(), "kubestrap-identity-")), "env");
 let second: TestEnvironment;
 let repo: string;
 let ns: string;
-
-interface Kubeconfig {
-  clusters: { name: string; cluster: Record<string, string> }[];
-  users: { name: string; user: Record<string, string> }[];
-}
-
-/** One kubeconfig with a context per name, each pointing at the given environment. */
-function kubeconfigWith(contexts: Record<string, TestEnvironment>): string {
-  const config = {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [] as unknown[],
-    users: [] as unknown[],
-    contexts: [] as unknown[],
-    "current-context": Object.keys(contexts)[0],
-  };
-  for (const [name, target] of Object.entries(contexts)) {
-    const k = JSON.parse(readFileSync(target.kubeconfig, "utf8")) as Kubeconfig;
-    config.clusters.push({ name, cluster: k.clusters[0]?.cluster });
-    config.users.push({ name, user: k.users[0]?.user });
-    config.contexts.push({ name, context: { cluster: name, user: name } });
-  }
-  const file = join(mkdtempSync(join(tmpdir(), "kubestrap-kc-")), "kubeconfig");
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
 
 /** Runs kubestrap and returns its result with the admin writes both API servers saw meanwhile. */
 async function watched(args: string[]) {
