@@ -64,4 +64,41 @@ describe("kubestrap init", () => {
     expect(text).toContain("# environment: infra # helmfile environments defined: infra");
     expect(text).toContain('#   CLUSTER: "infra"');
   });
+
+  it("several clusters: each gets its entry point or environment, and its own value of a required variable", () => {
+    const helmfile = (envs: string) =>
+      [
+        "environments:",
+        ...envs.split(",").map((e) => `  ${e}: {}`),
+        "---",
+        "releases:",
+        '  - name: {{ requiredEnv "CLUSTER" }}-cilium',
+        "    namespace: kube-system",
+        "    chart: oci://r.example/charts/cilium",
+        "",
+      ].join("\n");
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n";
+    const byEntry = initConfig({
+      repo: makeRepo({
+        "bootstrap/helmfile.yaml.gotmpl": helmfile("default,infra,apps"),
+        "clusters/infra/cm.yaml": cm,
+        "clusters/apps/cm.yaml": cm,
+      }),
+      dryRun: true,
+    }).text;
+    expect(byEntry).toContain(
+      '  - name: apps\n    entry: "clusters/apps" # conventional layout clusters/<cluster>\n    # env: { CLUSTER: "apps" } # the helmfiles require CLUSTER\n',
+    );
+    expect(byEntry).not.toContain("# environment:");
+    const byEnvironment = initConfig({
+      repo: makeRepo({
+        "bootstrap/helmfile.yaml.gotmpl": helmfile("default,edge,core"),
+        "kubernetes/flux/cluster/cm.yaml": cm,
+      }),
+      dryRun: true,
+    }).text;
+    expect(byEnvironment).toContain(
+      '  - name: core\n    entry: "kubernetes/flux/cluster" # helmfile environment core (bootstrap/helmfile.yaml.gotmpl)\n    environment: "core" # helmfile environment core (bootstrap/helmfile.yaml.gotmpl)\n',
+    );
+  });
 });

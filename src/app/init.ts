@@ -9,8 +9,8 @@ import { UsageError } from "../analysis/lint.ts";
 import { Repository } from "../load/repository.ts";
 import { fullYaml } from "../load/yaml.ts";
 import { findBootstrapHelmfiles, loadBootstrap } from "../model/bootstrap.ts";
-import { CONFIG_FILES, ConfigSchema } from "../model/config.ts";
-import { clusterName, findEntryPoints } from "../model/entry.ts";
+import { CONFIG_FILES, ConfigSchema, DEFAULT_CONFIG } from "../model/config.ts";
+import { findClusters } from "../model/fleet.ts";
 import { helmfileEnvironments, readHelmfiles } from "../model/helmfile/state.ts";
 import { detectSources } from "../model/prerequisites.ts";
 
@@ -51,10 +51,29 @@ function describeDetection(repo: Repository): string {
     "# Written by `kubestrap init` from what it detected in this repository: check it, correct what is wrong.",
     "# Every field is optional; kubestrap detects again whatever this file leaves out.",
   ];
-  const entries = findEntryPoints(repo);
-  if (entries.length > 0) {
+  const helmfiles = findBootstrapHelmfiles(repo);
+  const read = helmfiles.length > 0 ? readHelmfiles(repo, helmfiles, { env: {} }) : undefined;
+  const required = [
+    ...new Set(
+      (read?.findings ?? []).flatMap((f) =>
+        [...f.message.matchAll(/required env var `([^`]+)`/g)].map((m) => m[1] as string),
+      ),
+    ),
+  ];
+  const clusters = findClusters(repo, DEFAULT_CONFIG, helmfiles);
+  const several = clusters.length > 1;
+  if (clusters.some((c) => c.entry || c.environment)) {
     lines.push("clusters:");
-    for (const e of entries) lines.push(`  - name: ${clusterName(e)}`, `    entry: ${q(e.path)} # ${e.from}`);
+    for (const c of clusters) {
+      lines.push(`  - name: ${c.name}`);
+      if (c.entry) lines.push(`    entry: ${q(c.entry)} # ${c.from}`);
+      if (c.environment) lines.push(`    environment: ${q(c.environment)} # ${c.from}`);
+      // Each cluster's value of what the helmfiles require: a guess (its name), for the user to check.
+      if (several && required.length > 0)
+        lines.push(
+          `    # env: { ${required.map((name) => `${name}: ${q(c.name)}`).join(", ")} } # the helmfiles require ${required.join(", ")}`,
+        );
+    }
   } else
     lines.push(
       "# clusters: no Flux entry point found (FluxInstance sync path, clusters/<name>)",
@@ -62,30 +81,22 @@ function describeDetection(repo: Repository): string {
     );
 
   lines.push("bootstrap:");
-  const helmfiles = findBootstrapHelmfiles(repo);
   if (helmfiles.length > 0) {
     lines.push("  helmfiles: # found in the tree, read in this order");
     for (const h of helmfiles) lines.push(`    - ${q(h)}`);
-    const read = readHelmfiles(repo, helmfiles, { env: {} });
     const environments = [...new Set(helmfiles.flatMap((h) => helmfileEnvironments(repo, h)))].filter(
       (e) => e !== "default",
     );
-    if (environments.length > 0)
+    // Several clusters each read the environment of their name by themselves.
+    if (environments.length > 0 && !(several && clusters.every((c) => environments.includes(c.name))))
       lines.push(
         `  # environment: ${environments[0]} # helmfile environments defined: ${environments.join(", ")}`,
       );
-    const required = [
-      ...new Set(
-        read.findings.flatMap((f) =>
-          [...f.message.matchAll(/required env var `([^`]+)`/g)].map((m) => m[1] as string),
-        ),
-      ),
-    ];
-    if (required.length > 0) {
+    if (required.length > 0 && !several) {
       lines.push(
         "  # env: # the helmfiles' templates require these: set them here, or in the shell kubestrap runs in",
       );
-      const example = entries[0] ? clusterName(entries[0]) : "value";
+      const example = clusters[0]?.entry ? (clusters[0]?.name as string) : "value";
       for (const name of required) lines.push(`  #   ${name}: ${q(example)}`);
     }
   } else {
