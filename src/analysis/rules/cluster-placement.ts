@@ -41,7 +41,7 @@ export const clusterPlacement: FleetRule = {
           cluster: cluster.name,
           object,
           message: `${what} is allowed only on ${allowed}, not on cluster ${cluster.name}`,
-          fix: `remove it from ${cluster.name}'s tree, or allow ${cluster.name} in kubestrap.yaml fleet.placement`,
+          fix: `remove it from the Flux tree of cluster ${cluster.name}, or allow ${cluster.name} in kubestrap.yaml fleet.placement`,
           location,
           related: policyAt,
         });

@@ -82,7 +82,7 @@ function sharedAddresses(fleet: FleetContext): FleetRuleFinding[] {
           cluster: cluster.name,
           object: pin.object,
           message: `load-balancer address ${pin.address} is pinned on cluster ${cluster.name} and on cluster ${before.cluster} (${before.object}): both announce it`,
-          fix: `pin an address of ${cluster.name}'s own pool, or declare the clusters independent in kubestrap.yaml (fleet.independent) if they never share a network`,
+          fix: `pin an address of a pool of cluster ${cluster.name} alone, or declare the clusters independent in kubestrap.yaml (fleet.independent) if they never share a network`,
           location: pin.location,
           related: [
             { ...before.location, cluster: before.cluster, message: `${pin.address} on ${before.cluster}` },
