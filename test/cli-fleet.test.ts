@@ -74,8 +74,8 @@ describe("kubestrap lint of a repository with several clusters", () => {
     ]);
   });
 
-  it("commands that show one cluster refuse several, and plan refuses to guess", () => {
-    for (const command of ["graph", "plan", "status", "crds"]) {
+  it("graph and crds show one cluster and refuse several; plan shows several, and refuses to guess", () => {
+    for (const command of ["graph", "crds"]) {
       const r = run(command, "--repo", FLEET_EXAMPLE, "--cluster", "infra", "--cluster", "apps");
       expect(r.code, command).toBe(2);
       expect(r.stderr).toBe(
@@ -87,6 +87,16 @@ describe("kubestrap lint of a repository with several clusters", () => {
     expect(plan.stderr).toMatch(/several clusters \(infra, apps\): choose one with --cluster NAME/);
     const apps = run("plan", "--repo", FLEET_EXAMPLE, "--cluster", "apps");
     expect(apps.code, apps.stderr).toBe(0);
+    const both = run("plan", "--repo", FLEET_EXAMPLE, "--all-clusters");
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout.match(/^Plan for cluster \w+/gm)).toEqual([
+      "Plan for cluster infra",
+      "Plan for cluster apps",
+    ]);
+    const json = JSON.parse(
+      run("plan", "--repo", FLEET_EXAMPLE, "--cluster", "apps", "--cluster", "infra", "-o", "json").stdout,
+    );
+    expect(json.clusters.map((c: { cluster: string }) => c.cluster)).toEqual(["apps", "infra"]);
     expect(apps.stdout).toMatch(/^Plan for cluster apps \(offline\)/);
   });
 

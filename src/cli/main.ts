@@ -120,10 +120,13 @@ function addCommon(cmd: Command): Command {
     .option("--repo <dir>", "repository directory", ".")
     .option(
       "--cluster <name>",
-      "a cluster of the repository (kubestrap.yaml clusters, clusters/<name>, a helmfile environment); lint and up take several (repeat it)",
+      "a cluster of the repository (kubestrap.yaml clusters, clusters/<name>, a helmfile environment); lint, plan, status and up take several (repeat it)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .option("--all-clusters", "every cluster of the repository (lint's default; up needs it or --cluster)")
+    .option(
+      "--all-clusters",
+      "every cluster of the repository (lint's default; with several clusters, plan, status and up need it or --cluster)",
+    )
     .option(
       "--environment <name>",
       "helmfile environment of the bootstrap helmfiles (helmfile -e; default: the one named like --cluster, else default)",
@@ -308,6 +311,71 @@ function addClusterFlags(cmd: Command): Command {
     .option("--context <name>", "kubeconfig context (default: kubestrap.yaml's, the current one)");
 }
 
+/** Exit statuses from best to worst: the worst of several clusters' is the command's. */
+function worstExit(codes: number[]): number {
+  const order: number[] = [EXIT.ok, EXIT.findings, EXIT.usage, EXIT_INTERRUPTED];
+  return codes.reduce((a, b) => (order.indexOf(b) > order.indexOf(a) ? b : a), EXIT.ok as number);
+}
+
+/**
+ * `plan` and `status` of one cluster, or of several one after the other (`--cluster` repeated, `--all-clusters`):
+ * text sections in cluster order; with `-o json`, `{"clusters": [...]}` holding each cluster's document. With
+ * several, a cluster that cannot be read or reached is reported and the others still are.
+ */
+async function perCluster(
+  flags: PlanFlags,
+  command: string,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  run: (
+    options: import("../app/plan.ts").PlanOptions,
+  ) => Promise<{ json: string; text: string; code: number }>,
+): Promise<number> {
+  if (!flags.allClusters && (flags.cluster?.length ?? 0) <= 1) {
+    const result = await run(planOptions(flags, command));
+    out(flags.output === "json" ? result.json : result.text);
+    return result.code;
+  }
+  if (flags.context)
+    throw new CliUsageError(
+      "--context names the context of one cluster: with several, kubestrap.yaml gives each its own",
+    );
+  if (flags.allClusters && flags.cluster)
+    throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  const { repositoryClusters } = await import("../app/up.ts");
+  const names = flags.allClusters
+    ? repositoryClusters(flags.repo).map((c) => c.name)
+    : [...new Set(flags.cluster)];
+  const { cluster: _one, allClusters: _all, ...common } = flags;
+  const codes: number[] = [];
+  const documents: unknown[] = [];
+  for (const [i, name] of names.entries()) {
+    try {
+      const result = await run({ ...planOptions(common, command), cluster: name });
+      if (flags.output === "json") documents.push({ cluster: name, ...(JSON.parse(result.json) as object) });
+      else out(`${i > 0 ? "\n" : ""}${result.text}`);
+      codes.push(result.code);
+    } catch (error) {
+      if (!(error instanceof Error) || !EXPECTED_ERRORS.includes(error.name)) throw error;
+      err(`[${name}] kubestrap: ${error.message}\n`);
+      codes.push(error.name === "UsageError" ? EXIT.usage : EXIT.findings);
+    }
+  }
+  if (flags.output === "json") out(`${JSON.stringify({ clusters: documents }, null, 2)}\n`);
+  return worstExit(codes);
+}
+
+/** Errors that are the user's situation, not kubestrap's bug: printed as one line, never with a stack. */
+const EXPECTED_ERRORS = [
+  "UsageError",
+  "RepositoryError",
+  "HelmError",
+  "KubeError",
+  "IdentityMismatch",
+  "LockHeld",
+  "UnknownKindError",
+];
+
 function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }, command: string) {
   const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo };
   const cluster = oneCluster(flags, command);
@@ -342,14 +410,15 @@ function addBootstrapCommands(
     .option("--no-color", "never colour text output")
     .action(async (flags: PlanFlags) => {
       const { plan } = await import("../app/plan.ts");
-      const result = await plan({ ...planOptions(flags, "plan"), live: flags.live ?? false });
       const { formatPlanJson, formatPlanText } = await import("../report/plan.ts");
-      out(
-        flags.output === "json"
-          ? formatPlanJson(result)
-          : formatPlanText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
-      );
-      process.exitCode = result.plan.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
+      process.exitCode = await perCluster(flags, "plan", out, err, async (options) => {
+        const result = await plan({ ...options, live: flags.live ?? false });
+        return {
+          json: formatPlanJson(result),
+          text: formatPlanText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+          code: result.plan.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok,
+        };
+      });
     });
 
   addClusterFlags(
@@ -421,17 +490,18 @@ function addBootstrapCommands(
     .option("--no-color", "never colour text output")
     .action(async (flags: PlanFlags) => {
       const { status } = await import("../app/status.ts");
-      const result = await status(planOptions(flags, "status"));
       const { formatStatusJson, formatStatusText } = await import("../report/plan.ts");
-      out(
-        flags.output === "json"
-          ? formatStatusJson(result)
-          : formatStatusText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
-      );
-      const notDone = result.steps.some(
-        (s) => s.step.kind !== "preflight" && s.step.kind !== "handoff" && s.inspection.state !== "done",
-      );
-      process.exitCode = notDone ? EXIT.findings : EXIT.ok;
+      process.exitCode = await perCluster(flags, "status", out, err, async (options) => {
+        const result = await status(options);
+        const notDone = result.steps.some(
+          (s) => s.step.kind !== "preflight" && s.step.kind !== "handoff" && s.inspection.state !== "done",
+        );
+        return {
+          json: formatStatusJson(result),
+          text: formatStatusText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+          code: notDone ? EXIT.findings : EXIT.ok,
+        };
+      });
     });
 }
 
@@ -590,11 +660,8 @@ async function runFleetUp(
         render(e);
       },
     });
-    let code: number = EXIT.ok;
-    const worst = (c: number) => {
-      const rank = (x: number) => [EXIT.ok, EXIT.findings, EXIT.usage, EXIT_INTERRUPTED].indexOf(x as never);
-      if (rank(c) > rank(code)) code = c;
-    };
+    const codes: number[] = [];
+    const worst = (c: number) => codes.push(c);
     for (const { cluster, result, error } of results) {
       const prefix = `[${cluster.padEnd(width)}] `;
       if (error) {
@@ -625,7 +692,7 @@ async function runFleetUp(
       );
       out(`clusters: ${line.join(", ")}\n`);
     }
-    return code;
+    return worstExit(codes);
   } finally {
     signals.dispose();
   }
@@ -747,10 +814,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (
-      e instanceof Error &&
-      ["HelmError", "KubeError", "IdentityMismatch", "LockHeld", "UnknownKindError"].includes(e.name)
-    ) {
+    if (e instanceof Error && EXPECTED_ERRORS.includes(e.name)) {
       process.stderr.write(`kubestrap: ${e.message}\n`);
       return EXIT.findings;
     }

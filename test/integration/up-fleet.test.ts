@@ -122,6 +122,29 @@ describe("kubestrap up of two clusters at once", () => {
     expect(run.stdout).toMatch(/clusters: infra ok, apps ok\n$/);
   });
 
+  test("status of both clusters: each read through its own context, every step done", async () => {
+    const right = kubeconfigWith({ infra: clusters.infra, apps: clusters.apps });
+    expect((await up(right, ["--all-clusters"])).code).toBe(0);
+    const status = await runKubestrap([
+      "status",
+      "--repo",
+      EXAMPLE,
+      "--kubeconfig",
+      right,
+      "--all-clusters",
+      "-o",
+      "json",
+    ]);
+    expect(status.code, status.stderr).toBe(0);
+    const json = JSON.parse(status.stdout) as {
+      clusters: { cluster: string; journalCluster: string; server: string }[];
+    };
+    expect(json.clusters.map((c) => [c.cluster, c.journalCluster, c.server])).toEqual([
+      ["infra", "infra", clusters.infra.server],
+      ["apps", "apps", clusters.apps.server],
+    ]);
+  });
+
   test("swapped contexts: both clusters refuse, and neither API server sees a write", async () => {
     // Both clusters have been bootstrapped under their names (a no-op when the first test ran).
     const right = await up(kubeconfigWith({ infra: clusters.infra, apps: clusters.apps }), [
