@@ -377,7 +377,8 @@ const EXPECTED_ERRORS = [
 ];
 
 function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }, command: string) {
-  const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo };
+  // plan, status and up take several clusters: the error for none names how.
+  const options: import("../app/plan.ts").PlanOptions = { repo: flags.repo, several: command };
   const cluster = oneCluster(flags, command);
   if (cluster) options.cluster = cluster;
   if (flags.environment) options.environment = flags.environment;
@@ -588,7 +589,6 @@ async function runUp(
   try {
     const result = await up({
       ...planOptions(flags, "up"),
-      several: "up",
       ...runSettings(flags, signals),
       emit: (e) => {
         if (e.type === "run-start") steps = e.steps;
