@@ -25,10 +25,13 @@ interface Run {
   inventory: { files: number };
 }
 
-function measure(repo: string, runs = 3): Run {
+function measure(repo: string, runs = 3, args: string[] = []): Run {
   let best: Run | undefined;
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [lintOnce, repo], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const out = execFileSync(process.execPath, [lintOnce, repo, ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    });
     const r = JSON.parse(out) as Run;
     if (!best || r.ms < best.ms) best = r;
   }
@@ -61,5 +64,17 @@ if (existsSync(corpus)) {
   const r = measure(corpus);
   console.log(
     `onedr0p/home-ops: ${r.inventory.files} files in ${r.ms.toFixed(0)} ms, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, ${r.findings} findings`,
+  );
+}
+
+// Several clusters: one fleet lint (the repository read once, each cluster analysed, the fleet rules) against
+// one lint per cluster, each in its own process as a script linting cluster by cluster would run them.
+const fleet = new URL("../../shared/corpus/joryirving__home-ops", import.meta.url).pathname;
+if (existsSync(fleet)) {
+  const all = measure(fleet, 3, ["--fleet"]);
+  const each = ["main", "test", "utility"].map((c) => measure(fleet, 3, ["--cluster", c]).ms);
+  const sum = each.reduce((a, b) => a + b, 0);
+  console.log(
+    `joryirving/home-ops, 3 clusters: fleet lint ${all.ms.toFixed(0)} ms (peak RSS ${all.maxRssMiB.toFixed(0)} MiB); one lint per cluster ${each.map((m) => m.toFixed(0)).join(" + ")} = ${sum.toFixed(0)} ms; ratio ${(all.ms / sum).toFixed(2)}`,
   );
 }
