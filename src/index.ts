@@ -33,12 +33,18 @@ export { kustomizationGraph } from "./app/graph.ts";
 export { type InitOptions, type InitResult, initConfig } from "./app/init.ts";
 export { type LintRunOptions, lintRepository } from "./app/lint.ts";
 export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
-export { type LoadedPlan, loadPlan, type PlanOptions, type PlanResult, plan } from "./app/plan.ts";
+export {
+  type LoadedPlan,
+  loadPlan,
+  type PlanOptions,
+  type PlanResult,
+  plan,
+  repositoryClusters,
+} from "./app/plan.ts";
 export { type StatusResult, status } from "./app/status.ts";
 export {
   type ClusterUp,
   type FleetUpOptions,
-  repositoryClusters,
   type UpOptions,
   type UpResult,
   up,

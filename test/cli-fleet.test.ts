@@ -38,6 +38,10 @@ describe("kubestrap lint of a repository with several clusters", () => {
 
   it("json and SARIF carry each finding's cluster", () => {
     const repo = broken();
+    // An entry point named alone is the cluster that has it.
+    const byEntry = run("plan", "--repo", FLEET_EXAMPLE, "--entry", "kubernetes/clusters/apps");
+    expect(byEntry.code, byEntry.stderr).toBe(0);
+    expect(byEntry.stdout).toMatch(/^Plan for cluster apps \(offline\)/);
     const json = JSON.parse(run("lint", "--repo", repo, "-o", "json").stdout);
     expect(json.findings.map((f: { cluster: string; ruleId: string }) => [f.cluster, f.ruleId])).toEqual([
       ["apps", "cluster-unique-value"],

@@ -29,7 +29,7 @@ export interface PlanOptions {
   context?: string;
   /** Pull every oci:// chart over plain HTTP (a local registry). */
   plainHttp?: boolean;
-  /** The command, when it takes several clusters (`up`): named in the error when no cluster was chosen. */
+  /** The command, when it takes several clusters (plan, status, up): named in the error when none was chosen. */
   several?: string;
 }
 
@@ -48,11 +48,19 @@ export interface LoadedPlan {
 export function loadPlan(options: PlanOptions): LoadedPlan {
   const repository = Repository.load(options.repo);
   const { config, file: configFile, findings: configFindings } = loadConfig(repository);
-  const chosen = selectClusters(
-    findClusters(repository, config),
-    options.cluster ? [options.cluster] : [],
-    options.several ? { command: options.several } : {},
-  )[0] as FleetCluster;
+  const clusters = findClusters(repository, config);
+  // An entry point named without a cluster is the cluster that has it, or one of its own.
+  const byEntry =
+    options.entry !== undefined && options.cluster === undefined
+      ? (clusters.find((c) => c.entry === options.entry) ?? { name: "default", from: "--entry" })
+      : undefined;
+  const chosen =
+    byEntry ??
+    (selectClusters(
+      clusters,
+      options.cluster ? [options.cluster] : [],
+      options.several ? { command: options.several } : {},
+    )[0] as FleetCluster);
   const clusterConfig = chosen.config;
   const projectOptions: Parameters<typeof loadProject>[0] = {
     repo: options.repo,
@@ -138,6 +146,12 @@ export function loadPlan(options: PlanOptions): LoadedPlan {
   if (configFile) out.configFile = configFile;
   if (clusterConfig) out.clusterConfig = clusterConfig;
   return out;
+}
+
+/** The clusters of a repository, as `--all-clusters` means them. */
+export function repositoryClusters(repo: string): FleetCluster[] {
+  const repository = Repository.load(repo);
+  return findClusters(repository, loadConfig(repository).config);
 }
 
 export interface PlanRenderOptions extends PlanOptions, Pick<RenderSettings, "helm"> {

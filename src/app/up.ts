@@ -10,9 +10,6 @@ import { type Emit, now, type RunEvent } from "../execute/events.ts";
 import { Redactor } from "../execute/redact.ts";
 import type { RunResult } from "../execute/runner.ts";
 import { executePlan } from "../execute/up.ts";
-import { Repository } from "../load/repository.ts";
-import { loadConfig } from "../model/config.ts";
-import { type FleetCluster, findClusters } from "../model/fleet.ts";
 import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.ts";
 
 export interface UpOptions
@@ -121,10 +118,4 @@ export async function upFleet(options: FleetUpOptions): Promise<ClusterUp[]> {
       }
     }),
   );
-}
-
-/** The clusters of a repository, as `--all-clusters` means them. */
-export function repositoryClusters(repo: string): FleetCluster[] {
-  const repository = Repository.load(repo);
-  return findClusters(repository, loadConfig(repository).config);
 }

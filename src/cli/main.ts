@@ -40,7 +40,7 @@ class CliUsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** The one cluster of a command that shows one at a time (graph, crds, plan, status); several are bad usage. */
+/** The one cluster of a command that shows one at a time (graph, crds; each run of plan, status, up). */
 function oneCluster(flags: CommonFlags, command: string): string | undefined {
   if (flags.allClusters || (flags.cluster?.length ?? 0) > 1)
     throw new CliUsageError(
@@ -342,7 +342,7 @@ async function perCluster(
     );
   if (flags.allClusters && flags.cluster)
     throw new CliUsageError("--cluster and --all-clusters exclude each other");
-  const { repositoryClusters } = await import("../app/up.ts");
+  const { repositoryClusters } = await import("../app/plan.ts");
   const names = flags.allClusters
     ? repositoryClusters(flags.repo).map((c) => c.name)
     : [...new Set(flags.cluster)];
@@ -628,7 +628,8 @@ async function runFleetUp(
     );
   if (flags.allClusters && flags.cluster)
     throw new CliUsageError("--cluster and --all-clusters exclude each other");
-  const { upFleet, repositoryClusters } = await import("../app/up.ts");
+  const { upFleet } = await import("../app/up.ts");
+  const { repositoryClusters } = await import("../app/plan.ts");
   const { formatRunSummary, plainLines } = await import("../report/run.ts");
   type RunEvent = import("../execute/events.ts").RunEvent;
   const names = flags.allClusters
