@@ -3,6 +3,8 @@
  * analysed with no flag, and every cross-cluster finding is pinned (the closing note of the fleet issue says why
  * each is true). The single-cluster repositories lint exactly as before, with nothing tagged.
  */
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lintFleet } from "../../src/analysis/fleet.ts";
@@ -49,6 +51,42 @@ describe("fleet lint of the corpus", () => {
       const fleet = await lintFleet({ repo: path });
       expect(fleet.clusters).toHaveLength(1);
       expect(fleet.findings).toEqual(lint({ repo: path }).findings);
+    }
+  });
+
+  it("joryirving with each cluster's CLUSTER in kubestrap.yaml: every bootstrap is read, as per-cluster lint reads it", async () => {
+    const repo = join(mkdtempSync(join(tmpdir(), "kubestrap-jory-")), "repo");
+    cpSync(join(CORPUS, "joryirving__home-ops"), repo, { recursive: true });
+    const clusters = ["main", "test", "utility"];
+    writeFileSync(
+      join(repo, "kubestrap.yaml"),
+      `clusters:\n${clusters.map((c) => `  - name: ${c}\n    env: { CLUSTER: ${c} }\n`).join("")}`,
+    );
+    const result = await lintFleet({ repo });
+    expect(result.findings.filter((f) => f.ruleId === "bootstrap-unresolved")).toEqual([]);
+    expect(
+      result.clusters.map((c) => [
+        c.name,
+        c.result.inventory.bootstrap.crdReleases,
+        c.result.inventory.bootstrap.releases,
+      ]),
+    ).toEqual([
+      ["main", 5, 7],
+      ["test", 5, 7],
+      ["utility", 5, 7],
+    ]);
+    // main's own findings are those of `CLUSTER=main kubestrap lint --cluster main`.
+    const saved = process.env.CLUSTER;
+    process.env.CLUSTER = "main";
+    try {
+      const alone = lint({ repo, cluster: "main" }).findings;
+      const main = result.clusters.find((c) => c.name === "main")?.result.findings;
+      expect(main?.map((f) => `${f.ruleId} ${f.location?.file}:${f.location?.line}`)).toEqual(
+        alone.map((f) => `${f.ruleId} ${f.location?.file}:${f.location?.line}`),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.CLUSTER;
+      else process.env.CLUSTER = saved;
     }
   });
 });

@@ -134,7 +134,7 @@ export function helmfileFinding(e: unknown, file: string): Finding {
           severity: "warning",
           message: `${e.message}: its releases are unknown`,
           location: e.location,
-          fix: "run kubestrap where helmfile runs, with the same environment variables (CLUSTER=main kubestrap lint)",
+          fix: "run kubestrap where helmfile runs, with the same environment variables (CLUSTER=main kubestrap lint), or set them in kubestrap.yaml (bootstrap.env; per cluster, clusters[].env)",
         }
       : { ruleId: "helmfile-invalid", severity: "error", message: e.message, location: e.location };
   return {
