@@ -42,9 +42,12 @@ export const clusterCidrOverlap: FleetRule = {
       });
       for (const other of fleet.clusters.slice(0, i)) {
         if (independent.has(`${cluster.name}\0${other.name}`)) continue;
-        for (const a of ranges)
+        for (const a of ranges) {
+          // One range the other cluster writes in two places (its Cilium values and kubestrap.yaml) is one finding.
+          const reported = new Set<string>();
           for (const b of factsOf(other, fleet).ranges) {
-            if (!overlaps(a.range, b.range)) continue;
+            if (!overlaps(a.range, b.range) || reported.has(b.range.text)) continue;
+            reported.add(b.range.text);
             out.push({
               cluster: cluster.name,
               message: `${describe(a)} on cluster ${cluster.name} overlaps ${describe(b)} on cluster ${other.name}: the two clusters cannot be routed or meshed together`,
@@ -53,6 +56,7 @@ export const clusterCidrOverlap: FleetRule = {
               related: [{ ...b.location, cluster: other.name, message: `${b.range.text} on ${other.name}` }],
             });
           }
+        }
       }
     });
     return out;
