@@ -19,7 +19,9 @@ export interface TextOptions {
 /**
  * Findings grouped by file, ESLint-style, then a summary and the inventory. Findings with one cause (the same rule,
  * fix and related file: forty custom resources of one Kustomization missing one dependsOn) are printed once, at the
- * first of them, with a count and their other locations; json and SARIF keep one result per location.
+ * first of them, with a count and their other locations; json and SARIF keep one result per location. In a
+ * repository with several clusters, the findings every cluster shares come first, then each cluster's own, and
+ * the summary ends with each cluster's counts and inventory.
  */
 export function formatText(result: LintReport, options: TextOptions): string {
   const c = pc.createColors(options.color);
