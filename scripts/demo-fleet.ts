@@ -6,10 +6,10 @@
  * and leaves both running; `npm run demo:fleet -- --down` stops them.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
 import { loadPlan } from "../src/app/plan.ts";
 import { startEnvironment, stopEnvironment, type TestEnvironment } from "./testenv/cluster.ts";
+import { writeContextsKubeconfig } from "./testenv/kubeconfig.ts";
 import { provision } from "./testenv/provision.ts";
 import { pushStandIns, type UpstreamChart } from "./testenv/stand-ins.ts";
 
@@ -34,25 +34,7 @@ const envs = Object.fromEntries(names.map((name, i) => [name, (started[i] as { e
 for (const name of names) log(`cluster ${name}: the local control plane at ${envs[name]?.server}`);
 
 // One kubeconfig, one context per cluster.
-const kubeconfig = join(DIR, "kubeconfig");
-const config = {
-  apiVersion: "v1",
-  kind: "Config",
-  clusters: [] as unknown[],
-  users: [] as unknown[],
-  contexts: [] as unknown[],
-  "current-context": "infra",
-};
-for (const name of names) {
-  const own = JSON.parse(readFileSync((envs[name] as TestEnvironment).kubeconfig, "utf8")) as {
-    clusters: { cluster: unknown }[];
-    users: { user: unknown }[];
-  };
-  config.clusters.push({ name, cluster: own.clusters[0]?.cluster });
-  config.users.push({ name, user: own.users[0]?.user });
-  config.contexts.push({ name, context: { cluster: name, user: name } });
-}
-writeFileSync(kubeconfig, JSON.stringify(config, null, 2));
+const kubeconfig = writeContextsKubeconfig(join(DIR, "kubeconfig"), envs as Record<string, TestEnvironment>);
 
 const infra = envs.infra as TestEnvironment;
 const charts = new Map<string, UpstreamChart>();

@@ -3,49 +3,13 @@ import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
 import { documentHeader } from "../../src/charts/documents.ts";
-import { extractCrds, type RenderedRelease, renderedCrd } from "../../src/charts/render.ts";
+import { extractCrds } from "../../src/charts/render.ts";
 import { describeChanges, removedStoredVersions } from "../../src/cluster/crds.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { crdReleases, crdSwitches, describeChart } from "../../src/model/releases.ts";
 import { checkDocumentHeaders, helmRelease, ks, makeRepo } from "../helpers.ts";
 
-const crdText = (name: string, versions: string[], extra = "") => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: ${name}
-spec:
-  group: ${name.slice(name.indexOf(".") + 1)}
-  scope: Namespaced
-  names: { kind: Thing, plural: ${name.slice(0, name.indexOf("."))} }
-  versions:
-${versions.map((v, i) => `    - name: ${v}\n      served: true\n      storage: ${i === versions.length - 1}\n      schema: { openAPIV3Schema: { type: object${extra} } }\n`).join("")}`;
-
-function rendered(id: string, phase: "crds" | "releases", docs: string[]): RenderedRelease {
-  const [namespace, name] = id.split("/") as [string, string];
-  const crds = extractCrds(docs.map((d) => `---\n${d}`).join("")).map((c) =>
-    renderedCrd(c.name, Buffer.from(c.text), id),
-  );
-  return {
-    release: {
-      id,
-      name,
-      namespace,
-      installedBy: "bootstrap",
-      phase,
-      chart: { type: "path", path: `/charts/${name}` },
-      values: {},
-      needs: [],
-      hooks: [],
-      helm: {},
-      location: { file: `bootstrap/${phase}.yaml`, line: 3 },
-    },
-    crds,
-    objects: [],
-    chartDigest: "sha256:0",
-    cached: false,
-    seconds: 0,
-  };
-}
+import { crdText, rendered } from "./rendered.ts";
 
 describe("CRD extraction", () => {
   test("takes only CustomResourceDefinitions from helm output, with their text", () => {

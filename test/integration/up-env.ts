@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { TestEnvironment } from "../../scripts/testenv/cluster.ts";
+import { writeContextsKubeconfig } from "../../scripts/testenv/kubeconfig.ts";
 import { buildStandIn } from "../../scripts/testenv/stand-ins.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
 import { env, kubectl, kubectlJson, pushChart, runOk, writeChart } from "./env.ts";
@@ -314,28 +315,7 @@ export function standInChart(name: string): Promise<string> {
   return pushed;
 }
 
-interface Kubeconfig {
-  clusters: { name: string; cluster: Record<string, string> }[];
-  users: { name: string; user: Record<string, string> }[];
-}
-
-/** One kubeconfig with a context per name, each pointing at the given environment. */
+/** One kubeconfig (in a fresh folder) with a context per name, each pointing at the given environment. */
 export function kubeconfigWith(contexts: Record<string, TestEnvironment>): string {
-  const config = {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [] as unknown[],
-    users: [] as unknown[],
-    contexts: [] as unknown[],
-    "current-context": Object.keys(contexts)[0],
-  };
-  for (const [name, target] of Object.entries(contexts)) {
-    const k = JSON.parse(readFileSync(target.kubeconfig, "utf8")) as Kubeconfig;
-    config.clusters.push({ name, cluster: k.clusters[0]?.cluster });
-    config.users.push({ name, user: k.users[0]?.user });
-    config.contexts.push({ name, context: { cluster: name, user: name } });
-  }
-  const file = join(mkdtempSync(join(tmpdir(), "kubestrap-kc-")), "kubeconfig");
-  writeFileSync(file, JSON.stringify(config));
-  return file;
+  return writeContextsKubeconfig(join(mkdtempSync(join(tmpdir(), "kubestrap-kc-")), "kubeconfig"), contexts);
 }
