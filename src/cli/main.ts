@@ -311,6 +311,22 @@ function addClusterFlags(cmd: Command): Command {
     .option("--context <name>", "kubeconfig context (default: kubestrap.yaml's, the current one)");
 }
 
+/**
+ * The clusters of `plan`, `status` and `up` run over several (`--cluster` repeated, or `--all-clusters`). One
+ * `--context` cannot reach several clusters: kubestrap.yaml gives each its own.
+ */
+async function severalClusters(flags: CommonFlags & ClusterFlags): Promise<string[]> {
+  if (flags.context)
+    throw new CliUsageError(
+      "--context names the context of one cluster: with several, kubestrap.yaml gives each its own (clusters[].context)",
+    );
+  if (flags.allClusters && flags.cluster)
+    throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  if (!flags.allClusters) return [...new Set(flags.cluster)];
+  const { repositoryClusters } = await import("../app/plan.ts");
+  return repositoryClusters(flags.repo).map((c) => c.name);
+}
+
 /** Exit statuses from best to worst: the worst of several clusters' is the command's. */
 function worstExit(codes: number[]): number {
   const order: number[] = [EXIT.ok, EXIT.findings, EXIT.usage, EXIT_INTERRUPTED];
@@ -336,16 +352,7 @@ async function perCluster(
     out(flags.output === "json" ? result.json : result.text);
     return result.code;
   }
-  if (flags.context)
-    throw new CliUsageError(
-      "--context names the context of one cluster: with several, kubestrap.yaml gives each its own",
-    );
-  if (flags.allClusters && flags.cluster)
-    throw new CliUsageError("--cluster and --all-clusters exclude each other");
-  const { repositoryClusters } = await import("../app/plan.ts");
-  const names = flags.allClusters
-    ? repositoryClusters(flags.repo).map((c) => c.name)
-    : [...new Set(flags.cluster)];
+  const names = await severalClusters(flags);
   const { cluster: _one, allClusters: _all, ...common } = flags;
   const codes: number[] = [];
   const documents: unknown[] = [];
@@ -622,19 +629,10 @@ async function runFleetUp(
   out: (s: string | Uint8Array) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  if (flags.context)
-    throw new CliUsageError(
-      "--context names the context of one cluster: with several, kubestrap.yaml gives each its own (clusters[].context)",
-    );
-  if (flags.allClusters && flags.cluster)
-    throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  const names = await severalClusters(flags);
   const { upFleet } = await import("../app/up.ts");
-  const { repositoryClusters } = await import("../app/plan.ts");
   const { formatRunSummary, plainLines } = await import("../report/run.ts");
   type RunEvent = import("../execute/events.ts").RunEvent;
-  const names = flags.allClusters
-    ? repositoryClusters(flags.repo).map((c) => c.name)
-    : [...new Set(flags.cluster)];
   const width = Math.max(...names.map((n) => n.length));
   const renderers = new Map<string, (e: RunEvent) => void>();
   const ends = new Map<string, Extract<RunEvent, { type: "run-end" }>>();
