@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/integration/**", "test/corpus/**"],
+    // The registry test reads src/ as text, which Stryker has rewritten with its mutant switches.
+    exclude: ["test/integration/**", "test/corpus/**", "test/rules/registry.test.ts"],
     testTimeout: 30_000,
   },
 });
