@@ -199,17 +199,18 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
       }
       return cur;
     },
+    // sprig's slice replaces Go's built-in, and takes lists only.
     slice: (coll, ...idx) => {
       const [a, b] = idx.map(int);
-      if (typeof coll === "string" || Array.isArray(coll)) return coll.slice(a ?? 0, b);
-      throw new Error("can't slice item");
+      if (Array.isArray(coll)) return coll.slice(a ?? 0, b);
+      throw new Error(`list should be type of slice or array but ${goKind(coll)}`);
     },
     print: (...a) => sprint(a),
     println: (...a) => `${a.map((x) => formatValue(x)).join(" ")}\n`,
     printf: (format, ...a) => sprintf(str(format), a),
-    html: (...a) => sprint(a).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
-    js: (...a) => JSON.stringify(sprint(a)).slice(1, -1),
-    urlquery: (...a) => encodeURIComponent(sprint(a)),
+    html: (...a) => sprint(a).replace(/[&<>"'\0]/g, (c) => HTML_ESCAPES[c] ?? c),
+    js: (...a) => jsEscape(sprint(a)),
+    urlquery: (...a) => queryEscape(sprint(a)),
 
     // sprig: defaults and flow.
     default: (dflt, ...given) => (given.length === 0 || empty(given[0]) ? dflt : given[0]),
@@ -282,10 +283,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     },
     regexReplaceAll: (re, s, repl) => str(s).replace(goRegExp(str(re), true), goReplacement(str(repl))),
     regexReplaceAllLiteral: (re, s, repl) => str(s).replace(goRegExp(str(re), true), () => str(repl)),
-    regexSplit: (re, s, n) => {
-      const parts = str(s).split(goRegExp(str(re)));
-      return int(n) < 0 ? parts : parts.slice(0, int(n));
-    },
+    regexSplit: (re, s, n) => regexpSplit(goRegExp(str(re), true), str(s), int(n)),
 
     // sprig: numbers.
     add: (...a) => a.reduce<number>((s, x) => s + int(x), 0),
@@ -439,6 +437,51 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     },
   };
   return fns;
+}
+
+/** Go's template.HTMLEscapeString. */
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&#34;",
+  "'": "&#39;",
+  "\0": "\uFFFD",
+};
+
+/** Go's template.JSEscapeString: quotes and backslashes escaped, HTML-special and control characters as \uXXXX. */
+function jsEscape(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Go escapes control characters, so the class names them.
+  return s.replace(/[\\'"<>&=\u0000-\u001f]/g, (c) =>
+    c === "\\" || c === "'" || c === '"'
+      ? `\\${c}`
+      : `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+}
+
+/** Go's url.QueryEscape: only letters, digits and `-_.~` stay; a space becomes `+`. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
+}
+
+/** Go's Regexp.Split: n > 0 gives at most n parts, the last one the unsplit rest; n = 0 gives none. */
+function regexpSplit(re: RegExp, s: string, n: number): string[] {
+  if (n === 0) return [];
+  if (re.source !== "(?:)" && s === "") return [""];
+  const parts: string[] = [];
+  let begin = 0;
+  let end = 0;
+  for (const m of s.matchAll(re)) {
+    if (n > 0 && parts.length === n - 1) break;
+    end = m.index;
+    const matchEnd = m.index + m[0].length;
+    if (matchEnd !== 0) parts.push(s.slice(begin, end));
+    begin = matchEnd;
+  }
+  if (end !== s.length) parts.push(s.slice(begin));
+  return parts;
 }
 
 function escapeClass(s: string): string {

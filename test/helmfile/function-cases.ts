@@ -1,0 +1,231 @@
+/**
+ * One small template per helmfile template function, with what helmfile prints for it. The unit test renders
+ * each with kubestrap's template engine; the differential integration test renders all of them with the real
+ * helmfile, so every expectation here is Go's, not kubestrap's.
+ *
+ * A template may read `data/a.txt` ("hello\n") and `data/sub/`, and the variable KUBESTRAP_T ("set"); nothing
+ * else exists. Templates use no backquote: the differential test passes each to helmfile's `tpl` as a raw string.
+ */
+export interface FunctionCase {
+  /** The function the case is about (several cases may share one). */
+  fn: string;
+  template: string;
+  expected: string;
+}
+
+export const FUNCTION_FILES: Record<string, string> = {
+  "data/a.txt": "hello\n",
+  "data/sub/b.txt": "b\n",
+};
+
+export const FUNCTION_ENV: Record<string, string> = { KUBESTRAP_T: "set" };
+
+const c = (fn: string, template: string, expected: string): FunctionCase => ({ fn, template, expected });
+
+export const FUNCTION_CASES: FunctionCase[] = [
+  // Go's built-ins.
+  c("not", "{{ not 0 }} {{ not 1 }} {{ not list }}", "true false true"),
+  c("eq", '{{ eq 1 2 1 }} {{ eq 1 2 3 }} {{ eq "a" "a" }}', "true false true"),
+  c("ne", '{{ ne "a" "b" }} {{ ne 1 1 }}', "true false"),
+  c("lt", '{{ lt 1 2 }} {{ lt 2 2 }} {{ lt "a" "b" }}', "true false true"),
+  c("le", "{{ le 2 2 }} {{ le 3 2 }}", "true false"),
+  c("gt", '{{ gt 1 2 }} {{ gt 3 2 }} {{ gt "b" "a" }}', "false true true"),
+  c("ge", "{{ ge 2 2 }} {{ ge 1 2 }}", "true false"),
+  c("len", '{{ len "abc" }} {{ len (list 1 2) }} {{ len (dict "a" 1) }}', "3 2 1"),
+  c("index", '{{ index (list "a" "b") 1 }} {{ index (dict "a" (dict "b" 2)) "a" "b" }}', "b 2"),
+  c(
+    "slice",
+    "{{ slice (list 1 2 3) 1 3 }} {{ slice (list 1 2 3) 1 }} {{ slice (list 1 2) }}",
+    "[2 3] [2 3] [1 2]",
+  ),
+  c("print", '{{ print 1 2 "a" 3 "b" }}', "1 2a3b"),
+  c("println", '{{ println 1 "a" }}', "1 a\n"),
+  c("printf", '{{ printf "%s-%d-%q-%v-%t" "a" 3 "q" (list 1) true }}', 'a-3-"q"-[1]-true'),
+  c(
+    "printf",
+    '{{ printf "[%5s|%-4s|%05d|%.2f|%.1s]" "r" "l" 42 3.14159 "xyz" }}',
+    "[    r|l   |00042|3.14|x]",
+  ),
+  c("printf", '{{ printf "%x %X %x %%" 255 "hi" "hi" }}', "ff 6869 6869 %"),
+  c("html", '{{ html "<a href=\'x\'>&\\"" }}', "&lt;a href=&#39;x&#39;&gt;&amp;&#34;"),
+  c("js", '{{ js "a\'b\\"c<d>=&\\\\" }}', "a\\'b\\\"c\\u003Cd\\u003E\\u003D\\u0026\\\\"),
+  c("js", '{{ js "a\\tb" }}', "a\\u0009b"),
+  c("urlquery", '{{ urlquery "a b&c=d/é~!*" }}', "a+b%26c%3Dd%2F%C3%A9~%21%2A"),
+
+  // sprig: defaults and flow.
+  c(
+    "default",
+    '{{ default "d" "" }} {{ default "d" "x" }} {{ default "d" 0 }} {{ "" | default "p" }}',
+    "d x d p",
+  ),
+  c("default", '{{ default "d" list }} {{ default "d" (list 1) }} {{ default "d" false }}', "d [1] d"),
+  c(
+    "empty",
+    '{{ empty list }} {{ empty dict }} {{ empty 0 }} {{ empty "a" }} {{ empty (list 0) }}',
+    "true true true false false",
+  ),
+  c("coalesce", '{{ coalesce "" 0 "x" "y" }}', "x"),
+  c("ternary", '{{ ternary "a" "b" true }} {{ ternary "a" "b" false }}', "a b"),
+  c("required", '{{ required "needed" "v" }}', "v"),
+
+  // sprig: strings.
+  c("quote", '{{ quote "a" "b" }} {{ quote 1 }}', '"a" "b" "1"'),
+  c("squote", '{{ squote "a" "b" }}', "'a' 'b'"),
+  c("upper", '{{ upper "aB1" }}', "AB1"),
+  c("lower", '{{ lower "aB1" }}', "ab1"),
+  c("title", '{{ title "hello wide-world" }}', "Hello Wide-World"),
+  c("trim", '{{ trim "  a b \\n" }}', "a b"),
+  c("trimAll", '{{ trimAll "$" "$$5.00$" }} {{ trimAll "-]" "]-x-]" }}', "5.00 x"),
+  c("trimPrefix", '{{ trimPrefix "-" "--a-" }} {{ trimPrefix "x" "a" }}', "-a- a"),
+  c("trimSuffix", '{{ trimSuffix "-" "-a--" }} {{ trimSuffix "" "a" }}', "-a- a"),
+  c("replace", '{{ replace " " "-" "a b c" }}', "a-b-c"),
+  c("contains", '{{ contains "b" "abc" }} {{ contains "d" "abc" }}', "true false"),
+  c("hasPrefix", '{{ hasPrefix "a" "abc" }} {{ hasPrefix "b" "abc" }}', "true false"),
+  c("hasSuffix", '{{ hasSuffix "c" "abc" }} {{ hasSuffix "b" "abc" }}', "true false"),
+  c("repeat", '{{ repeat 3 "ab" }}|{{ repeat 0 "ab" }}', "ababab|"),
+  c("trunc", '{{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }} {{ trunc 9 "ab" }}', "abc ef ab"),
+  c("nospace", '{{ nospace " a b\\tc\\n" }}', "abc"),
+  c("indent", '{{ indent 2 "a\\nb" }}', "  a\n  b"),
+  c("nindent", '{{ nindent 2 "a" }}', "\n  a"),
+  c("split", '{{ split "," "a,b" }} {{ (split "," "a,b")._1 }}', "map[_0:a _1:b] b"),
+  c("splitList", '{{ splitList "," "a,,b" }} {{ splitList "," "a,,b" | len }}', "[a  b] 3"),
+  c("join", '{{ join "-" (list "a" 1 true) }}', "a-1-true"),
+  c("toString", '{{ toString 3 | printf "%q" }}', '"3"'),
+  c("toStrings", "{{ toStrings (list 1 2) }} {{ index (toStrings (list 1)) 0 | kindOf }}", "[1 2] string"),
+  c("cat", '{{ cat "a" 1 "b" }}', "a 1 b"),
+  c("b64enc", '{{ b64enc "hi!" }}', "aGkh"),
+  c("b64dec", '{{ b64dec "aGkh" }}', "hi!"),
+  c("sha256sum", '{{ sha256sum "a" }}', "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"),
+  c("regexMatch", '{{ regexMatch "^a.c$" "abc" }} {{ regexMatch "^b" "abc" }}', "true false"),
+  c("regexFind", '{{ regexFind "[0-9]+" "ab12cd34" }}|{{ regexFind "z" "ab" }}', "12|"),
+  c(
+    "regexFindAll",
+    '{{ regexFindAll "[0-9]+" "1a22b333" 2 }} {{ regexFindAll "[0-9]+" "1a22b333" -1 }}',
+    "[1 22] [1 22 333]",
+  ),
+  c("regexReplaceAll", '{{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}', "-W-xxW-"),
+  c("regexReplaceAllLiteral", '{{ regexReplaceAllLiteral "a(x*)b" "-ab-axxb-" "${1}" }}', "-${1}-${1}-"),
+  c(
+    "regexSplit",
+    '{{ regexSplit "z+" "pizza" -1 }} {{ regexSplit "z+" "pizza" 1 }} {{ regexSplit "," "a,b,c" 2 }}',
+    "[pi a] [pizza] [a b,c]",
+  ),
+  c(
+    "regexSplit",
+    '{{ regexSplit "," "a,b," -1 | len }} {{ regexSplit "," "a" 0 | len }} {{ regexSplit "x" "" -1 | len }}',
+    "3 0 1",
+  ),
+
+  // sprig: numbers.
+  c("add", "{{ add 1 2 3 }} {{ add 1 }}", "6 1"),
+  c("add1", "{{ add1 1 }}", "2"),
+  c("sub", "{{ sub 5 3 }} {{ sub 3 5 }}", "2 -2"),
+  c("mul", "{{ mul 2 3 4 }}", "24"),
+  c("div", "{{ div 7 2 }} {{ div -7 2 }}", "3 -3"),
+  c("mod", "{{ mod 7 3 }}", "1"),
+  c("max", "{{ max 1 5 3 }}", "5"),
+  c("min", "{{ min 4 2 8 }}", "2"),
+  c("int", '{{ int "12" }} {{ int 3.9 }} {{ int true }}', "12 3 1"),
+  c("int64", '{{ int64 "7" }}', "7"),
+  c("float64", '{{ float64 "1.5" }} {{ float64 2 }}', "1.5 2"),
+  c("atoi", '{{ atoi "42" }} {{ atoi "x" }}', "42 0"),
+  c("until", "{{ until 3 }} {{ until 0 }}", "[0 1 2] []"),
+  c("untilStep", "{{ untilStep 0 10 3 }} {{ untilStep 5 0 -2 }}", "[0 3 6 9] [5 3 1]"),
+
+  // sprig: lists.
+  c("list", '{{ list 1 "a" }}', "[1 a]"),
+  c("tuple", '{{ tuple 1 "a" }}', "[1 a]"),
+  c("first", "{{ first (list 1 2) }}", "1"),
+  c("last", "{{ last (list 1 2) }}", "2"),
+  c("rest", "{{ rest (list 1 2 3) }}", "[2 3]"),
+  c("initial", "{{ initial (list 1 2 3) }}", "[1 2]"),
+  c("append", "{{ append (list 1) 2 }}", "[1 2]"),
+  c("push", "{{ push (list 1) 2 }}", "[1 2]"),
+  c("prepend", "{{ prepend (list 1) 0 }}", "[0 1]"),
+  c("concat", "{{ concat (list 1) (list 2 3) }}", "[1 2 3]"),
+  c("reverse", "{{ reverse (list 1 2 3) }}", "[3 2 1]"),
+  c("uniq", '{{ uniq (list 1 1 2 "a" "a") }}', "[1 2 a]"),
+  c("without", "{{ without (list 1 2 3 2) 2 }}", "[1 3]"),
+  c("has", "{{ has 2 (list 1 2) }} {{ has 5 (list 1 2) }}", "true false"),
+  c("compact", '{{ compact (list 1 "" 0 "a") }}', "[1 a]"),
+  c("sortAlpha", '{{ sortAlpha (list "b" "a" "c") }}', "[a b c]"),
+
+  // sprig: dicts.
+  c("dict", '{{ dict "b" 2 "a" 1 }} {{ dict "a" }}', "map[a:1 b:2] map[a:]"),
+  c("set", '{{ set (dict "a" 1) "b" 2 }}', "map[a:1 b:2]"),
+  c("unset", '{{ unset (dict "a" 1 "b" 2) "a" }}', "map[b:2]"),
+  c("hasKey", '{{ hasKey (dict "a" 1) "a" }} {{ hasKey (dict "a" 1) "b" }}', "true false"),
+  c(
+    "keys",
+    '{{ keys (dict "b" 1 "a" 2) | sortAlpha }} {{ keys (dict "a" 1) (dict "b" 2) | sortAlpha }}',
+    "[a b] [a b]",
+  ),
+  c("values", '{{ values (dict "a" 1) }}', "[1]"),
+  c("pluck", '{{ pluck "a" (dict "a" 1) (dict "a" 2) (dict "b" 3) }}', "[1 2]"),
+  c("pick", '{{ pick (dict "a" 1 "b" 2 "c" 3) "a" "c" }}', "map[a:1 c:3]"),
+  c("omit", '{{ omit (dict "a" 1 "b" 2 "c" 3) "a" "c" }}', "map[b:2]"),
+  c(
+    "merge",
+    '{{ merge (dict "a" 1 "n" (dict "x" 1)) (dict "a" 2 "b" 3 "n" (dict "x" 2 "y" 2)) }}',
+    "map[a:1 b:3 n:map[x:1 y:2]]",
+  ),
+  c("merge", '{{ merge (dict "a" "") (dict "a" "b") }}', "map[a:b]"),
+  c(
+    "mergeOverwrite",
+    '{{ mergeOverwrite (dict "a" 1 "n" (dict "x" 1)) (dict "a" 2 "b" 3 "n" (dict "y" 2)) }}',
+    "map[a:2 b:3 n:map[x:1 y:2]]",
+  ),
+  c(
+    "deepCopy",
+    '{{ $a := dict "n" (dict "x" 1) }}{{ $b := deepCopy $a }}{{ $_ := set $b.n "x" 2 }}{{ $a }} {{ $b }}',
+    "map[n:map[x:1]] map[n:map[x:2]]",
+  ),
+  c(
+    "dig",
+    '{{ dig "a" "b" "none" (dict "a" (dict "b" 1)) }} {{ dig "a" "c" "none" (dict "a" (dict "b" 1)) }}',
+    "1 none",
+  ),
+
+  // sprig: JSON, types, paths.
+  c("toJson", '{{ toJson (dict "a" (list 1 "x" true)) }}', '{"a":[1,"x",true]}'),
+  c("toPrettyJson", '{{ toPrettyJson (dict "a" 1) }}', '{\n  "a": 1\n}'),
+  c("fromJson", '{{ (fromJson "{\\"a\\": [1, 2]}").a }}', "[1 2]"),
+  c(
+    "typeOf",
+    '{{ typeOf 1 }} {{ typeOf "a" }} {{ typeOf 1.5 }} {{ typeOf true }} {{ typeOf (list) }} {{ typeOf (dict) }}',
+    "int string float64 bool []interface {} map[string]interface {}",
+  ),
+  c("typeIs", '{{ typeIs "string" "a" }} {{ typeIs "int" "a" }}', "true false"),
+  c(
+    "kindOf",
+    '{{ kindOf 1 }} {{ kindOf "a" }} {{ kindOf (list) }} {{ kindOf (dict) }} {{ kindOf true }}',
+    "int string slice map bool",
+  ),
+  c("kindIs", '{{ kindIs "slice" (list) }} {{ kindIs "map" (list) }}', "true false"),
+  c("base", '{{ base "/a/b.txt" }} {{ base "a/b/" }} {{ base "" }}', "b.txt b ."),
+  c("dir", '{{ dir "/a/b.txt" }} {{ dir "a" }} {{ dir "/a" }}', "/a . /"),
+  c("ext", '{{ ext "a/b.tar.gz" }}|{{ ext "a/b" }}', ".gz|"),
+
+  // helmfile's own.
+  c("readFile", '{{ readFile "data/a.txt" | trim }}', "hello"),
+  c("isFile", '{{ isFile "data/a.txt" }} {{ isFile "data" }} {{ isFile "data/none" }}', "true false false"),
+  c("isDir", '{{ isDir "data" }} {{ isDir "data/a.txt" }}', "true false"),
+  c("readDir", '{{ readDir "data" }}', "[data/a.txt]"),
+  c(
+    "readDirEntries",
+    '{{ range readDirEntries "data" }}{{ .Name }}:{{ .IsDir }} {{ end }}',
+    "a.txt:false sub:true ",
+  ),
+  c("env", '{{ env "KUBESTRAP_T" }}|{{ env "KUBESTRAP_UNSET" }}', "set|"),
+  c("requiredEnv", '{{ requiredEnv "KUBESTRAP_T" }}', "set"),
+  c(
+    "toYaml",
+    '{{ toYaml (dict "a" (list 1 "x") "b" (dict "c" true)) }}',
+    "a:\n  - 1\n  - x\nb:\n  c: true\n",
+  ),
+  c("fromYaml", '{{ (fromYaml "a: 1\\nb: [x]").b }}', "[x]"),
+  c("get", '{{ get "a.b" (dict "a" (dict "b" 1)) }} {{ get "a.c" "dflt" (dict "a" (dict)) }}', "1 dflt"),
+  c("getOrNil", '{{ getOrNil "a.b" (dict "a" (dict "b" 1)) }}', "1"),
+  c("setValueAtPath", '{{ setValueAtPath "a.b" 1 (dict "a" (dict "c" 2)) }}', "map[a:map[b:1 c:2]]"),
+  c("tpl", '{{ tpl "{{ .x }}+" (dict "x" 3) }}', "3+"),
+];

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { renderTemplate } from "../../src/model/helmfile/template/exec.ts";
+import { templateFunctions } from "../../src/model/helmfile/template/functions.ts";
+import { FUNCTION_CASES, FUNCTION_ENV, FUNCTION_FILES } from "../helmfile/function-cases.ts";
+
+// The same files the differential test gives helmfile, served from memory.
+const dirs: Record<string, { name: string; isDir: boolean }[]> = {
+  data: [
+    { name: "a.txt", isDir: false },
+    { name: "sub", isDir: true },
+  ],
+  "data/sub": [{ name: "b.txt", isDir: false }],
+};
+const functions = templateFunctions({
+  readFile: (p) => {
+    const text = FUNCTION_FILES[p];
+    if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+    return text;
+  },
+  isFile: (p) => p in FUNCTION_FILES,
+  isDir: (p) => p in dirs,
+  readDir: (p) => dirs[p] ?? [],
+  env: (n) => FUNCTION_ENV[n],
+});
+
+describe("helmfile template functions print what helmfile prints", () => {
+  it("has a case for every function kubestrap evaluates", () => {
+    const covered = new Set(FUNCTION_CASES.map((c) => c.fn));
+    const unread = ["fail", "include", "exec", "fetchSecretValue", "expandSecretRefs"];
+    const missing = Object.keys(functions).filter((fn) => !covered.has(fn) && !unread.includes(fn));
+    expect(missing).toEqual([]);
+  });
+
+  it("refuses to slice a string, as sprig's slice (which replaces Go's) does", () => {
+    expect(() => renderTemplate("s", '{{ slice "abc" 1 }}', {}, { functions })).toThrow(
+      /list should be type of slice or array but string/,
+    );
+  });
+
+  for (const c of FUNCTION_CASES) {
+    it(`${c.fn}: ${c.template}`, () => {
+      expect(renderTemplate(c.fn, c.template, {}, { functions })).toBe(c.expected);
+    });
+  }
+});
