@@ -21,7 +21,7 @@ const STATE_WORD: Record<LiveState, string> = {
 };
 
 function colors(options: TextOptions) {
-  return options.color ? pc : pc.createColors(false);
+  return pc.createColors(options.color);
 }
 
 function paint(state: LiveState, text: string, options: TextOptions): string {

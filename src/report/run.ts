@@ -74,7 +74,7 @@ export function formatRunSummary(
   steps: StepInfo[],
   options: SummaryOptions,
 ): string {
-  const c = options.color ? pc : pc.createColors(false);
+  const c = pc.createColors(options.color);
   const lines: string[] = [];
   const count = (o: StepOutcome) => end.steps.filter((s) => s.outcome === o).length;
   const counts = (["done", "skipped", "failed", "interrupted", "blocked", "not-started"] as StepOutcome[])

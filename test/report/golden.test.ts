@@ -1,13 +1,17 @@
 /**
- * Golden files of the reporters: the whole SARIF and JSON output of the broken example, and the JSON of a broken
- * copy of the multi-cluster example, byte for byte. A change to what kubestrap reports shows up as a diff of
+ * Golden files of the reporters: the whole SARIF, JSON, text and GitHub output of the broken example, its graph
+ * as Mermaid and DOT, and the same of a broken copy of the multi-cluster example, byte for byte. A change to what kubestrap reports shows up as a diff of
  * these files in review; `vitest run -u` rewrites them after a deliberate change.
  */
 import { describe, expect, it } from "vitest";
+import { buildDag } from "../../src/analysis/dag.ts";
 import { lintFleet } from "../../src/analysis/fleet.ts";
 import { lint } from "../../src/analysis/lint.ts";
+import { formatGithub } from "../../src/report/github.ts";
+import { formatDot, formatMermaid } from "../../src/report/graph.ts";
 import { formatJson } from "../../src/report/json.ts";
 import { formatSarif } from "../../src/report/sarif.ts";
+import { formatText } from "../../src/report/text.ts";
 import { fleetRepo } from "../fleet-repo.ts";
 
 const broken = new URL("../../examples/homelab-broken", import.meta.url).pathname;
@@ -23,6 +27,39 @@ describe("golden reports", () => {
     await expect(formatJson(lint({ repo: broken }))).toMatchFileSnapshot("./golden/homelab-broken.json");
   });
 
+  it("text of examples/homelab-broken, plain and coloured", async () => {
+    const result = lint({ repo: broken });
+    await expect(formatText(result, { color: false })).toMatchFileSnapshot("./golden/homelab-broken.txt");
+    await expect(formatText(result, { color: true })).toMatchFileSnapshot("./golden/homelab-broken.ansi.txt");
+  });
+
+  it("GitHub annotations of examples/homelab-broken, with and without a repository prefix", async () => {
+    const result = lint({ repo: broken });
+    await expect(formatGithub(result)).toMatchFileSnapshot("./golden/homelab-broken.github.txt");
+    expect(formatGithub(result, "infra/")).toBe(formatGithub(result).replaceAll("file=", "file=infra/"));
+  });
+
+  it("escapes what GitHub's workflow commands read as syntax", () => {
+    const report = lint({ repo: broken });
+    const finding = {
+      ruleId: "crd-missing",
+      severity: "warning" as const,
+      message: "50%\r\nnext",
+      location: { file: "a:b,c.yaml", line: 2 },
+    };
+    expect(formatGithub({ ...report, findings: [finding] }).split("\n")[0]).toBe(
+      "::warning file=a%3Ab%2Cc.yaml,line=2,title=kubestrap crd-missing::50%25%0D%0Anext",
+    );
+  });
+
+  it("the Kustomization graphs of examples/homelab and homelab-broken as Mermaid and DOT", async () => {
+    for (const name of ["homelab", "homelab-broken"]) {
+      const dag = buildDag(lint({ repo: new URL(`../../examples/${name}`, import.meta.url).pathname }));
+      await expect(formatMermaid(dag)).toMatchFileSnapshot(`./golden/${name}.mmd`);
+      await expect(formatDot(dag)).toMatchFileSnapshot(`./golden/${name}.dot`);
+    }
+  });
+
   it("JSON and SARIF of examples/fleet with apps reusing infra's Cilium id and pool", async () => {
     const repo = fleetRepo({
       "kubernetes/clusters/apps/cluster-settings.yaml": (t) =>
@@ -33,5 +70,7 @@ describe("golden reports", () => {
     const result = await lintFleet({ repo });
     await expect(formatJson(result)).toMatchFileSnapshot("./golden/fleet-broken.json");
     await expect(formatSarif(result, "0.0.0-test")).toMatchFileSnapshot("./golden/fleet-broken.sarif.json");
+    await expect(formatText(result, { color: false })).toMatchFileSnapshot("./golden/fleet-broken.txt");
+    await expect(formatGithub(result)).toMatchFileSnapshot("./golden/fleet-broken.github.txt");
   });
 });
