@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { folderOf, partName, score } from "../../scripts/mutation.ts";
+
+describe("npm run test:mutation", () => {
+  it("names a part after its glob", () => {
+    expect(partName("src/analysis/**/*.ts")).toBe("analysis");
+    expect(partName("src/charts/oci.ts")).toBe("charts-oci");
+  });
+
+  it("reports a file under its top folder in src", () => {
+    expect(folderOf("src/model/helmfile/template/exec.ts")).toBe("src/model");
+    expect(folderOf("src/analysis/rules/crd-race.ts")).toBe("src/analysis");
+    expect(folderOf("src/findings.ts")).toBe("src");
+  });
+
+  it("scores detected over detected and undetected, leaving ignored and invalid mutants out", () => {
+    expect(score({ detected: 85, undetected: 15, ignored: 40, invalid: 3 })).toBe(85);
+    expect(score({ detected: 0, undetected: 0, ignored: 5, invalid: 0 })).toBe(100);
+  });
+});
