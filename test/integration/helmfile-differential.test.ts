@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { helmfilePath } from "../../scripts/testenv/provision.ts";
+import { goldenText, slug } from "../golden-file.ts";
 import { HELMFILE_CASES } from "../helmfile/cases.ts";
 import { helmfileState, kubestrapState } from "../helmfile/differential.ts";
 import { makeRepo } from "../helpers.ts";
@@ -15,7 +16,7 @@ describe("helmfile reader agrees with helmfile build", () => {
   });
 
   for (const c of HELMFILE_CASES) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const root = makeRepo(c.files);
       const file = c.file ?? "helmfile.yaml";
       const reference = helmfileState(helmfilePath(), root, file, c.environment, c.env);
@@ -29,6 +30,8 @@ describe("helmfile reader agrees with helmfile build", () => {
       expect(reference.releases?.length, "helmfile resolved releases").toBeGreaterThan(
         c.environment === "apps" ? -1 : 0,
       );
+      // The unit suite holds kubestrap to this file (test/model/helmfile-golden.test.ts).
+      await expect(goldenText(reference)).toMatchFileSnapshot(`../helmfile/golden/${slug(c.name)}.json`);
       expect(ours).toEqual(reference);
     });
   }
