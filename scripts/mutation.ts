@@ -28,11 +28,11 @@ interface Part {
   glob: string;
 }
 
-/** `src/analysis/**\/*.ts` → `analysis`, `src/charts/oci.ts` → `charts-oci`. */
+/** `src/analysis/**\/*.ts` → `analysis`, `src/model/*.ts` → `model`, `src/charts/oci.ts` → `charts-oci`. */
 export function partName(glob: string): string {
   return glob
     .replace(/^src\//, "")
-    .replace(/\/\*\*.*$/, "")
+    .replace(/\/\*.*$/, "")
     .replace(/\.ts$/, "")
     .replaceAll("/", "-");
 }

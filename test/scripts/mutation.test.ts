@@ -5,6 +5,8 @@ describe("npm run test:mutation", () => {
   it("names a part after its glob", () => {
     expect(partName("src/analysis/**/*.ts")).toBe("analysis");
     expect(partName("src/charts/oci.ts")).toBe("charts-oci");
+    expect(partName("src/model/*.ts")).toBe("model");
+    expect(partName("src/model/helmfile/**/*.ts")).toBe("model-helmfile");
   });
 
   it("reports a file under its top folder in src", () => {
