@@ -290,3 +290,62 @@ describe("kubestrap.yaml for bootstraps without helmfile", () => {
     expect(findings.map((f) => [f.ruleId, f.location?.line])).toEqual([["config-invalid", 3]]);
   });
 });
+
+describe("bootstrap release charts and flags", () => {
+  it("reads a chart as OCI, a repository's chart (index or OCI), a local folder or a bare name", () => {
+    const repo = load({
+      "charts/local/Chart.yaml": "apiVersion: v2\nname: local\nversion: 0.1.0\n",
+      "bootstrap/helmfile.yaml": [
+        "repositories:",
+        "  - {name: jetstack, url: https://charts.jetstack.io}",
+        "  - {name: ghcr, url: ghcr.io/org/charts, oci: true}",
+        "releases:",
+        "  - {name: a, namespace: x, chart: oci://r.example/charts/a}",
+        "  - {name: b, namespace: x, chart: jetstack/cert-manager}",
+        "  - {name: c, namespace: x, chart: ghcr/app}",
+        "  - {name: d, namespace: x, chart: ../charts/local}",
+        "  - {name: e, namespace: x, chart: ../charts/missing}",
+        "  - {name: f, namespace: x, chart: unknown/thing}",
+        "  - {name: g, namespace: x, chart: bare}",
+        "",
+      ].join("\n"),
+    });
+    const charts = Object.fromEntries(loadBootstrap(repo).releases.map((r) => [r.name, r.chart]));
+    expect(charts).toEqual({
+      a: { name: "a", url: "oci://r.example/charts/a" },
+      b: { name: "cert-manager", url: "https://charts.jetstack.io" },
+      c: { name: "app", url: "oci://ghcr.io/org/charts/app" },
+      d: { name: "local", localPath: "charts/local" },
+      e: { name: "missing" },
+      f: { name: "thing" },
+      g: { name: "bare" },
+    });
+  });
+
+  it("qualifies needs by namespace, and passes only helm upgrade's flags of the release phase", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml": [
+        "releases:",
+        "  - name: a",
+        "    namespace: x",
+        "    chart: oci://r.example/a",
+        "    needs: [b, other/c, ctx/other/d]",
+        "    cleanupOnFail: true",
+        "    forceConflicts: false",
+        "    timeout: 600",
+        "    args: [--wait-for-jobs, 3]",
+        "  - {name: b, namespace: x, chart: oci://r.example/b, timeout: '60'}",
+        "",
+      ].join("\n"),
+    });
+    const [a, b] = loadBootstrap(repo).releases;
+    expect(a?.needs).toEqual(["x/b", "other/c", "other/d"]);
+    expect(a?.helm).toEqual({
+      cleanupOnFail: true,
+      forceConflicts: false,
+      timeout: 600,
+      args: ["--wait-for-jobs", "3"],
+    });
+    expect(b?.helm).toEqual({});
+  });
+});
