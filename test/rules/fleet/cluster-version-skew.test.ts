@@ -51,4 +51,44 @@ describe("cluster-version-skew", () => {
     );
     expect(findingsOf(result, "cluster-version-skew")).toEqual([]);
   });
+
+  const withAppsVersion = (version: string) =>
+    fleetRepo({
+      [COREDNS_SOURCE]: replace("tag: 1.44.3", "tag: ${COREDNS_VERSION:=1.44.3}"),
+      "kubernetes/clusters/apps/cluster-settings.yaml": replace(
+        "  LB_POOL:",
+        `  COREDNS_VERSION: "${version}"\n  LB_POOL:`,
+      ),
+    });
+
+  it("valid: the same version with and without a leading v", async () => {
+    expect(findingsOf(await lintRepo(withAppsVersion("v1.44.3")), "cluster-version-skew")).toEqual([]);
+  });
+
+  it("invalid: a v elsewhere in the version is part of it", async () => {
+    expect(findingsOf(await lintRepo(withAppsVersion("1.44.3-dev")), "cluster-version-skew")).toHaveLength(1);
+  });
+
+  it("valid: a version that is not exact (a range) is not compared", async () => {
+    expect(findingsOf(await lintRepo(withAppsVersion("1.x")), "cluster-version-skew")).toEqual([]);
+  });
+
+  it("invalid: the fix and the related location of the newest version", async () => {
+    const found = findingsOf(await lintRepo(fleetRepo(skewed)), "cluster-version-skew");
+    expect(found[0]?.fix).toBe(
+      "run the same version on every cluster, or allow coredns to differ in kubestrap.yaml (fleet.allowSkew)",
+    );
+    expect(found[0]?.related).toEqual([
+      {
+        file: "kubernetes/apps/base/kube-system/coredns/app/helmrelease.yaml",
+        line: 2,
+        cluster: "infra",
+        message: "1.44.3 on infra",
+      },
+    ]);
+    expect(found[0]?.location).toEqual({
+      file: "kubernetes/apps/base/kube-system/coredns/app/helmrelease.yaml",
+      line: 2,
+    });
+  });
 });
