@@ -1,0 +1,76 @@
+/**
+ * How a custom resource finds its provider when no CRD of its exact kind is read: another kind of the same API
+ * group, a chart kubestrap cannot read whose name is the group's (`widgets-operator-crds` for widgets.*), or a
+ * Kustomization of another repository that the consumer depends on, which is given the benefit of the doubt only
+ * when no provider was read.
+ */
+import { describe, expect, it } from "vitest";
+import { crd, customResource, helmRelease, ks, lintFlux } from "../helpers.ts";
+
+const widget = customResource("widgets.example.com/v1", "Widget", "w");
+const verdictOf = (r: ReturnType<typeof lintFlux>) =>
+  r.crds.verdicts.map((v) => [v.verdict, v.provider?.label, v.provider?.inferred]);
+
+describe("inferred CRD providers", () => {
+  it("another kind of the same group, read in the repository", () => {
+    const r = lintFlux([ks("p", { wait: true }), ks("c", { dependsOn: ["p"] })], {
+      "apps/p/crd.yaml": crd("widgets.example.com", "Gadget"),
+      "apps/c/w.yaml": widget,
+    });
+    expect(verdictOf(r)).toEqual([
+      [
+        "ok",
+        "CustomResourceDefinition gadgets.widgets.example.com",
+        "it provides other kinds of widgets.example.com",
+      ],
+    ]);
+  });
+
+  it.each([["widgets-operator-crds"], ["widgets-crd"], ["widgets-controller"], ["wid-gets"], ["widgets"]])(
+    "an unreadable chart named %s for group widgets.example.com",
+    (chart) => {
+      const r = lintFlux([ks("p", { wait: true }), ks("c", { dependsOn: ["p"] })], {
+        "apps/p/hr.yaml": helmRelease(chart, `oci://example.com/charts/${chart}`),
+        "apps/c/w.yaml": widget,
+      });
+      expect(verdictOf(r)).toEqual([
+        ["ok", `HelmRelease default/${chart}`, "its chart is named like the API group widgets.example.com"],
+      ]);
+    },
+  );
+
+  it.each([["gadgets"], ["widgets-extra"], ["my-widgets"]])(
+    "no inference from an unreadable chart named %s",
+    (chart) => {
+      const r = lintFlux([ks("p", { wait: true }), ks("c", { dependsOn: ["p"] })], {
+        "apps/p/hr.yaml": helmRelease(chart, `oci://example.com/charts/${chart}`),
+        "apps/c/w.yaml": widget,
+      });
+      expect(r.crds.verdicts.map((v) => v.verdict)).toEqual(["unresolved"]);
+    },
+  );
+});
+
+describe("a Kustomization of another repository", () => {
+  const external = ks("platform", { path: "./deploy" }).replace(
+    "    name: flux-system",
+    "    name: platform-repo",
+  );
+
+  it("may provide a CRD nobody in this repository provides", () => {
+    const r = lintFlux([external, ks("c", { dependsOn: ["platform"] })], { "apps/c/w.yaml": widget });
+    expect(verdictOf(r)).toEqual([
+      ["ok", "Kustomization flux-system/platform (another repository)", undefined],
+    ]);
+  });
+
+  it("is not taken for the provider when the repository provides the CRD itself", () => {
+    const r = lintFlux([external, ks("p"), ks("c", { dependsOn: ["platform"] })], {
+      "apps/p/crd.yaml": crd("widgets.example.com", "Widget"),
+      "apps/c/w.yaml": widget,
+    });
+    expect(r.crds.verdicts.map((v) => [v.verdict, v.provider?.label])).toEqual([
+      ["race", "CustomResourceDefinition widgets.widgets.example.com"],
+    ]);
+  });
+});
