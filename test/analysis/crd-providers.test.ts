@@ -74,3 +74,31 @@ describe("a Kustomization of another repository", () => {
     ]);
   });
 });
+
+describe("between providers inferred alike", () => {
+  it("the chart named *-crds is taken for the one that installs the CRDs, wherever it is declared", () => {
+    const charts = ["widgets-operator", "widgets-crds"]
+      .map((n) => helmRelease(n, `oci://example.com/charts/${n}`))
+      .join("");
+    const r = lintFlux([ks("p"), ks("c")], { "apps/p/hr.yaml": charts, "apps/c/w.yaml": widget });
+    expect(verdictOf(r)).toEqual([
+      [
+        "race",
+        "HelmRelease default/widgets-crds",
+        "its chart is named like the API group widgets.example.com",
+      ],
+    ]);
+  });
+
+  it("the best verdict wins over declaration order", () => {
+    const r = lintFlux([ks("late", { wait: true }), ks("early"), ks("c", { dependsOn: ["late"] })], {
+      "apps/early/crd.yaml": crd("widgets.example.com", "Widget"),
+      "apps/late/crd.yaml": crd("widgets.example.com", "Widget").replace(
+        "name: widgets.widgets.example.com",
+        "name: widgets.widgets.example.com\n  labels: {copy: late}",
+      ),
+      "apps/c/w.yaml": widget,
+    });
+    expect(r.crds.verdicts.map((v) => [v.verdict, v.provider?.ks])).toEqual([["ok", "flux-system/late"]]);
+  });
+});
