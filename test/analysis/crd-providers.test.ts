@@ -102,3 +102,39 @@ describe("between providers inferred alike", () => {
     expect(r.crds.verdicts.map((v) => [v.verdict, v.provider?.ks])).toEqual([["ok", "flux-system/late"]]);
   });
 });
+
+describe("providers read from the repository", () => {
+  const cluster = customResource("postgresql.cnpg.io/v1", "Cluster", "db");
+  const release = (file: string) => ({
+    [file]:
+      "releases:\n  - name: cloudnative-pg\n    namespace: database\n    chart: oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg\n    version: 0.26.0\n",
+  });
+
+  it("a bootstrap release is named by its phase", () => {
+    const crds = lintFlux([ks("c")], {
+      ...release("bootstrap/crds/00-crds.yaml"),
+      "apps/c/db.yaml": cluster,
+    });
+    expect(verdictOf(crds)).toEqual([["ok", "bootstrap CRD phase database/cloudnative-pg", undefined]]);
+    const apps = lintFlux([ks("c")], {
+      ...release("bootstrap/helmfile.d/01-apps.yaml"),
+      "apps/c/db.yaml": cluster,
+    });
+    expect(verdictOf(apps)).toEqual([["ok", "bootstrap release database/cloudnative-pg", undefined]]);
+  });
+
+  it("only an apiextensions.k8s.io CustomResourceDefinition with a group and a kind provides one", () => {
+    const lookalike = crd("postgresql.cnpg.io", "Cluster").replace(
+      "apiextensions.k8s.io/v1",
+      "example.com/v1",
+    );
+    const nameless = crd("postgresql.cnpg.io", "Cluster").replace("    kind: Cluster\n", "");
+    const r = lintFlux([ks("p"), ks("c", { dependsOn: ["p"] })], {
+      "apps/p/lookalike.yaml": lookalike,
+      "apps/p/nameless.yaml": nameless,
+      "apps/c/db.yaml": cluster,
+    });
+    expect(r.crds.verdicts.map((v) => v.verdict)).toEqual(["missing"]);
+    expect(r.crds.crdCount).toBe(1);
+  });
+});
