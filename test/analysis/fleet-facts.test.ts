@@ -126,11 +126,15 @@ function cluster(): { ctx: ClusterContext; fleet: FleetContext } {
   return { ctx, fleet };
 }
 
-describe("fleet facts of one cluster", () => {
+// Read inside each test, not while collecting: a mutation run credits a test only with what runs in it.
+function read() {
   const { ctx, fleet } = cluster();
-  const releases = releaseFacts(ctx);
+  return { ctx, fleet, releases: releaseFacts(ctx) };
+}
 
+describe("fleet facts of one cluster", () => {
   it("gives each release its chart and the version that runs: tag, else digest, else chart version", () => {
+    const { releases } = read();
     expect(releases.map((r) => [r.id, r.chart, r.version, r.installedBy])).toEqual([
       ["kube-system/cilium", "cilium", "1.18.2", "flux"],
       ["kube-system/pinned", "pinned", "sha256:abc", "flux"],
@@ -141,6 +145,7 @@ describe("fleet facts of one cluster", () => {
   });
 
   it("reads the ranges Cilium and the pools declare, known values only, each once", () => {
+    const { ctx, fleet, releases } = read();
     const ranges = rangeFacts(ctx, fleet, [...releases, ...releases]);
     expect(ranges.map((r) => [r.kind, r.range.text, r.what, r.owner])).toEqual([
       [
@@ -188,6 +193,7 @@ describe("fleet facts of one cluster", () => {
   });
 
   it("finds the load-balancer addresses pinned by annotation or loadBalancerIP, in any object", () => {
+    const { ctx } = read();
     expect(pinnedAddresses(ctx).map((p) => [p.address, p.key, p.object, p.location.line])).toEqual([
       ["192.168.1.3", "metallb.io/loadBalancerIPs", "HelmRelease kube-system/podinfo", 29],
       ["10.69.10.5", "lbipam.cilium.io/ips", "Service kube-system/gateway", 7],

@@ -45,13 +45,21 @@ const files = {
   ].join(""),
 };
 
-describe("the chart of each HelmRelease", () => {
+// Read inside each test, not while collecting: a mutation run credits a test only with what runs in it.
+function read() {
   const repo = makeRepo(files);
   const { releases, unresolved } = fluxChartReleases(loadProject({ repo }).model, repo);
-  const chartOf = (name: string) => releases.find((r) => r.id === `default/${name}`)?.chart;
-  const reasonOf = (name: string) => unresolved.find((r) => r.id === `default/${name}`)?.reason;
+  return {
+    repo,
+    releases,
+    chartOf: (name: string) => releases.find((r) => r.id === `default/${name}`)?.chart,
+    reasonOf: (name: string) => unresolved.find((r) => r.id === `default/${name}`)?.reason,
+  };
+}
 
+describe("the chart of each HelmRelease", () => {
   it("OCIRepository: a digest wins over semver, and semver over tag; insecure pulls over plain HTTP", () => {
+    const { chartOf, reasonOf } = read();
     expect(chartOf("by-digest")).toEqual({ type: "oci", url: "oci://ghcr.io/org/a", digest: "sha256:abc" });
     expect(chartOf("by-semver")).toEqual({ type: "oci", url: "oci://ghcr.io/org/b", semver: ">=1.2" });
     expect(chartOf("by-tag")).toEqual({
@@ -64,6 +72,7 @@ describe("the chart of each HelmRelease", () => {
   });
 
   it("HelmRepository: an index chart with its version, or an OCI repository's chart under its url", () => {
+    const { chartOf } = read();
     expect(chartOf("from-https")).toEqual({
       type: "repo",
       repoUrl: "https://charts.example.com",
@@ -84,6 +93,7 @@ describe("the chart of each HelmRelease", () => {
   });
 
   it("GitRepository: a chart folder of this repository, and none from another", () => {
+    const { repo, chartOf, reasonOf } = read();
     expect(chartOf("from-git")).toEqual({ type: "path", path: `${repo}/charts/local` });
     expect(reasonOf("from-other-git")).toBe(
       "chart x comes from a GitRepository that is not in the repository, which kubestrap cannot fetch",
@@ -92,6 +102,7 @@ describe("the chart of each HelmRelease", () => {
   });
 
   it("keeps where each release and its source are declared, and leaves out the ones it cannot fetch", () => {
+    const { releases } = read();
     const release = releases.find((r) => r.id === "default/by-tag");
     expect(release).toMatchObject({
       name: "by-tag",
