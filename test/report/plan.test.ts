@@ -13,6 +13,12 @@ import { formatPlanJson, formatPlanText, formatStatusJson, formatStatusText } fr
 const homelab = new URL("../../examples/homelab", import.meta.url).pathname;
 const STATES: LiveState[] = ["done", "changed", "drifted", "pending", "failed", "interrupted", "always"];
 const SERVER = "https://127.0.0.1:6443";
+const FLUX_INSTANCE = {
+  apiVersion: "fluxcd.controlplane.io/v1",
+  kind: "FluxInstance",
+  namespace: "flux-system",
+  name: "flux",
+};
 
 function loaded() {
   return loadPlan({ repo: homelab });
@@ -109,12 +115,7 @@ describe("status output", () => {
       flux: {
         instances: [
           {
-            ref: {
-              apiVersion: "fluxcd.controlplane.io/v1",
-              kind: "FluxInstance",
-              namespace: "flux-system",
-              name: "flux",
-            },
+            ref: FLUX_INSTANCE,
             status: "InProgress",
             message: "Reconciliation in progress",
           },
@@ -165,12 +166,7 @@ describe("status output", () => {
       flux: {
         instances: [
           {
-            ref: {
-              apiVersion: "fluxcd.controlplane.io/v1",
-              kind: "FluxInstance",
-              namespace: "flux-system",
-              name: "flux",
-            },
+            ref: FLUX_INSTANCE,
             status: "Current",
             message: "",
           },
