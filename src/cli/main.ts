@@ -587,7 +587,7 @@ async function runUp(
   if (flags.output === "json") render = jsonLines((s) => out(s));
   else if (isTTY) {
     const { TaskList } = await import("../report/tasks.ts");
-    const list = new TaskList();
+    const list = new TaskList({ color });
     taskList = list;
     render = (e) => list.handle(e);
   } else render = plainLines((s) => out(s));

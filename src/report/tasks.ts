@@ -31,8 +31,14 @@ interface StepHandle {
 
 export class TaskList {
   private readonly steps = new Map<string, StepHandle>();
+  private readonly c: ReturnType<typeof pc.createColors>;
   private listr: Listr | undefined;
   private running: Promise<unknown> | undefined;
+
+  /** `color` follows `--color`/`NO_COLOR`, as every reporter does, not picocolors' own guess from the environment. */
+  constructor(options: { color: boolean }) {
+    this.c = pc.createColors(options.color);
+  }
 
   /** Starts drawing the list for the steps of a run. */
   start(steps: StepInfo[]): void {
@@ -64,26 +70,26 @@ export class TaskList {
 
   private stepTask(s: StepInfo): ListrTask {
     return {
-      title: `${s.id.slice(s.phase.length + 1)} ${pc.dim(`waiting for ${s.needs.length} step${s.needs.length === 1 ? "" : "s"}`)}`,
+      title: `${s.id.slice(s.phase.length + 1)} ${this.c.dim(`waiting for ${s.needs.length} step${s.needs.length === 1 ? "" : "s"}`)}`,
       task: async (_ctx, task) => {
         const handle = this.steps.get(s.id) as StepHandle;
         const name = s.id.slice(s.phase.length + 1);
         await Promise.race([handle.started.promise, handle.ended.promise]);
-        task.title = `${name} ${pc.dim(s.title)}`;
+        task.title = `${name} ${this.c.dim(s.title)}`;
         handle.progress = (message) => {
           task.output = message;
         };
         const end = await handle.ended.promise;
         switch (end.outcome) {
           case "done":
-            task.title = `${name} ${pc.dim(end.detail)} ${pc.dim(`(${end.seconds.toFixed(1)} s)`)}`;
+            task.title = `${name} ${this.c.dim(end.detail)} ${this.c.dim(`(${end.seconds.toFixed(1)} s)`)}`;
             return;
           case "skipped":
-            task.skip(`${name} ${pc.dim(`already done: ${end.detail}`)}`);
+            task.skip(`${name} ${this.c.dim(`already done: ${end.detail}`)}`);
             return;
           case "blocked":
           case "not-started":
-            task.skip(`${name} ${pc.yellow(end.detail)}`);
+            task.skip(`${name} ${this.c.yellow(end.detail)}`);
             return;
           default:
             throw new Error(`${name}: ${end.detail}`);

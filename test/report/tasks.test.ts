@@ -15,10 +15,12 @@ it("shows every phase and step, what each waits for, and how each ended", async 
     out.push(String(text));
     return true;
   };
+  // listr2 colours its icons through node's styleText, which follows FORCE_COLOR; the test reads plain lines.
+  vi.stubEnv("FORCE_COLOR", "0");
   const stdout = vi.spyOn(process.stdout, "write").mockImplementation(capture);
   const stderr = vi.spyOn(process.stderr, "write").mockImplementation(capture);
   try {
-    const list = new TaskList();
+    const list = new TaskList({ color: false });
     const events: RunEvent[] = [
       {
         type: "run-start",
@@ -88,6 +90,7 @@ it("shows every phase and step, what each waits for, and how each ended", async 
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
+    vi.unstubAllEnvs();
   }
   const lines = out.join("").split("\n").filter(Boolean);
   expect(lines.slice(0, 4)).toEqual(["❯ preflight", "❯ crds", "❯ releases", "❯ handoff"]);
