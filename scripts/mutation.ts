@@ -7,7 +7,8 @@
  * merges the reports of every part that has one.
  *
  *   npm run test:mutation                      every part, then the summary
- *   npm run test:mutation -- model report      the parts whose name contains one of these words
+ *   npm run test:mutation -- model report      the parts named so (a word that names no part selects
+ *                                              every part whose name contains it: charts)
  *   npm run test:mutation -- --summary         only the summary of the reports already written
  *   npm run test:mutation -- -- --concurrency 2 --checkers ""   options after a second -- go to Stryker
  */
@@ -39,6 +40,14 @@ export function partName(glob: string): string {
 
 function partsOf(config: StrykerConfig): Part[] {
   return config.mutate.map((glob) => ({ name: partName(glob), glob }));
+}
+
+/** A word that names a part selects that part alone (`model`); any other selects every part containing it (`charts`). */
+export function selectParts<P extends { name: string }>(parts: P[], words: string[]): P[] {
+  if (words.length === 0) return parts;
+  return parts.filter((p) =>
+    words.some((w) => (parts.some((q) => q.name === w) ? p.name === w : p.name.includes(w))),
+  );
 }
 
 function runPart(base: StrykerConfig, part: Part, strykerArgs: string[]): number {
@@ -144,7 +153,7 @@ function main(argv: string[]): number {
   if (!ours.includes("--summary")) {
     const base = JSON.parse(readFileSync("stryker.config.json", "utf8")) as StrykerConfig;
     const words = ours.filter((a) => !a.startsWith("--"));
-    const parts = partsOf(base).filter((p) => words.length === 0 || words.some((w) => p.name.includes(w)));
+    const parts = selectParts(partsOf(base), words);
     if (parts.length === 0) {
       console.error(
         `no part matches ${words.join(", ")}; parts: ${partsOf(base)

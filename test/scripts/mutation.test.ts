@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { folderOf, partName, score } from "../../scripts/mutation.ts";
+import { folderOf, partName, score, selectParts } from "../../scripts/mutation.ts";
 
 describe("npm run test:mutation", () => {
   it("names a part after its glob", () => {
@@ -7,6 +7,18 @@ describe("npm run test:mutation", () => {
     expect(partName("src/charts/oci.ts")).toBe("charts-oci");
     expect(partName("src/model/*.ts")).toBe("model");
     expect(partName("src/model/helmfile/**/*.ts")).toBe("model-helmfile");
+  });
+
+  it("selects a part by its name, or every part whose name contains the word", () => {
+    const parts = ["analysis", "model", "model-catalog", "model-helmfile", "charts-cache", "charts-oci"].map(
+      (name) => ({ name }),
+    );
+    const names = (words: string[]) => selectParts(parts, words).map((p) => p.name);
+    expect(names(["model"])).toEqual(["model"]);
+    expect(names(["charts"])).toEqual(["charts-cache", "charts-oci"]);
+    expect(names(["helmfile", "analysis"])).toEqual(["analysis", "model-helmfile"]);
+    expect(names([])).toHaveLength(6);
+    expect(names(["nothing"])).toEqual([]);
   });
 
   it("reports a file under its top folder in src", () => {
