@@ -19,6 +19,7 @@ import type { AnalysisContext, ClusterContext, FleetContext } from "./context.ts
 import { between, type IpRange, parseRange } from "./ip-ranges.ts";
 
 export interface ClusterFacts {
+  /** The bootstrap's releases first, then Flux's HelmReleases. */
   releases: ReleaseFact[];
   ranges: RangeFact[];
   pinned: PinnedAddress[];

@@ -31,9 +31,8 @@ export const clusterVersionSkew: FleetRule = {
         const key = `${r.id}\0${r.chart}`;
         const perCluster = byRelease.get(key) ?? new Map<string, ReleaseFact>();
         byRelease.set(key, perCluster);
-        const before = perCluster.get(cluster.name);
-        if (!before || (before.installedBy === "bootstrap" && r.installedBy === "flux"))
-          perCluster.set(cluster.name, r);
+        // The facts list a cluster's bootstrap releases before its HelmReleases, so Flux's replaces the bootstrap's.
+        perCluster.set(cluster.name, r);
       }
     for (const perCluster of byRelease.values()) {
       const versions = new Set([...perCluster.values()].map((r) => (r.version as string).replace(/^v/, "")));

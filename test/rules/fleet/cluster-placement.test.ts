@@ -60,10 +60,14 @@ describe("cluster-placement", () => {
     const result = await lintRepo(
       fleetRepo({ "kubestrap.yaml": replace("clusters: [infra]", "clusters: [infra, storage]") }),
     );
-    expect(findingsOf(result, "cluster-placement").map((f) => [f.location, f.message])).toEqual([
+    expect(
+      findingsOf(result, "cluster-placement").map((f) => [f.cluster, f.location, f.message, f.fix]),
+    ).toEqual([
       [
+        "infra",
         { file: "kubestrap.yaml", line: 19 },
         "the placement of chart kube-prometheus-stack names cluster storage, which this repository does not have (clusters: infra, apps)",
+        "name the clusters as kubestrap lint lists them",
       ],
     ]);
   });
@@ -80,5 +84,35 @@ describe("cluster-placement", () => {
     expect(result.findings.filter((f) => f.ruleId === "config-invalid").map((f) => f.message)).toEqual([
       "kubestrap.yaml: fleet.placement.0: name either a chart or a kind",
     ]);
+  });
+
+  it("invalid: a namespaced kind, a bootstrap release, and a policy allowing several clusters", async () => {
+    const result = await lintRepo(
+      fleetRepo({
+        "kubestrap.yaml": replace(
+          "  placement:\n",
+          "  placement:\n    - kind: OCIRepository\n      clusters: [infra, edge]\n    - chart: cilium\n      clusters: [infra]\n",
+        ),
+      }),
+    );
+    const found = findingsOf(result, "cluster-placement").filter((f) => f.cluster === "apps");
+    expect(found.map((f) => [f.object, f.message])).toEqual(
+      expect.arrayContaining([
+        [
+          "OCIRepository kube-system/coredns",
+          "kind OCIRepository is allowed only on infra, edge, not on cluster apps",
+        ],
+        [
+          "bootstrap release kube-system/cilium",
+          "chart cilium is allowed only on infra, not on cluster apps",
+        ],
+        ["HelmRelease kube-system/cilium", "chart cilium is allowed only on infra, not on cluster apps"],
+      ]),
+    );
+    expect(found.find((f) => f.object === "bootstrap release kube-system/cilium")).toMatchObject({
+      location: { file: "bootstrap/helmfile.yaml.gotmpl" },
+      fix: "remove it from the Flux tree of cluster apps, or allow apps in kubestrap.yaml fleet.placement",
+      related: [{ file: "kubestrap.yaml", message: "chart cilium runs only on infra" }],
+    });
   });
 });

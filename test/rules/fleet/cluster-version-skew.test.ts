@@ -91,4 +91,46 @@ describe("cluster-version-skew", () => {
       line: 2,
     });
   });
+
+  it("compares a v-prefixed version by its number (v1.9.0 behind 1.10.0)", async () => {
+    const result = await lintRepo(
+      fleetRepo({
+        [COREDNS_SOURCE]: replace("tag: 1.44.3", "tag: ${COREDNS_VERSION:=1.10.0}"),
+        "kubernetes/clusters/apps/cluster-settings.yaml": replace(
+          "  LB_POOL:",
+          "  COREDNS_VERSION: v1.9.0\n  LB_POOL:",
+        ),
+      }),
+    );
+    expect(
+      findingsOf(result, "cluster-version-skew").map((f) => [f.cluster, f.message.split(":")[0]]),
+    ).toEqual([["apps", "chart coredns is v1.9.0 on cluster apps and 1.10.0 on cluster infra"]]);
+  });
+
+  it("invalid: different digests of the same chart", async () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const result = await lintRepo(
+      fleetRepo({
+        [COREDNS_SOURCE]: replace("tag: 1.44.3", `digest: \${COREDNS_DIGEST:=${digest("b")}}`),
+        "kubernetes/clusters/apps/cluster-settings.yaml": replace(
+          "  LB_POOL:",
+          `  COREDNS_DIGEST: ${digest("a")}\n  LB_POOL:`,
+        ),
+      }),
+    );
+    expect(findingsOf(result, "cluster-version-skew").map((f) => f.cluster)).toHaveLength(1);
+  });
+
+  it("valid: a bootstrap release at another version, which Flux's HelmRelease replaces", async () => {
+    const result = await lintRepo(
+      fleetRepo({
+        "bootstrap/helmfile.yaml.gotmpl": replace(
+          "version: 1.44.3",
+          'version: {{ .Values | get "corednsVersion" "1.44.3" }}',
+        ),
+        "bootstrap/environments/apps.yaml": (text) => `${text}corednsVersion: 1.40.0\n`,
+      }),
+    );
+    expect(findingsOf(result, "cluster-version-skew")).toEqual([]);
+  });
 });
