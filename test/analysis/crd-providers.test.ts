@@ -90,6 +90,26 @@ describe("between providers inferred alike", () => {
     ]);
   });
 
+  it("a bootstrap release's unreadable chart named like the group, the *-crds one first", () => {
+    const releases = ["widgets-operator", "widgets-crds"]
+      .map(
+        (n) =>
+          `  - name: ${n}\n    namespace: widgets\n    chart: oci://example.com/charts/${n}\n    version: 1.0.0\n`,
+      )
+      .join("");
+    const r = lintFlux([ks("c")], {
+      "bootstrap/helmfile.yaml": `releases:\n${releases}`,
+      "apps/c/w.yaml": widget,
+    });
+    expect(verdictOf(r)).toEqual([
+      [
+        "ok",
+        "bootstrap release widgets/widgets-crds",
+        "its chart is named like the API group widgets.example.com",
+      ],
+    ]);
+  });
+
   it("the best verdict wins over declaration order", () => {
     const r = lintFlux([ks("late", { wait: true }), ks("early"), ks("c", { dependsOn: ["late"] })], {
       "apps/early/crd.yaml": crd("widgets.example.com", "Widget"),
