@@ -291,3 +291,194 @@ describe("the namespace transformer and the scope of the repository's own CRDs",
     ]);
   });
 });
+
+describe("what kustomize would refuse, reported where it is written", () => {
+  const messages = (r: ReturnType<typeof build>) =>
+    r.findings.map((f) => [f.ruleId, f.message, f.location?.file, f.location?.line]);
+
+  it("a directory without kustomization.yaml, unless the kustomization is generated", () => {
+    const files = { "plain/a.yaml": cm("a") };
+    expect(messages(build(files, "plain"))).toEqual([
+      ["path-missing", "directory plain has no kustomization.yaml", "plain", 1],
+    ]);
+    expect(build(files, "plain", true).ids).toEqual(["ConfigMap a"]);
+  });
+
+  it("a missing resource directory, component or patch file", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\n  - ./bare\ncomponents:\n  - ../nowhere\n  - ../../../outside\npatches:\n  - path: ./gone.yaml\n",
+        ),
+        "app/a.yaml": cm("a"),
+        "app/bare/b.yaml": cm("b"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(messages(r)).toEqual([
+      ["path-missing", "resource directory ./bare has no kustomization.yaml", "app/kustomization.yaml", 5],
+      ["path-missing", "component ../nowhere not found", "app/kustomization.yaml", 7],
+      [
+        "path-missing",
+        "component ../../../outside not found (outside the repository)",
+        "app/kustomization.yaml",
+        8,
+      ],
+      ["path-missing", "patch file ./gone.yaml not found", "app/kustomization.yaml", 10],
+    ]);
+  });
+
+  it("a JSON6902 patch without a target, and a strategic merge patch that matches nothing", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\npatches:\n  - patch: |-\n      - op: remove\n        path: /data\n  - patch: |-\n      apiVersion: v1\n      kind: Secret\n      metadata:\n        name: db\n",
+        ),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(messages(r)).toEqual([
+      ["kustomize-invalid", "a JSON6902 patch needs a target", "app/kustomization.yaml", 6],
+      [
+        "kustomize-invalid",
+        "patch matches no object (kind=Secret, name=db, group=): kustomize fails the build",
+        "app/kustomization.yaml",
+        9,
+      ],
+    ]);
+  });
+
+  it("a targeted patch may match nothing, as in kustomize", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\npatches:\n  - patch: |-\n      - op: remove\n        path: /data\n    target:\n      kind: Secret\n",
+        ),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.ids).toEqual(["ConfigMap a"]);
+  });
+
+  it("a patch that is not YAML", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k("resources:\n  - ./a.yaml\npatches:\n  - path: ./broken.yaml\n"),
+        "app/a.yaml": cm("a"),
+        "app/broken.yaml": "metadata: [unclosed\n",
+      },
+      "app",
+    );
+    expect(r.findings.map((f) => [f.message.slice(0, 7), f.location?.file])).toEqual([
+      ["patch: ", "app/kustomization.yaml"],
+    ]);
+  });
+
+  it("a kustomization that includes itself through another", () => {
+    const r = build(
+      {
+        "a/kustomization.yaml": k("resources:\n  - ../b\n"),
+        "b/kustomization.yaml": k("resources:\n  - ../a\n"),
+      },
+      "a",
+    );
+    expect(messages(r)).toEqual([
+      ["kustomize-cycle", "kustomization cycle: a → b → a", "a/kustomization.yaml", 1],
+    ]);
+  });
+
+  it("a component by URL is not read", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\ncomponents:\n  - https://github.com/org/repo//components/x?ref=v1\n",
+        ),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(r.findings.map((f) => [f.ruleId, f.location?.line])).toEqual([["kustomize-unsupported", 6]]);
+  });
+});
+
+describe("kustomize generators and transformers", () => {
+  it("a Secret generator: a file under its own name, an env file, base64 data, options and namespace", () => {
+    const r = build(
+      {
+        "g/kustomization.yaml": k(
+          "generatorOptions:\n  labels: {team: a}\nsecretGenerator:\n  - name: creds\n    namespace: db\n    files:\n      - ./files/token\n    envs:\n      - ./files/db.env\n    options:\n      annotations: {note: x}\n",
+        ),
+        "g/files/token": "t0k",
+        "g/files/db.env": "# the database\nUSER=admin\n\nPASS=a=b\n",
+      },
+      "g",
+    );
+    expect(r.ids).toEqual(["Secret db/creds"]);
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    expect(r.objects[0]?.body.data).toEqual({ token: b64("t0k"), USER: b64("admin"), PASS: b64("a=b") });
+    expect(r.objects[0]?.body.metadata).toEqual({
+      name: "creds",
+      namespace: "db",
+      labels: { team: "a" },
+      annotations: { note: "x", "kubestrap.dev/name-suffix-hash": "true" },
+    });
+  });
+
+  it("a generator with behavior merge replaces the base's object of the same name", () => {
+    const r = build(
+      {
+        "overlay/kustomization.yaml": k(
+          "resources:\n  - ../base\nconfigMapGenerator:\n  - name: settings\n    behavior: merge\n    literals:\n      - B=2\n",
+        ),
+        "base/kustomization.yaml": k("configMapGenerator:\n  - name: settings\n    literals:\n      - A=1\n"),
+      },
+      "overlay",
+    );
+    expect(r.ids).toEqual(["ConfigMap settings"]);
+    expect(r.objects[0]?.body.data).toEqual({ A: "1", B: "2" });
+    expect(r.objects[0]?.source.file).toBe("overlay/kustomization.yaml");
+    expect(r.findings).toEqual([]);
+  });
+
+  it("a generator with behavior replace over nothing is refused, as kustomize refuses it", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "configMapGenerator:\n  - name: settings\n    behavior: replace\n    literals:\n      - B=2\n",
+        ),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap settings"]);
+    expect(r.findings.map((f) => [f.ruleId, f.message, f.location?.line])).toEqual([
+      [
+        "kustomize-invalid",
+        "configMapGenerator settings: behavior replace needs a ConfigMap of that name from the resources (kustomize fails the build)",
+        4,
+      ],
+    ]);
+  });
+
+  it("commonAnnotations on every object, and patchesStrategicMerge inline and from a file", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\ncommonAnnotations:\n  owner: ops\npatchesStrategicMerge:\n  - ./p.yaml\n  - |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    data:\n      inline: yes\n",
+        ),
+        "app/a.yaml": cm("a"),
+        "app/p.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  file: yes\n",
+      },
+      "app",
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.objects[0]?.body).toMatchObject({
+      metadata: { annotations: { owner: "ops" } },
+      data: { file: "yes", inline: "yes" },
+    });
+  });
+});

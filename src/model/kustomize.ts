@@ -63,8 +63,6 @@ export class KustomizeBuilder {
   private readonly cache = new Map<string, KubeObject[]>();
   private readonly stack: string[] = [];
   private readonly reported = new Set<string>();
-  /** Every ConfigMap and Secret that a generator produced, for substituteFrom and valuesFrom. */
-  readonly generated: KubeObject[] = [];
 
   private readonly repo: Repository;
   private readonly scopeOf: ScopeOf;
@@ -233,7 +231,7 @@ export class KustomizeBuilder {
     });
     // kustomize's order (its differential test shows it): resources and generators, then components, then the
     // kustomization's own transformers; a component's transformers reach the parent's generated objects.
-    objects.push(...this.generators(k, dir, at));
+    objects = this.generators(k, dir, at, objects);
     objects = this.applyComponents(dir, [...components, ...extra], objects);
 
     objects = this.transform(objects, k, dir, at);
@@ -525,12 +523,14 @@ export class KustomizeBuilder {
     return [];
   }
 
+  /** `objects` with the kustomization's ConfigMap and Secret generators' objects added, merged or replacing. */
   private generators(
     k: Json,
     dir: string,
     at: (...path: (string | number)[]) => SourceLocation,
+    objects: KubeObject[],
   ): KubeObject[] {
-    const out: KubeObject[] = [];
+    const out = [...objects];
     const options = asRecord(k.generatorOptions);
     for (const [field, kind] of [
       ["configMapGenerator", "ConfigMap"],
@@ -610,12 +610,20 @@ export class KustomizeBuilder {
         };
         const behavior = asString(gen.behavior);
         if (behavior === "merge" || behavior === "replace") {
-          // Merges into an object of the same name that an earlier resource (a base) defines.
-          const existing = out.findIndex((x) => x.kind === kind && x.name === name);
-          if (existing >= 0) out.splice(existing, 1);
+          const existing = out.findIndex((x) => x.kind === kind && x.name === name && x.namespace === ns);
+          const base = out[existing];
+          if (base) {
+            out[existing] = { ...o, body: mergeGenerated(base.body, body, behavior) };
+            return;
+          }
+          this.report({
+            ruleId: "kustomize-invalid",
+            severity: "error",
+            message: `${field} ${name}: behavior ${behavior} needs a ${kind} of that name from the resources (kustomize fails the build)`,
+            location: loc,
+          });
         }
         out.push(o);
-        this.generated.push(o);
       });
     }
     return out;
@@ -654,6 +662,26 @@ export class KustomizeBuilder {
     this.reported.add(key);
     this.findings.push(finding);
   }
+}
+
+/**
+ * A generator's object with `behavior: merge` or `replace` over the object of the same name it modifies, as
+ * kustomize does: labels and annotations merged, the generator's winning; data merged, or the generator's alone.
+ */
+function mergeGenerated(base: Json, generated: Json, behavior: "merge" | "replace"): Json {
+  const baseMeta = asRecord(base.metadata);
+  const meta = asRecord(generated.metadata);
+  const metadata: Json = { ...baseMeta };
+  for (const field of ["labels", "annotations"]) {
+    const merged = { ...asRecord(baseMeta[field]), ...asRecord(meta[field]) };
+    if (Object.keys(merged).length > 0) metadata[field] = merged;
+  }
+  const data = asRecord(generated.data);
+  return {
+    ...base,
+    metadata,
+    data: behavior === "merge" ? { ...asRecord(base.data), ...data } : data,
+  };
 }
 
 /** A CRD of the bundled catalog as the object a remote manifest would apply, located at the reference to it. */

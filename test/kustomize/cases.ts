@@ -296,4 +296,44 @@ export const KUSTOMIZE_CASES: KustomizeCase[] = [
       "app/cm.yaml": cm("app"),
     },
   },
+  {
+    name: "generators with behavior merge and replace over a base's generated and plain ConfigMaps",
+    files: {
+      "base/kustomization.yaml": k(
+        [
+          "resources: [cm.yaml]",
+          "configMapGenerator:",
+          "  - {name: settings, literals: [A=1, B=1], options: {labels: {from: base}}}",
+          "  - {name: other, literals: [X=1], options: {labels: {base: other}, annotations: {base: a}}}",
+          "generatorOptions: {disableNameSuffixHash: true}",
+          "",
+        ].join("\n"),
+      ),
+      "base/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  labels: {kept: 'yes'}\ndata: {P: '1'}\n",
+      "app/kustomization.yaml": k(
+        [
+          "resources: [../base]",
+          "configMapGenerator:",
+          "  - name: settings",
+          "    behavior: merge",
+          "    literals: [B=2, C=3]",
+          "    options: {labels: {from: overlay}, annotations: {note: merged}}",
+          "  - {name: other, behavior: replace, literals: [Y=2], options: {labels: {replaced: 'yes'}}}",
+          "  - {name: plain, behavior: merge, literals: [Q=2]}",
+          "generatorOptions: {disableNameSuffixHash: true}",
+          "",
+        ].join("\n"),
+      ),
+    },
+  },
+  {
+    name: "refused: a generator that merges into a ConfigMap nothing defines",
+    fails: true,
+    files: {
+      "app/kustomization.yaml": k(
+        "configMapGenerator:\n  - {name: nope, behavior: merge, literals: [A=1]}\ngeneratorOptions: {disableNameSuffixHash: true}\n",
+      ),
+    },
+  },
 ];
