@@ -7,8 +7,8 @@
  * merges the reports of every part that has one.
  *
  *   npm run test:mutation                      every part, then the summary
- *   npm run test:mutation -- model report      the parts named so (a word that names no part selects
- *                                              every part whose name contains it: charts)
+ *   npm run test:mutation -- analysis report   the parts named so (a word that names no part selects
+ *                                              every part whose name contains it: model, charts)
  *   npm run test:mutation -- --summary         only the summary of the reports already written
  *   npm run test:mutation -- -- --concurrency 2 --checkers ""   options after a second -- go to Stryker
  */
@@ -29,12 +29,16 @@ interface Part {
   glob: string;
 }
 
-/** `src/analysis/**\/*.ts` → `analysis`, `src/model/*.ts` → `model`, `src/charts/oci.ts` → `charts-oci`. */
+/**
+ * `src/analysis/**\/*.ts` → `analysis`, `src/charts/oci.ts` → `charts-oci`, and a set of files
+ * `src/model/{flux,entry}.ts` → `model-flux-entry`.
+ */
 export function partName(glob: string): string {
   return glob
     .replace(/^src\//, "")
     .replace(/\/\*.*$/, "")
     .replace(/\.ts$/, "")
+    .replace(/[{},]/g, (c) => (c === "," ? "-" : ""))
     .replaceAll("/", "-");
 }
 

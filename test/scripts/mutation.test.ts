@@ -1,3 +1,4 @@
+import { globSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { folderOf, partName, score, selectParts } from "../../scripts/mutation.ts";
 
@@ -7,6 +8,7 @@ describe("npm run test:mutation", () => {
     expect(partName("src/charts/oci.ts")).toBe("charts-oci");
     expect(partName("src/model/*.ts")).toBe("model");
     expect(partName("src/model/helmfile/**/*.ts")).toBe("model-helmfile");
+    expect(partName("src/model/{flux,entry}.ts")).toBe("model-flux-entry");
   });
 
   it("selects a part by its name, or every part whose name contains the word", () => {
@@ -19,6 +21,14 @@ describe("npm run test:mutation", () => {
     expect(names(["helmfile", "analysis"])).toEqual(["analysis", "model-helmfile"]);
     expect(names([])).toHaveLength(6);
     expect(names(["nothing"])).toEqual([]);
+  });
+
+  it("the parts of stryker.config.json mutate each file of the core once, src/model whole", () => {
+    const config = JSON.parse(readFileSync("stryker.config.json", "utf8")) as { mutate: string[] };
+    const files = config.mutate.flatMap((glob) => globSync(glob));
+    expect(files.length).toBe(new Set(files).size);
+    const model = globSync("src/model/**/*.ts");
+    expect(model.filter((f) => !files.includes(f))).toEqual([]);
   });
 
   it("reports a file under its top folder in src", () => {
