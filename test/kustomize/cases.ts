@@ -336,4 +336,69 @@ export const KUSTOMIZE_CASES: KustomizeCase[] = [
       ),
     },
   },
+  {
+    name: "replacements: a delimited source, a list item by number, delimited targets before and after the parts",
+    files: {
+      "app/kustomization.yaml": k(
+        [
+          "resources: [cm.yaml, deploy.yaml]",
+          "replacements:",
+          "  - source: {kind: ConfigMap, name: versions, fieldPath: data.image, options: {delimiter: ':', index: 1}}",
+          "    targets:",
+          "      - select: {kind: Deployment}",
+          "        fieldPaths: [spec.template.spec.containers.1.image]",
+          "        options: {delimiter: ':', index: 1}",
+          "  - source: {kind: Deployment, name: web, fieldPath: spec.template.spec.containers.0.name}",
+          "    targets:",
+          "      - select: {kind: Deployment}",
+          "        fieldPaths: [metadata.annotations.before]",
+          "        options: {delimiter: '-', index: -1}",
+          "      - select: {kind: Deployment}",
+          "        fieldPaths: [metadata.annotations.after]",
+          "        options: {delimiter: '-', index: 7}",
+          "      - select: {kind: ConfigMap}",
+          "        fieldPaths: [data.copied]",
+          "        options: {create: true}",
+          "",
+        ].join("\n"),
+      ),
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: versions}\ndata: {image: 'registry.example.com/web:v2'}\n",
+      "app/deploy.yaml": [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: web",
+        "  annotations: {before: a-b, after: a-b}",
+        "spec:",
+        "  template:",
+        "    spec:",
+        "      containers:",
+        "        - {name: sidecar, image: 'envoy:v1'}",
+        "        - {name: app, image: 'web:v1'}",
+        "",
+      ].join("\n"),
+    },
+  },
+  {
+    name: "refused: a replacement source field that is not set",
+    fails: true,
+    files: {
+      "app/kustomization.yaml": k(
+        "resources: [cm.yaml]\nreplacements:\n  - source: {kind: ConfigMap, name: app, fieldPath: data.nope}\n    targets:\n      - select: {kind: ConfigMap}\n        fieldPaths: [data.a]\n",
+      ),
+      "app/cm.yaml": cm("app"),
+    },
+  },
+  {
+    name: "refused: a replacement target list index past the end",
+    fails: true,
+    files: {
+      "app/kustomization.yaml": k(
+        "resources: [cm.yaml, other.yaml]\nreplacements:\n  - source: {kind: ConfigMap, name: app, fieldPath: data.a}\n    targets:\n      - select: {kind: ConfigMap, name: list}\n        fieldPaths: [data.items.5]\n",
+      ),
+      "app/cm.yaml": cm("app"),
+      "app/other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: list}\ndata: {items: [x]}\n",
+    },
+  },
 ];
