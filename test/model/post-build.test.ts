@@ -67,4 +67,55 @@ describe("postBuild variables", () => {
     );
     expect(ruleIds(r)).toEqual([]);
   });
+
+  it("Secret stringData is substituted as written", () => {
+    const secret =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: vars, namespace: flux-system}\nstringData:\n  TOKEN: plain\n";
+    const r = lintFlux(
+      [
+        ks("vars", { path: "./vars" }),
+        ks("app", { path: "./app", substituteFrom: [{ kind: "Secret", name: "vars" }] }),
+      ],
+      { "vars/secret.yaml": secret, "app/out.yaml": consumer("${TOKEN}") },
+    );
+    expect(substitutedData(r)).toEqual({ value: "plain" });
+  });
+
+  it("a SOPS-encrypted Secret's variables are known to exist, their values opaque", () => {
+    const secret =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: vars, namespace: flux-system}\nstringData:\n  TOKEN: ENC[AES256_GCM,data:x]\nsops:\n  mac: ENC[x]\n";
+    const r = lintFlux(
+      [
+        ks("vars", { path: "./vars" }),
+        ks("app", { path: "./app", substituteFrom: [{ kind: "Secret", name: "vars" }] }),
+      ],
+      { "vars/secret.yaml": secret, "app/out.yaml": consumer("${TOKEN}-${OTHER:=x}") },
+    );
+    expect(substitutedData(r)).toEqual({ value: "${TOKEN}-x" });
+    expect(ruleIds(r)).toEqual([]);
+  });
+
+  // Lenient on purpose: where a namespace-less object lands depends on the applying Kustomization's targetNamespace
+  // and the cluster, so it is taken for the one the Kustomization names rather than reported as undefined.
+  it("a source written without a namespace is taken for the one the Kustomization names", () => {
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars}\ndata:\n  COLOR: blue\n";
+    const r = lintFlux(
+      [
+        ks("vars", { path: "./vars" }),
+        ks("app", { path: "./app", substituteFrom: [{ kind: "ConfigMap", name: "vars" }] }),
+      ],
+      { "vars/cm.yaml": cm, "app/out.yaml": consumer("${COLOR}") },
+    );
+    expect(substitutedData(r)).toEqual({ value: "blue" });
+  });
+
+  it("a Kustomization path that still has a variable after substitution is a missing path", () => {
+    const r = lintFlux([ks("app", { path: "./apps/${CLUSTER}" })], {});
+    expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([
+      [
+        "path-missing",
+        "Kustomization flux-system/app path ./apps/${CLUSTER} still contains a variable after substitution",
+      ],
+    ]);
+  });
 });
