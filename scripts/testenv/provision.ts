@@ -7,6 +7,7 @@
  * Run directly (`node scripts/testenv/provision.ts`) it builds what is missing and prints one line per tool.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   createWriteStream,
   existsSync,
@@ -47,6 +48,9 @@ interface Recipe {
 }
 
 type Runner = (args: string[], opts?: { cwd?: string; env?: Record<string, string> }) => Promise<string>;
+
+/** The Go wrapper around fluxcd/pkg/envsubst, kept with its tests. */
+const ENVSUBST_WRAPPER = join(import.meta.dirname, "../../test/envsubst/main.go");
 
 function testenvCache(): string {
   return join(defaultCacheDir(), "testenv");
@@ -102,6 +106,12 @@ const RECIPES: Record<string, Recipe> = {
     files: ["bin/yq"],
     bench: true,
     build: (out, work, run) => goInstall(`github.com/mikefarah/yq/v4@v${VERSIONS.yq}`, out, work, run),
+  },
+  envsubst: {
+    // The wrapper is this repository's code: its hash is part of the key, so an edit builds it afresh.
+    dir: `envsubst-v${VERSIONS.envsubst}-${envsubstWrapperHash()}`,
+    files: ["bin/envsubst-eval"],
+    build: buildEnvsubst,
   },
   sops: {
     dir: `sops-v${VERSIONS.sops}`,
@@ -161,6 +171,11 @@ export function helmfilePath(): string {
 
 export function kustomizePath(): string {
   return binPath("kustomize", "kustomize");
+}
+
+/** test/envsubst/main.go built against fluxcd/pkg/envsubst: the reference of the substitution tests. */
+export function envsubstPath(): string {
+  return binPath("envsubst", "envsubst-eval");
 }
 
 /** Binaries that are not in the cache, as absolute paths. */
@@ -363,6 +378,19 @@ async function downloadedGoMod(moduleAtVersion: string, work: string, run: Runne
   };
   if (!info.GoMod) throw new Error(`go mod download gave no go.mod for ${moduleAtVersion}`);
   return readFileSync(info.GoMod, "utf8");
+}
+
+function envsubstWrapperHash(): string {
+  return createHash("sha256").update(readFileSync(ENVSUBST_WRAPPER)).digest("hex").slice(0, 12);
+}
+
+async function buildEnvsubst(out: string, work: string, run: Runner) {
+  writeFileSync(join(work, "main.go"), readFileSync(ENVSUBST_WRAPPER));
+  await run(["go", "mod", "init", "local.test/envsubst-eval"], { cwd: work });
+  await run(["go", "get", `github.com/fluxcd/pkg/envsubst@v${VERSIONS.envsubst}`], { cwd: work });
+  await run(["go", "build", "-trimpath", "-ldflags=-s -w", "-o", join(out, "envsubst-eval"), "."], {
+    cwd: work,
+  });
 }
 
 /**

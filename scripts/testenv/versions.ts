@@ -22,6 +22,11 @@ export const VERSIONS = {
   /** kustomize: the reference of the kustomize builder's differential tests (replacements, components). */
   kustomize: "5.8.2",
   yq: "4.53.6",
+  /**
+   * github.com/fluxcd/pkg/envsubst, kustomize-controller's postBuild substitution: the reference of the
+   * substitution's differential test (test/envsubst/main.go wraps it). 1.9 needs Go 1.27.
+   */
+  envsubst: "1.8.0",
 } as const;
 
 /** The Go release the tools are built with must be at least the newest `go` line among their go.mod files. */

@@ -1,195 +1,479 @@
 /**
- * Flux postBuild variable substitution (kustomize-controller's envsubst dialect).
+ * Flux postBuild variable substitution, as kustomize-controller does it with fluxcd/pkg/envsubst: its grammar,
+ * its functions and its errors (the differential test holds kubestrap to the library, test/envsubst).
  *
- * Only the braced form `${...}` is substituted; `$${...}` escapes to a literal `${...}`. Supported
- * operators, as in bash: `${V}`, `${V:=d}` `${V=d}` `${V:-d}` `${V-d}`, `${V/a/b}` `${V//a/b}`
- * `${V/#a/b}` `${V/%a/b}`, `${V#p}` `${V##p}` `${V%s}` `${V%%s}`, `${V:off}` `${V:off:len}`,
- * `${V^}` `${V^^}` `${V,}` `${V,,}` and `${#V}`.
+ * `${V}`; defaults `${V:=d}` `${V:-d}` `${V=d}` `${V:?d}` `${V:+d}` (each gives d when V is empty);
+ * `${V/a/b}` `${V//a/b}` `${V/#a/b}` `${V/%a/b}`; `${V#p}` `${V##p}` `${V%s}` `${V%%s}` (p and s are globs
+ * where `*` also matches `/`); `${V:off}` `${V:off:len}`; `${V^}` `${V^^}` `${V,}` `${V,,}`; `${#V}`.
+ * `$$` is a literal `$` (so `$${V}` is `${V}`), and within `${...}` `\/` and `\\` are a literal `/` and `\`.
+ * A variable that is not set reads as empty, as kustomize-controller reads it; it is listed in `undefinedVars`
+ * unless a default operator names it (strict mode, the StrictPostBuildSubstitutions gate, fails there).
  */
 
 export interface SubstitutionResult {
+  /** The substituted text; the text as written when it cannot be parsed. */
   text: string;
-  /** Variables referenced without a value and without a default. */
+  /** Variables read without a value outside a default operator, in the order they are evaluated. */
   undefinedVars: string[];
+  /** The library's parse error (kustomize-controller then fails the Kustomization's build). */
+  error?: string;
 }
-
-const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
 
 export function substitute(text: string, vars: ReadonlyMap<string, string>): SubstitutionResult {
-  if (!text.includes("${")) return { text, undefinedVars: [] };
-  let out = "";
+  if (!text.includes("$")) return { text, undefinedVars: [] };
+  let root: Node[];
+  try {
+    root = new Parser(text).parse();
+  } catch (error) {
+    if (error instanceof SubstitutionSyntaxError) return { text, undefinedVars: [], error: error.message };
+    throw error;
+  }
   const undefinedVars: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const dollar = text.indexOf("$", i);
-    if (dollar < 0) {
-      out += text.slice(i);
-      break;
+  return { text: evaluate(root, vars, undefinedVars), undefinedVars };
+}
+
+type Node = { text: string } | FuncNode;
+
+interface FuncNode {
+  /** The operator as written (`:=`, `//`, `#`, ...); empty for `${V}`. */
+  op: string;
+  name: string;
+  args: Node[][];
+}
+
+class SubstitutionSyntaxError extends Error {}
+
+const BAD_SUBSTITUTION = "bad substitution";
+const MISSING_BRACE = "missing closing brace";
+const BAD_NAME = "unable to parse variable name";
+const BAD_ARGUMENT = "unable to parse substitution within function";
+const BAD_DEFAULT = "unable to parse default function";
+
+type Accept = (c: string, index: number) => boolean;
+
+const isIdentChar = (c: string) => /^[\p{L}\p{Nd}_]$/u.test(c);
+
+/**
+ * A reader of the text in the library's terms: what each step may read (an identifier of accepted characters, an
+ * opening `${`, a closing `}`), and which escapes apply. `$$` (and within `${...}`, `\/` and `\\`) drop their
+ * first character and keep the second as text, whatever the step accepts.
+ */
+class Parser {
+  private buf: string;
+  private pos = 0;
+  private start = 0;
+  private width = 0;
+  private readIdent = false;
+  private readOpen = false;
+  private readClose = false;
+  private readEscapes = false;
+  private escapeBackslash = false;
+  private accept: Accept = () => true;
+
+  constructor(text: string) {
+    this.buf = text;
+  }
+
+  parse(): Node[] {
+    const nodes: Node[] = [];
+    for (;;) {
+      this.setMode(() => true, { ident: true, open: true, escapes: true });
+      this.escapeBackslash = false;
+      const token = this.scan();
+      if (token === "eof") return nodes;
+      if (token === "open") nodes.push(this.parseFunc());
+      else if (token === "ident") nodes.push({ text: this.token() });
+      else throw new SubstitutionSyntaxError(BAD_SUBSTITUTION);
     }
-    out += text.slice(i, dollar);
-    if (text.startsWith("$${", dollar)) {
-      const end = findClose(text, dollar + 3);
-      if (end < 0) {
-        out += text.slice(dollar);
+  }
+
+  private setMode(
+    accept: Accept,
+    mode: { ident?: boolean; open?: boolean; close?: boolean; escapes?: boolean },
+  ): void {
+    this.accept = accept;
+    this.readIdent = mode.ident ?? false;
+    this.readOpen = mode.open ?? false;
+    this.readClose = mode.close ?? false;
+    this.readEscapes = mode.escapes ?? false;
+  }
+
+  private read(): string {
+    if (this.pos >= this.buf.length) {
+      this.width = 0;
+      return "";
+    }
+    const c = String.fromCodePoint(this.buf.codePointAt(this.pos) as number);
+    this.width = c.length;
+    this.pos += c.length;
+    return c;
+  }
+
+  private unread(): void {
+    this.pos -= this.width;
+  }
+
+  private peek(): string {
+    const c = this.read();
+    this.unread();
+    return c;
+  }
+
+  /** Drops the escape character just read; the escaped one is taken as read. */
+  private dropEscape(): void {
+    this.buf = this.buf.slice(0, this.pos - 1) + this.buf.slice(this.pos);
+  }
+
+  private token(): string {
+    return this.buf.slice(this.start, this.pos);
+  }
+
+  private scan(): "eof" | "open" | "close" | "ident" | "illegal" {
+    this.start = this.pos;
+    const c = this.read();
+    if (c === "") return "eof";
+    if (this.isOpen(c)) return "open";
+    if (this.readClose && c === "}") return "close";
+    if (this.scanIdent(c)) return "ident";
+    return "illegal";
+  }
+
+  private isOpen(c: string): boolean {
+    if (!this.readOpen || c !== "$") return false;
+    if (this.read() === "{") return true;
+    this.unread();
+    return false;
+  }
+
+  private isEscape(c: string): boolean {
+    if (!this.readEscapes) return false;
+    if (c === "$") return this.peek() === "$";
+    if (c === "\\" && this.escapeBackslash) return this.peek() === "/" || this.peek() === "\\";
+    return false;
+  }
+
+  private scanIdent(first: string): boolean {
+    if (!this.readIdent) return false;
+    if (this.isEscape(first)) this.dropEscape();
+    else if (!this.accept(first, this.pos - this.start)) return false;
+    for (;;) {
+      const c = this.read();
+      if (c === "") break;
+      if (this.isOpen(c)) {
+        this.pos -= 2;
         break;
       }
-      out += text.slice(dollar + 1, end + 1);
-      i = end + 1;
+      if (this.isEscape(c)) {
+        this.dropEscape();
+        continue;
+      }
+      if (!this.accept(c, this.pos - this.start)) {
+        this.unread();
+        break;
+      }
+    }
+    return true;
+  }
+
+  /** After `${`. */
+  private parseFunc(): FuncNode {
+    this.escapeBackslash = true;
+    if (this.peek() === "#") return this.parseLength();
+    this.setMode(isIdentChar, { ident: true });
+    if (this.scan() !== "ident") throw new SubstitutionSyntaxError(BAD_NAME);
+    const name = this.token();
+    switch (this.peek()) {
+      case ":":
+        return this.parseDefaultOrSubstring(name);
+      case "=":
+        return this.parseDefault(name);
+      case ",":
+      case "^":
+        return this.parseOperatorOnly(name, (c, i) => (c === "," || c === "^") && i < 3);
+      case "/":
+        return this.parseReplace(name);
+      case "#":
+        return this.parseTrim(name, (c, i) => c === "#" && i < 3);
+      case "%":
+        return this.parseTrim(name, (c, i) => c === "%" && i < 3);
+    }
+    this.setMode(isIdentChar, { close: true });
+    if (this.scan() !== "close") throw new SubstitutionSyntaxError(MISSING_BRACE);
+    return { op: "", name, args: [] };
+  }
+
+  private operator(accept: Accept, error = BAD_SUBSTITUTION): string {
+    this.setMode(accept, { ident: true });
+    if (this.scan() !== "ident") throw new SubstitutionSyntaxError(error);
+    return this.token();
+  }
+
+  /** One argument: a nested `${...}`, or text of accepted characters. */
+  private parseArg(accept: Accept, escapes = false): Node {
+    this.setMode(accept, { ident: true, open: true, escapes });
+    const token = this.scan();
+    if (token === "open") return this.parseFunc();
+    if (token === "ident") return { text: this.token() };
+    throw new SubstitutionSyntaxError(BAD_ARGUMENT);
+  }
+
+  private expectClose(): void {
+    this.setMode(() => false, { close: true });
+    if (this.scan() !== "close") throw new SubstitutionSyntaxError(BAD_SUBSTITUTION);
+  }
+
+  private parseLength(): FuncNode {
+    const op = this.operator((c, i) => c === "#" && i === 1);
+    this.setMode(isIdentChar, { ident: true });
+    if (this.scan() !== "ident") throw new SubstitutionSyntaxError(BAD_SUBSTITUTION);
+    const name = this.token();
+    this.expectClose();
+    return { op, name, args: [] };
+  }
+
+  private parseDefaultOrSubstring(name: string): FuncNode {
+    this.read();
+    const next = this.peek();
+    // As the library does: back by the width of what was peeked, so at the end of the text it stays past `:`.
+    this.unread();
+    return "=-?+".includes(next) && next !== "" ? this.parseDefault(name) : this.parseSubstring(name);
+  }
+
+  private parseDefault(name: string): FuncNode {
+    const accept: Accept =
+      this.peek() === "="
+        ? (c, i) => i === 1 && c === "="
+        : (c, i) => (i === 1 && c === ":") || (i === 2 && "=-?+".includes(c));
+    const op = this.operator(accept, BAD_DEFAULT);
+    const args: Node[][] = [[]];
+    const parts = args[0] as Node[];
+    while (this.peek() !== "}") parts.push(this.parseArg((c) => c !== "}"));
+    this.expectClose();
+    return { op, name, args: parts.length > 0 ? args : [] };
+  }
+
+  private parseSubstring(name: string): FuncNode {
+    const op = this.operator((c, i) => i === 1 && c === ":");
+    const args: Node[][] = [[this.parseArg((c) => c !== ":" && c !== "}")]];
+    this.setMode((c) => c === ":", { ident: true, close: true });
+    const token = this.scan();
+    if (token === "close") return { op, name, args };
+    if (token !== "ident") throw new SubstitutionSyntaxError(BAD_SUBSTITUTION);
+    args.push([this.parseArg((c) => c !== "}")]);
+    this.expectClose();
+    return { op, name, args };
+  }
+
+  private parseTrim(name: string, accept: Accept): FuncNode {
+    const op = this.operator(accept);
+    const args = [[this.parseArg((c) => c !== "}")]];
+    this.expectClose();
+    return { op, name, args };
+  }
+
+  private parseReplace(name: string): FuncNode {
+    const op = this.operator((c, i) => (i === 1 && c === "/") || (i === 2 && "/#%".includes(c)));
+    const args: Node[][] = [[this.parseArg((c) => c !== "/", true)]];
+    this.operator((c) => c === "/");
+    if (this.peek() !== "}") args.push([this.parseArg((c) => c !== "}", true)]);
+    this.expectClose();
+    return { op, name, args };
+  }
+
+  private parseOperatorOnly(name: string, accept: Accept): FuncNode {
+    const op = this.operator(accept);
+    this.expectClose();
+    return { op, name, args: [] };
+  }
+}
+
+const DEFAULT_OPERATORS = new Set(["-", "+", "=", "?", ":-", ":+", ":=", ":?"]);
+
+function evaluate(nodes: Node[], vars: ReadonlyMap<string, string>, undefinedVars: string[]): string {
+  let out = "";
+  for (const node of nodes) {
+    if ("text" in node) {
+      out += node.text;
       continue;
     }
-    if (text[dollar + 1] !== "{") {
-      out += "$";
-      i = dollar + 1;
-      continue;
-    }
-    const end = findClose(text, dollar + 2);
-    if (end < 0) {
-      out += text.slice(dollar);
-      break;
-    }
-    const expr = text.slice(dollar + 2, end);
-    const evaluated = evaluate(expr, vars);
-    if (evaluated === undefined) {
-      // Not a variable expression kustomize-controller understands: leave it as written.
-      out += text.slice(dollar, end + 1);
-    } else {
-      if (evaluated.undefinedVar) undefinedVars.push(evaluated.undefinedVar);
-      out += evaluated.value;
-    }
-    i = end + 1;
+    const args = node.args.map((arg) => evaluate(arg, vars, undefinedVars));
+    const value = vars.get(node.name);
+    if (value === undefined && !DEFAULT_OPERATORS.has(node.op) && !undefinedVars.includes(node.name))
+      undefinedVars.push(node.name);
+    out += apply(node.op, value ?? "", args);
   }
-  return { text: out, undefinedVars };
+  return out;
 }
 
-function findClose(text: string, from: number): number {
-  let depth = 1;
-  for (let j = from; j < text.length; j++) {
-    const c = text[j];
-    if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return j;
-    else if (c === "\n") return -1;
-  }
-  return -1;
-}
-
-interface Evaluated {
-  value: string;
-  undefinedVar?: string;
-}
-
-function evaluate(expr: string, vars: ReadonlyMap<string, string>): Evaluated | undefined {
-  if (expr.startsWith("#")) {
-    const name = expr.slice(1);
-    if (!NAME.test(name) || name.match(NAME)?.[0] !== name) return undefined;
-    const v = vars.get(name);
-    return v === undefined ? { value: "0", undefinedVar: name } : { value: String(v.length) };
-  }
-  const m = expr.match(NAME);
-  if (!m) return undefined;
-  const name = m[0];
-  const op = expr.slice(name.length);
-  const value = vars.get(name);
-  const missing = (): Evaluated => ({ value: "", undefinedVar: name });
-  if (op === "") return value === undefined ? missing() : { value };
-
-  for (const prefix of [":=", ":-"]) {
-    if (op.startsWith(prefix)) {
-      const def = substitute(op.slice(2), vars);
-      return value === undefined || value === "" ? withInner(def) : { value };
-    }
-  }
-  for (const prefix of ["=", "-"]) {
-    if (op.startsWith(prefix)) {
-      const def = substitute(op.slice(1), vars);
-      return value === undefined ? withInner(def) : { value };
-    }
-  }
-  if (op.startsWith(":?") || op.startsWith("?")) {
-    return value === undefined ? missing() : { value };
-  }
-  if (value === undefined) return missing();
-
+function apply(op: string, value: string, args: string[]): string {
+  const [first = "", second] = args;
   switch (op) {
-    case "^":
-      return { value: value.charAt(0).toUpperCase() + value.slice(1) };
-    case "^^":
-      return { value: value.toUpperCase() };
     case ",":
-      return { value: value.charAt(0).toLowerCase() + value.slice(1) };
+      return mapFirst(value, (c) => c.toLowerCase());
     case ",,":
-      return { value: value.toLowerCase() };
+      return value.toLowerCase();
+    case "^":
+      return mapFirst(value, (c) => c.toUpperCase());
+    case "^^":
+      return value.toUpperCase();
+    case "#":
+      return args.length === 0 ? String(Buffer.byteLength(value)) : trimPrefix(value, first, false);
+    case "##":
+      return trimPrefix(value, first, true);
+    case "%":
+      return trimSuffix(value, first, false);
+    case "%%":
+      return trimSuffix(value, first, true);
+    case ":":
+      return substring(value, args);
+    case "/#":
+      return second !== undefined && value.startsWith(first) ? second + value.slice(first.length) : value;
+    case "/%":
+      return second !== undefined && value.endsWith(first)
+        ? value.slice(0, value.length - first.length) + second
+        : value;
+    case "/":
+      return replace(value, first, second ?? "", 1);
+    case "//":
+      return replace(value, first, second ?? "", Number.POSITIVE_INFINITY);
+    default:
+      return value === "" && args.length > 0 ? args.join("") : value;
   }
-  if (op.startsWith("/")) {
-    let body = op.slice(1);
-    let mode: "first" | "all" | "prefix" | "suffix" = "first";
-    if (body.startsWith("/")) {
-      mode = "all";
-      body = body.slice(1);
-    } else if (body.startsWith("#")) {
-      mode = "prefix";
-      body = body.slice(1);
-    } else if (body.startsWith("%")) {
-      mode = "suffix";
-      body = body.slice(1);
+}
+
+function mapFirst(value: string, f: (c: string) => string): string {
+  const c = value.codePointAt(0);
+  if (c === undefined) return value;
+  const first = String.fromCodePoint(c);
+  return f(first) + value.slice(first.length);
+}
+
+/** Go's strings.Replace: an empty `find` matches before every character and at the end. */
+function replace(value: string, find: string, by: string, count: number): string {
+  if (find === "") {
+    const chars = [...value];
+    let out = "";
+    let done = 0;
+    for (const c of chars) {
+      out += done < count ? by + c : c;
+      done++;
     }
-    const slash = body.indexOf("/");
-    const find = slash < 0 ? body : body.slice(0, slash);
-    const repl = slash < 0 ? "" : body.slice(slash + 1);
-    if (find === "") return { value };
-    switch (mode) {
-      case "first":
-        return { value: value.replace(find, () => repl) };
-      case "all":
-        return { value: value.split(find).join(repl) };
-      case "prefix":
-        return { value: value.startsWith(find) ? repl + value.slice(find.length) : value };
-      case "suffix":
-        return { value: value.endsWith(find) ? value.slice(0, value.length - find.length) + repl : value };
+    return done < count ? out + by : out;
+  }
+  let out = "";
+  let rest = value;
+  for (let n = 0; n < count; n++) {
+    const at = rest.indexOf(find);
+    if (at < 0) break;
+    out += rest.slice(0, at) + by;
+    rest = rest.slice(at + find.length);
+  }
+  return out + rest;
+}
+
+/** `${V:offset}` and `${V:offset:length}` over the value's bytes; an offset or length that is not a number gives V. */
+function substring(value: string, args: string[]): string {
+  const bytes = Buffer.from(value);
+  const slice = (from: number, to?: number) => bytes.subarray(from, to).toString();
+  const integer = (s: string | undefined) =>
+    s !== undefined && /^[+-]?\d+$/.test(s) ? Number(s) : undefined;
+  let offset = integer(args[0]);
+  if (offset === undefined) return value;
+  if (offset < 0) offset = Math.max(0, bytes.length + offset);
+  if (args.length < 2) return offset < bytes.length ? slice(offset) : "";
+  const length = integer(args[1]);
+  if (length === undefined) return value;
+  if (length < 0) {
+    const end = bytes.length + length;
+    return end < offset ? "" : slice(offset, end);
+  }
+  if (offset + length >= bytes.length) return offset < bytes.length ? slice(offset) : "";
+  return slice(offset, offset + length);
+}
+
+function trimPrefix(value: string, pattern: string, longest: boolean): string {
+  const re = globToRegExp(pattern);
+  if (!re) return value;
+  let cut = 0;
+  // Prefixes from the whole value down to one character: the first match is the longest, the last the shortest.
+  for (let n = value.length; n > 0; n--) {
+    if (!re.test(value.slice(0, n))) continue;
+    cut = n;
+    if (longest) break;
+  }
+  return value.slice(cut);
+}
+
+/** The library trims a suffix by trimming the reversed pattern from the reversed value. */
+function trimSuffix(value: string, pattern: string, longest: boolean): string {
+  const reverse = (s: string) => [...s].reverse().join("");
+  return reverse(trimPrefix(reverse(value), reverse(pattern), longest));
+}
+
+/**
+ * The library's glob: `*` any characters (`/` included), `?` one, `[...]` a class (`^` negates, ranges with `-`),
+ * `\` escapes; undefined for a pattern it refuses.
+ */
+function globToRegExp(glob: string): RegExp | undefined {
+  let source = "";
+  const chars = [...glob];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === "*") source += "[^]*";
+    else if (c === "?") source += "[^]";
+    else if (c === "\\") {
+      const next = chars[++i];
+      if (next === undefined) return undefined;
+      source += escapeRegExp(next);
+    } else if (c === "[") {
+      const end = classEnd(chars, i + 1);
+      if (end === undefined) return undefined;
+      source += classSource(chars.slice(i + 1, end));
+      i = end;
+    } else source += escapeRegExp(c);
+  }
+  return new RegExp(`^${source}$`, "u");
+}
+
+/** Where a class opened before `from` closes: the first `]` after at least one item. */
+function classEnd(chars: string[], from: number): number | undefined {
+  let i = from;
+  if (chars[i] === "^") i++;
+  let items = 0;
+  while (i < chars.length) {
+    if (chars[i] === "]" && items > 0) return i;
+    if (chars[i] === "-" || chars[i] === "]") return undefined;
+    if (chars[i] === "\\") i++;
+    i++;
+    if (chars[i] === "-") {
+      i++;
+      if (chars[i] === "-" || chars[i] === "]" || i >= chars.length) return undefined;
+      if (chars[i] === "\\") i++;
+      i++;
     }
-  }
-  if (op.startsWith("##") || op.startsWith("#")) {
-    const greedy = op.startsWith("##");
-    return { value: trimPattern(value, op.slice(greedy ? 2 : 1), "prefix", greedy) };
-  }
-  if (op.startsWith("%%") || op.startsWith("%")) {
-    const greedy = op.startsWith("%%");
-    return { value: trimPattern(value, op.slice(greedy ? 2 : 1), "suffix", greedy) };
-  }
-  if (op.startsWith(":")) {
-    const [offText = "", lenText] = op.slice(1).split(":");
-    const off = Number.parseInt(offText.trim(), 10);
-    if (Number.isNaN(off)) return undefined;
-    const start = off < 0 ? Math.max(0, value.length + off) : Math.min(off, value.length);
-    if (lenText === undefined) return { value: value.slice(start) };
-    const len = Number.parseInt(lenText.trim(), 10);
-    if (Number.isNaN(len)) return undefined;
-    return { value: len < 0 ? value.slice(start, value.length + len) : value.slice(start, start + len) };
+    items++;
   }
   return undefined;
 }
 
-function withInner(r: SubstitutionResult): Evaluated {
-  return r.undefinedVars[0] ? { value: r.text, undefinedVar: r.undefinedVars[0] } : { value: r.text };
-}
-
-/** Removes a shell glob pattern (`*` and `?` supported) from the start or end of value. */
-function trimPattern(value: string, pattern: string, side: "prefix" | "suffix", greedy: boolean): string {
-  const re = globToRegExp(pattern);
-  const lengths = [...Array(value.length + 1).keys()];
-  if (greedy) lengths.reverse();
-  for (const n of lengths) {
-    const part = side === "prefix" ? value.slice(0, n) : value.slice(value.length - n);
-    if (re.test(part)) return side === "prefix" ? value.slice(n) : value.slice(0, value.length - n);
+function classSource(items: string[]): string {
+  let i = 0;
+  let source = "[";
+  if (items[0] === "^") {
+    source += "^";
+    i++;
   }
-  return value;
+  for (; i < items.length; i++) {
+    const c = items[i] as string;
+    if (c === "\\") source += escapeRegExp(items[++i] as string, true);
+    else if (c === "-") source += "-";
+    else source += escapeRegExp(c, true);
+  }
+  return `${source}]`;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "s");
+function escapeRegExp(c: string, inClass = false): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(c) || (inClass && c === "-") ? `\\${c}` : c;
 }
 
 /** Applies substitution to every string (keys and values) of a plain YAML value. */
@@ -197,17 +481,19 @@ export function substituteDeep(
   value: unknown,
   vars: ReadonlyMap<string, string>,
   undefinedVars: Set<string>,
+  errors: string[] = [],
 ): unknown {
   if (typeof value === "string") {
-    if (!value.includes("${")) return value;
+    if (!value.includes("$")) return value;
     const r = substitute(value, vars);
     for (const v of r.undefinedVars) undefinedVars.add(v);
+    if (r.error !== undefined) errors.push(`${value}: ${r.error}`);
     return r.text;
   }
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((item) => {
-      const next = substituteDeep(item, vars, undefinedVars);
+      const next = substituteDeep(item, vars, undefinedVars, errors);
       if (next !== item) changed = true;
       return next;
     });
@@ -217,8 +503,8 @@ export function substituteDeep(
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const key = k.includes("${") ? (substituteDeep(k, vars, undefinedVars) as string) : k;
-      const next = substituteDeep(v, vars, undefinedVars);
+      const key = k.includes("$") ? (substituteDeep(k, vars, undefinedVars, errors) as string) : k;
+      const next = substituteDeep(v, vars, undefinedVars, errors);
       if (key !== k || next !== v) changed = true;
       out[key] = next;
     }
