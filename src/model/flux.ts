@@ -387,7 +387,17 @@ function renderKustomization(
     objects = objects.map((o) => {
       if (annotation(o, "kustomize.toolkit.fluxcd.io/substitute") === "disabled") return o;
       const undefinedVars = new Set<string>();
-      const body = substituteDeep(o.body, vars.values, undefinedVars) as Json;
+      const errors: string[] = [];
+      const body = substituteDeep(o.body, vars.values, undefinedVars, errors) as Json;
+      for (const error of errors)
+        findings.push({
+          ruleId: "substitution-invalid",
+          severity: "error",
+          message: `postBuild substitution of Kustomization ${ks.id} fails on ${error}: kustomize-controller does not apply it`,
+          fix: "write the expression as Flux's envsubst reads it, or escape the $ as $$ (annotate the object kustomize.toolkit.fluxcd.io/substitute: disabled to leave it alone)",
+          location: { file: o.source.file, line: o.source.line },
+          object: describeObject(o),
+        });
       if (!vars.complete) undefinedVars.clear();
       for (const v of undefinedVars) {
         const list = ks.undefinedVars.get(v) ?? [];

@@ -49,6 +49,11 @@ export const RULES: Rule[] = [
   ),
   diagnosticRule("kustomize-cycle", "error", "Kustomize directories that include each other."),
   diagnosticRule(
+    "substitution-invalid",
+    "error",
+    "A postBuild substitution expression Flux's envsubst cannot parse: kustomize-controller fails to build the Kustomization.",
+  ),
+  diagnosticRule(
     "kustomize-unsupported",
     "warning",
     "A kustomize feature kubestrap does not evaluate (remote resources, helmCharts, plugins): the objects it adds or changes are not analysed.",
