@@ -384,7 +384,10 @@ function renderKustomization(
   const postBuild = spec.postBuild;
   if (postBuild !== undefined) {
     const vars = values.variables(ks, asRecord(postBuild));
+    // kustomize-controller runs envsubst only when there is a variable: `$$` and errors stay as written otherwise.
+    const substitutes = vars.values.size > 0 || !vars.complete;
     objects = objects.map((o) => {
+      if (!substitutes) return o;
       if (annotation(o, "kustomize.toolkit.fluxcd.io/substitute") === "disabled") return o;
       const undefinedVars = new Set<string>();
       const errors: string[] = [];
@@ -482,7 +485,9 @@ class ValueSources {
       }
       for (const [k, v] of ValueSources.data(source).values) values.set(k, v);
     }
-    for (const [k, v] of Object.entries(asRecord(postBuild.substitute))) values.set(k, asString(v) ?? "");
+    // kustomize-controller drops the line breaks of inline values.
+    for (const [k, v] of Object.entries(asRecord(postBuild.substitute)))
+      values.set(k, (asString(v) ?? "").replaceAll("\n", ""));
     return { values, complete };
   }
 

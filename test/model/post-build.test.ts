@@ -52,10 +52,25 @@ describe("postBuild variables", () => {
 
   it("an optional source that does not exist leaves the other variables known: an undefined one is reported", () => {
     const r = lintFlux(
-      [ks("app", { path: "./app", substituteFrom: [{ kind: "ConfigMap", name: "absent", optional: true }] })],
+      [
+        ks("app", {
+          path: "./app",
+          substitute: { OTHER: "x" },
+          substituteFrom: [{ kind: "ConfigMap", name: "absent", optional: true }],
+        }),
+      ],
       { "app/out.yaml": consumer("${NOWHERE}") },
     );
     expect(ruleIds(r)).toEqual(["substitution-undefined"]);
+  });
+
+  it("with no variable at all (only an optional source that does not exist) nothing is substituted", () => {
+    const r = lintFlux(
+      [ks("app", { path: "./app", substituteFrom: [{ kind: "ConfigMap", name: "absent", optional: true }] })],
+      { "app/out.yaml": consumer("${NOWHERE}") },
+    );
+    expect(ruleIds(r)).toEqual([]);
+    expect(substitutedData(r)).toEqual({ value: "${NOWHERE}" });
   });
 
   it("a required source that is not in the repository makes its variables unknown: nothing is reported", () => {
@@ -117,5 +132,12 @@ describe("postBuild variables", () => {
         "Kustomization flux-system/app path ./apps/${CLUSTER} still contains a variable after substitution",
       ],
     ]);
+  });
+
+  it("inline values lose their line breaks, as kustomize-controller reads them", () => {
+    const r = lintFlux([ks("app", { path: "./app", substitute: { NOTE: "two\\nlines" } })], {
+      "app/out.yaml": consumer("${NOTE}"),
+    });
+    expect(substitutedData(r)).toEqual({ value: "twolines" });
   });
 });

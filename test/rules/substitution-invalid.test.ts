@@ -19,8 +19,13 @@ describe("substitution-invalid", () => {
     expect(invalid(lintFlux(withVars, { "apps/a/x.yaml": optOut }))).toEqual([]);
   });
 
-  it("valid: a Kustomization without postBuild substitutes nothing", () => {
+  it("valid: a Kustomization without postBuild, or without any variable, substitutes nothing", () => {
     expect(invalid(lintFlux([ks("a")], { "apps/a/x.yaml": configMap("${{ github.sha }}") }))).toEqual([]);
+    const r = lintFlux([ks("a", { substitute: {} })], { "apps/a/x.yaml": configMap("${{ github.sha }} $$") });
+    expect(invalid(r)).toEqual([]);
+    expect(r.model.kustomizations.get("flux-system/a")?.objects[0]?.body.data).toEqual({
+      a: "${{ github.sha }} $$",
+    });
   });
 
   it("invalid: an expression envsubst cannot parse fails the Kustomization's build", () => {
