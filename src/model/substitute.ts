@@ -5,7 +5,8 @@
  * `${V}`; defaults `${V:=d}` `${V:-d}` `${V=d}` `${V:?d}` `${V:+d}` (each gives d when V is empty);
  * `${V/a/b}` `${V//a/b}` `${V/#a/b}` `${V/%a/b}`; `${V#p}` `${V##p}` `${V%s}` `${V%%s}` (p and s are globs
  * where `*` also matches `/`); `${V:off}` `${V:off:len}`; `${V^}` `${V^^}` `${V,}` `${V,,}`; `${#V}`.
- * `$$` is a literal `$` (so `$${V}` is `${V}`), and within `${...}` `\/` and `\\` are a literal `/` and `\`.
+ * `$$` is a literal `$` (so `$${V}` is `${V}`) in the text and in a replacement's pattern and text, where `\/` and
+ * `\\` are a literal `/` and `\` too; within a default, `$$` is not an escape.
  * A variable that is not set reads as empty, as kustomize-controller reads it; it is listed in `undefinedVars`
  * unless a default operator names it (strict mode, the StrictPostBuildSubstitutions gate, fails there).
  */
@@ -55,8 +56,8 @@ const isIdentChar = (c: string) => /^[\p{L}\p{Nd}_]$/u.test(c);
 
 /**
  * A reader of the text in the library's terms: what each step may read (an identifier of accepted characters, an
- * opening `${`, a closing `}`), and which escapes apply. `$$` (and within `${...}`, `\/` and `\\`) drop their
- * first character and keep the second as text, whatever the step accepts.
+ * opening `${`, a closing `}`), and whether escapes apply. An escape (`$$`, and after `${` also `\/` and `\\`)
+ * drops its first character and keeps the second as text, whatever the step accepts.
  */
 class Parser {
   private buf: string;
