@@ -385,30 +385,29 @@ function renderKustomization(
   if (postBuild !== undefined) {
     const vars = values.variables(ks, asRecord(postBuild));
     // kustomize-controller runs envsubst only when there is a variable: `$$` and errors stay as written otherwise.
-    const substitutes = vars.values.size > 0 || !vars.complete;
-    objects = objects.map((o) => {
-      if (!substitutes) return o;
-      if (annotation(o, "kustomize.toolkit.fluxcd.io/substitute") === "disabled") return o;
-      const undefinedVars = new Set<string>();
-      const errors: string[] = [];
-      const body = substituteDeep(o.body, vars.values, undefinedVars, errors) as Json;
-      for (const error of errors)
-        findings.push({
-          ruleId: "substitution-invalid",
-          severity: "error",
-          message: `postBuild substitution of Kustomization ${ks.id} fails on ${error}: kustomize-controller does not apply it`,
-          fix: "write the expression as Flux's envsubst reads it, or escape the $ as $$ (annotate the object kustomize.toolkit.fluxcd.io/substitute: disabled to leave it alone)",
-          location: { file: o.source.file, line: o.source.line },
-          object: describeObject(o),
-        });
-      if (!vars.complete) undefinedVars.clear();
-      for (const v of undefinedVars) {
-        const list = ks.undefinedVars.get(v) ?? [];
-        list.push(o);
-        ks.undefinedVars.set(v, list);
-      }
-      return body === o.body ? o : withBody(o, body);
-    });
+    if (vars.values.size > 0 || !vars.complete)
+      objects = objects.map((o) => {
+        if (annotation(o, "kustomize.toolkit.fluxcd.io/substitute") === "disabled") return o;
+        const undefinedVars = new Set<string>();
+        const errors: string[] = [];
+        const body = substituteDeep(o.body, vars.values, undefinedVars, errors) as Json;
+        for (const error of errors)
+          findings.push({
+            ruleId: "substitution-invalid",
+            severity: "error",
+            message: `postBuild substitution of Kustomization ${ks.id} fails on ${error}: kustomize-controller does not apply it`,
+            fix: "write the expression as Flux's envsubst reads it, or escape the $ as $$ (annotate the object kustomize.toolkit.fluxcd.io/substitute: disabled to leave it alone)",
+            location: { file: o.source.file, line: o.source.line },
+            object: describeObject(o),
+          });
+        if (!vars.complete) undefinedVars.clear();
+        for (const v of undefinedVars) {
+          const list = ks.undefinedVars.get(v) ?? [];
+          list.push(o);
+          ks.undefinedVars.set(v, list);
+        }
+        return body === o.body ? o : withBody(o, body);
+      });
   }
   ks.objects = objects;
 }

@@ -477,7 +477,16 @@ function escapeRegExp(c: string, inClass = false): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) || (inClass && c === "-") ? `\\${c}` : c;
 }
 
-/** Applies substitution to every string (keys and values) of a plain YAML value. */
+/** A string as a message quotes it: its first line, at most 60 characters. */
+function clip(text: string): string {
+  const line = text.split("\n", 1)[0] as string;
+  return line.length > 60 || line.length < text.length ? `${line.slice(0, 60)}…` : line;
+}
+
+/**
+ * Applies substitution to every string (keys and values) of a plain YAML value; the variables without a value and
+ * the strings the library cannot parse (clipped, with its error) are added to `undefinedVars` and `errors`.
+ */
 export function substituteDeep(
   value: unknown,
   vars: ReadonlyMap<string, string>,
@@ -488,7 +497,7 @@ export function substituteDeep(
     if (!value.includes("$")) return value;
     const r = substitute(value, vars);
     for (const v of r.undefinedVars) undefinedVars.add(v);
-    if (r.error !== undefined) errors.push(`${value}: ${r.error}`);
+    if (r.error !== undefined) errors.push(`${clip(value)}: ${r.error}`);
     return r.text;
   }
   if (Array.isArray(value)) {

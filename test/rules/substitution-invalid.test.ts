@@ -54,4 +54,12 @@ describe("substitution-invalid", () => {
       ]);
     }
   });
+
+  it("invalid: a long script is quoted by its first line, clipped", () => {
+    const script = `echo ${"x".repeat(70)}\\necho \${{ github.sha }}`;
+    const r = lintFlux(withVars, { "apps/a/x.yaml": configMap(script) });
+    expect(invalid(r).map((f) => f.message)).toEqual([
+      `postBuild substitution of Kustomization flux-system/a fails on echo ${"x".repeat(55)}…: unable to parse variable name: kustomize-controller does not apply it`,
+    ]);
+  });
 });
