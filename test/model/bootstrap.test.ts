@@ -271,6 +271,67 @@ describe("kubestrap.yaml for bootstraps without helmfile", () => {
     ).toEqual([["cert-manager", "cert-manager", "oci://quay.io/jetstack/charts/cert-manager", 3]]);
   });
 
+  it("a declared release of a helm repository, its phase, needs qualified by its namespace, and values", () => {
+    const root = makeRepo({
+      ...consumer,
+      "kubestrap.yaml": [
+        "bootstrap:",
+        "  releases:",
+        "    - name: cilium",
+        "      namespace: kube-system",
+        "      chart: cilium",
+        "      repo: https://helm.cilium.io",
+        "      version: 1.18.2",
+        "    - name: gateway-crds",
+        "      namespace: kube-system",
+        "      phase: crds",
+        "      chart: oci://ghcr.io/example/gateway-crds",
+        "      needs: [cilium, flux-system/operator]",
+        "      values: {a: 1}",
+        "",
+      ].join("\n"),
+    });
+    const releases = lint({ repo: root }).bootstrap.releases;
+    expect(
+      releases.map((r) => [r.phase, r.name, r.chart, r.needs, r.values, r.location.line, r.hooks, r.helm]),
+    ).toEqual([
+      [
+        "releases",
+        "cilium",
+        { name: "cilium", url: "https://helm.cilium.io", version: "1.18.2" },
+        [],
+        {},
+        3,
+        [],
+        {},
+      ],
+      [
+        "crds",
+        "gateway-crds",
+        { name: "gateway-crds", url: "oci://ghcr.io/example/gateway-crds" },
+        ["kube-system/cilium", "flux-system/operator"],
+        { a: 1 },
+        8,
+        [],
+        {},
+      ],
+    ]);
+  });
+
+  it("a helmfile kubestrap.yaml names that does not exist is a missing path", () => {
+    const root = makeRepo({
+      ...consumer,
+      "kubestrap.yaml": "bootstrap:\n  helmfiles: [bootstrap/helmfile.yaml, ./gone/]\n",
+      "bootstrap/helmfile.yaml":
+        "releases:\n  - name: a\n    namespace: x\n    chart: oci://r.example/charts/a\n",
+    });
+    const result = lint({ repo: root });
+    expect(result.bootstrap.releases.map((r) => r.name)).toEqual(["a"]);
+    expect(result.findings.filter((f) => f.ruleId === "path-missing").map((f) => f.message)).toEqual([
+      "bootstrap helmfile ./gone/ named in kubestrap.yaml does not exist in the repository",
+    ]);
+  });
+
   it("bootstrap.env gives the helmfiles the variables their templates require", () => {
     const root = makeRepo({
       "bootstrap/helmfile.yaml.gotmpl":
