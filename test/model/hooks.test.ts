@@ -16,6 +16,7 @@ describe("hook templates", () => {
     ).toBe("--filename=../../kubernetes/apps/kube-system/cilium/app/x.yaml");
     expect(resolveTemplate("{{- .Environment.Name -}}", scope)).toBe("infra");
     expect(resolveTemplate("plain text", scope)).toBe("plain text");
+    expect(resolveTemplate("{{ .Release.Chart }}@{{ .Namespace }}", scope)).toBe("cilium@kube-system");
   });
 
   test("name the template they cannot evaluate", () => {
