@@ -78,7 +78,7 @@ export function loadPrerequisites(
         }),
       )
     : detectSources(repo, bootstrap).flatMap((path) =>
-        readSource(repo, builder, path, `found in the bootstrap folder ${bootstrap.root}`, findings, {
+        readSource(repo, builder, path, foundIn(bootstrap.root), findings, {
           inject: config.secrets.inject,
           namespace: undefined,
         }),
@@ -94,6 +94,10 @@ export function loadPrerequisites(
     }
   }
   return { namespaces: namespaceNeeds(bootstrap, resources, model, config), resources, findings };
+}
+
+function foundIn(root: string | undefined): string {
+  return root ? `found in the bootstrap folder ${root}` : "found beside the helmfile at the repository root";
 }
 
 /** Bootstrap resources found beside the helmfiles (`<root>/kustomize`, `<root>/resources.yaml`). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_CONFIG } from "../../src/model/config.ts";
+import { type CommandSpec, DEFAULT_CONFIG } from "../../src/model/config.ts";
 import { loadPrerequisites } from "../../src/model/prerequisites.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { bootstrapFiles } from "../bootstrap-repo.ts";
@@ -114,6 +114,183 @@ describe("bootstrap resources, as repositories lay them out", () => {
     );
     expect(missing.findings.map((f) => f.message)).toEqual([
       "bootstrap resources bootstrap/nope (named in kubestrap.yaml) do not exist in the repository",
+    ]);
+  });
+});
+
+function withConfig(
+  files: Record<string, string>,
+  bootstrap: Partial<typeof DEFAULT_CONFIG.bootstrap>,
+  inject?: CommandSpec,
+) {
+  const repo = makeRepo({ ...bootstrapFiles({ releases }), ...files });
+  const project = loadProject({ repo });
+  const config = {
+    ...DEFAULT_CONFIG,
+    bootstrap: { ...DEFAULT_CONFIG.bootstrap, ...bootstrap },
+    secrets: inject ? { ...DEFAULT_CONFIG.secrets, inject } : DEFAULT_CONFIG.secrets,
+  };
+  return loadPrerequisites(
+    project.repo,
+    project.builder,
+    project.bootstrap,
+    project.model,
+    config,
+    "kubestrap.yaml",
+  );
+}
+
+describe("bootstrap resources kubestrap.yaml names", () => {
+  const op: CommandSpec = { command: "op", args: ["inject"], env: {} };
+
+  test("a path as written (./ and a trailing slash), with its own injector and namespace", () => {
+    const p = withConfig(
+      {
+        "secrets/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./secret.yaml\n",
+        "secrets/secret.yaml": secret("token"),
+        "more/extra.yaml": `${secret("a", "apps")}---\n${secret("b")}`,
+      },
+      {
+        resources: [{ path: "./secrets/", namespace: "vault", inject: op }, { path: "more/extra.yaml" }],
+      },
+    );
+    expect(p.resources.map((r) => [r.path, r.type, r.why, r.inject, r.namespace, r.location])).toEqual([
+      [
+        "secrets",
+        "kustomize",
+        "named in kubestrap.yaml",
+        op,
+        "vault",
+        { file: "secrets/kustomization.yaml", line: 1 },
+      ],
+      [
+        "more/extra.yaml",
+        "file",
+        "named in kubestrap.yaml",
+        undefined,
+        undefined,
+        { file: "more/extra.yaml", line: 1 },
+      ],
+    ]);
+    expect(p.resources[0]?.text).toBe(`---\n${JSON.stringify(p.resources[0]?.objects[0])}\n`);
+    expect(p.resources[0]?.origins).toEqual([{ file: "secrets/secret.yaml", docIndex: 0 }]);
+    expect(p.resources[1]?.origins).toEqual([
+      { file: "more/extra.yaml", docIndex: 0 },
+      { file: "more/extra.yaml", docIndex: 1 },
+    ]);
+    // The resource's namespace is needed for what it writes without one; the release's, and the file's own.
+    expect(p.namespaces.map((n) => [n.name, n.why])).toEqual([
+      ["apps", ["resources in more/extra.yaml"]],
+      ["external-secrets", ["release external-secrets/external-secrets"]],
+      ["vault", ["resources in secrets"]],
+    ]);
+    expect(p.findings).toEqual([]);
+  });
+
+  test("secret references need an injector, unless the file is SOPS-encrypted", () => {
+    const files = { "s.yaml": secret("token", "x").replace("plain", "op://vault/item/field") };
+    const without = withConfig(files, { resources: [{ path: "s.yaml" }] });
+    expect(without.findings.map((f) => [f.ruleId, f.location])).toEqual([
+      ["secret-unresolved", { file: "s.yaml", line: 1 }],
+    ]);
+    expect(withConfig(files, { resources: [{ path: "s.yaml" }] }, op).findings).toEqual([]);
+    expect(withConfig(files, { resources: [{ path: "s.yaml", inject: op }] }).findings).toEqual([]);
+    const templated = { "t.yaml": secret("token", "x").replace("plain", "{{ op://x }}") };
+    expect(withConfig(templated, { resources: [{ path: "t.yaml" }] }).findings).toHaveLength(1);
+    const sops = { "e.yaml": `${files["s.yaml"]}sops:\n  mac: x\n` };
+    expect(withConfig(sops, { resources: [{ path: "e.yaml" }] }).findings).toEqual([]);
+  });
+
+  test("a file that is not YAML yet (a template) is applied as text, with no objects read", () => {
+    const p = withConfig(
+      { "r.yaml.tpl": "key: [{{ op://x }}\n" },
+      { resources: [{ path: "r.yaml.tpl" }] },
+      op,
+    );
+    expect(p.resources.map((r) => [r.path, r.objects, r.text])).toEqual([
+      ["r.yaml.tpl", [], "key: [{{ op://x }}\n"],
+    ]);
+  });
+});
+
+describe("the namespaces the bootstrap creates", () => {
+  test("declared, named in kubestrap.yaml, or bare; the bootstrap's own manifest over Flux's; sorted by name", () => {
+    const p = withConfig(
+      {
+        "r.yaml": [
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: zeta\n  labels: {from: bootstrap}\n",
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: external-secrets\n  labels: {from: bootstrap}\n",
+          "apiVersion: example.com/v1\nkind: Namespace\nmetadata:\n  name: not-core\n",
+        ].join("---\n"),
+        "kubernetes/apps/ns.yaml":
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: external-secrets\n  labels: {from: flux}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: alpha\n  annotations: {a: b}\n  finalizers: [x]\n",
+        "kubernetes/apps/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./ns.yaml\n  - ./external-secrets/external-secrets/app\n",
+      },
+      { resources: [{ path: "r.yaml" }], namespaces: ["alpha", "beta"] },
+    );
+    expect(p.namespaces.map((n) => [n.name, n.object.metadata, n.why, n.location?.file])).toEqual([
+      [
+        "alpha",
+        { name: "alpha", annotations: { a: "b" } },
+        ["kubestrap.yaml bootstrap.namespaces"],
+        "kubernetes/apps/ns.yaml",
+      ],
+      ["beta", { name: "beta" }, ["kubestrap.yaml bootstrap.namespaces"], undefined],
+      [
+        "external-secrets",
+        { name: "external-secrets", labels: { from: "bootstrap" } },
+        ["release external-secrets/external-secrets", "declared in r.yaml"],
+        "r.yaml",
+      ],
+      ["zeta", { name: "zeta", labels: { from: "bootstrap" } }, ["declared in r.yaml"], "r.yaml"],
+    ]);
+  });
+
+  test("a CRD-phase release needs no namespace: its CRDs are cluster-wide", () => {
+    const repo = makeRepo(
+      bootstrapFiles({
+        releases,
+        crdReleases: [{ name: "crds", namespace: "crd-only", chart: "oci://r.example/charts/c" }],
+      }),
+    );
+    const project = loadProject({ repo });
+    const p = loadPrerequisites(
+      project.repo,
+      project.builder,
+      project.bootstrap,
+      project.model,
+      DEFAULT_CONFIG,
+      undefined,
+    );
+    expect(p.namespaces.map((n) => n.name)).toEqual(["external-secrets"]);
+  });
+});
+
+describe("bootstrap resources detected beside a helmfile at the repository root", () => {
+  test("kustomize/ files (YAML only) and resources.yml", () => {
+    const repo = makeRepo({
+      "helmfile.yaml": "releases:\n  - name: a\n    namespace: x\n    chart: oci://r.example/charts/a\n",
+      "kustomize/a.yml": secret("a", "x"),
+      "kustomize/b.yaml.tpl": secret("b", "x"),
+      "kustomize/readme.md": "not yaml",
+      "kustomize/sub/c.yaml": secret("c", "x"),
+      "resources.yml": secret("d", "x"),
+    });
+    const project = loadProject({ repo });
+    const p = loadPrerequisites(
+      project.repo,
+      project.builder,
+      project.bootstrap,
+      project.model,
+      DEFAULT_CONFIG,
+      undefined,
+    );
+    expect(p.resources.map((r) => [r.path, r.why])).toEqual([
+      ["kustomize/a.yml", "found beside the helmfile at the repository root"],
+      ["kustomize/b.yaml.tpl", "found beside the helmfile at the repository root"],
+      ["resources.yml", "found beside the helmfile at the repository root"],
     ]);
   });
 });
