@@ -45,6 +45,38 @@ describe("the bootstrap helmfiles are found wherever they live", () => {
     expect(findBootstrapHelmfiles(load({ "tools/helmfile.yaml": release }))).toEqual(["tools/helmfile.yaml"]);
   });
 
+  it("outside a bootstrap folder only helmfile names count, and only files that declare releases or helmfiles", () => {
+    const other = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
+    const repo = load({
+      "a/helmfile.yml": release,
+      "b/helmfile.d/apps.yaml.gotmpl": release,
+      "c/helmfile/apps.yml": release,
+      "d/helmfile.yaml": "helmfiles:\n  - ../a/helmfile.yml\n",
+      "e/helmfile.yaml": other,
+      "f/not-a-helmfile.yaml": release,
+      "g/helmfile.yaml.bak": release,
+      "h/helmfile.d/nested/deeper.yaml": release,
+      "i/my-helmfile.yaml": release,
+    });
+    expect(findBootstrapHelmfiles(repo)).toEqual([
+      "a/helmfile.yml",
+      "b/helmfile.d/apps.yaml.gotmpl",
+      "c/helmfile/apps.yml",
+      "d/helmfile.yaml",
+    ]);
+  });
+
+  it.each([
+    ["bootstrap/helmfile.d/01-apps.yaml", "bootstrap/helmfile.d", "bootstrap"],
+    ["infra/helmfile/apps.yaml", "infra/helmfile", "infra"],
+    ["helmfile.yaml", ".", ""],
+    ["helmfile.d/apps.yaml", "helmfile.d", ""],
+    ["setup/bootstrap/helmfile.yaml", "setup/bootstrap", "setup/bootstrap"],
+  ])("%s: the helmfiles' folder is %s, the bootstrap folder %j", (path, dir, root) => {
+    const b = loadBootstrap(load({ [path]: release }));
+    expect([b.helmfiles, b.dir, b.root]).toEqual([[path], dir, root]);
+  });
+
   it("a file with crds in its path is the CRD phase", () => {
     const repo = load({
       "bootstrap/helmfile.d/00-crds.yaml": release.replace("cilium", "prometheus-operator-crds"),
