@@ -38,6 +38,9 @@ describe("a chart stored in the repository", () => {
           "kind: Kind",
           "kind: '{{ .Values.kind }}'",
         ),
+        [sub("crds/old.yaml.bak")]: crd("example.com", "Backup"),
+        [sub("crds/kindless.yaml")]: crd("example.com", "Kindless").replace("    kind: Kindless\n", ""),
+        [sub("crds/groupless.yaml")]: crd("example.com", "Groupless").replace("  group: example.com\n", ""),
         [sub("templates/deployment.yaml")]:
           "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec: {}\n",
         [sub("charts/one/Chart.yaml")]: chartYaml("one"),
