@@ -43,6 +43,39 @@ describe("the clusters of a repository", () => {
     ]);
   });
 
+  it("one environment besides default is one cluster; the environments of the helmfiles kubestrap.yaml names count", () => {
+    const envs = (names: string[]) =>
+      `environments:\n${names.map((n) => `  ${n}: {}\n`).join("")}---\nreleases:\n  - name: x\n    namespace: default\n    chart: oci://example.com/x\n`;
+    const one = makeRepo({
+      "apps/cm.yaml": configMap("a"),
+      "bootstrap/helmfile.yaml": envs(["default", "edge"]),
+    });
+    expect(clustersOf(one).map((c) => [c.name, c.environment])).toEqual([["default", undefined]]);
+    const named = makeRepo({
+      "kubestrap.yaml": "bootstrap:\n  helmfiles: [./setup/]\n",
+      "apps/cm.yaml": configMap("a"),
+      "bootstrap/helmfile.yaml": envs(["ignored", "too"]),
+      "setup/helmfile.yaml": envs(["default", "east", "west"]),
+    });
+    expect(clustersOf(named).map((c) => [c.name, c.entry, c.from])).toEqual([
+      ["east", undefined, "helmfile environment east (setup/helmfile.yaml)"],
+      ["west", undefined, "helmfile environment west (setup/helmfile.yaml)"],
+    ]);
+  });
+
+  it("a kubestrap.yaml cluster keeps its own entry point and helmfile environment", () => {
+    const repo = fleetRepo({
+      "kubestrap.yaml": replace(
+        "    context: infra\n",
+        "    context: infra\n    entry: kubernetes/clusters/apps\n    environment: edge\n",
+      ),
+    });
+    expect(clustersOf(repo).map((c) => [c.name, c.entry, c.environment])).toEqual([
+      ["infra", "kubernetes/clusters/apps", "edge"],
+      ["apps", "kubernetes/clusters/apps", undefined],
+    ]);
+  });
+
   it("one entry point and no environments: one cluster named after it", () => {
     const repo = makeRepo({ "kubernetes/flux/cluster/ks.yaml": ks("apps"), "apps/cm.yaml": configMap("a") });
     expect(clustersOf(repo).map((c) => c.name)).toEqual(["default"]);
