@@ -9,17 +9,35 @@ const releases = [
   { name: "external-secrets", namespace: "external-secrets", chart: "oci://r.example/charts/es" },
 ];
 
-function prerequisites(files: Record<string, string>) {
-  const repo = makeRepo({ ...bootstrapFiles({ releases }), ...files });
+/** The prerequisites of a repository as `kubestrap plan` loads them, with a kubestrap.yaml's config. */
+function prerequisitesOf(repo: string, config = DEFAULT_CONFIG, configFile?: string) {
   const project = loadProject({ repo });
   return loadPrerequisites(
     project.repo,
     project.builder,
     project.bootstrap,
     project.model,
-    DEFAULT_CONFIG,
-    undefined,
+    config,
+    configFile,
   );
+}
+
+function prerequisites(files: Record<string, string>) {
+  return prerequisitesOf(makeRepo({ ...bootstrapFiles({ releases }), ...files }));
+}
+
+/** The same with kubestrap.yaml's bootstrap settings and secret injector. */
+function withConfig(
+  files: Record<string, string>,
+  bootstrap: Partial<typeof DEFAULT_CONFIG.bootstrap>,
+  inject?: CommandSpec,
+) {
+  const config = {
+    ...DEFAULT_CONFIG,
+    bootstrap: { ...DEFAULT_CONFIG.bootstrap, ...bootstrap },
+    secrets: inject ? { ...DEFAULT_CONFIG.secrets, inject } : DEFAULT_CONFIG.secrets,
+  };
+  return prerequisitesOf(makeRepo({ ...bootstrapFiles({ releases }), ...files }), config, "kubestrap.yaml");
 }
 
 const secret = (name: string, namespace?: string) =>
@@ -99,46 +117,12 @@ describe("bootstrap resources, as repositories lay them out", () => {
       "bootstrap/resources.yaml": `${secret("token", "external-secrets")}sops:\n  age:\n    - recipient: age1xyz\n`,
     });
     expect(p.resources[0]?.sops).toBe(true);
-    const repo = makeRepo(bootstrapFiles({ releases }));
-    const project = loadProject({ repo });
-    const missing = loadPrerequisites(
-      project.repo,
-      project.builder,
-      project.bootstrap,
-      project.model,
-      {
-        ...DEFAULT_CONFIG,
-        bootstrap: { ...DEFAULT_CONFIG.bootstrap, resources: [{ path: "bootstrap/nope" }] },
-      },
-      "kubestrap.yaml",
-    );
+    const missing = withConfig({}, { resources: [{ path: "bootstrap/nope" }] });
     expect(missing.findings.map((f) => f.message)).toEqual([
       "bootstrap resources bootstrap/nope (named in kubestrap.yaml) do not exist in the repository",
     ]);
   });
 });
-
-function withConfig(
-  files: Record<string, string>,
-  bootstrap: Partial<typeof DEFAULT_CONFIG.bootstrap>,
-  inject?: CommandSpec,
-) {
-  const repo = makeRepo({ ...bootstrapFiles({ releases }), ...files });
-  const project = loadProject({ repo });
-  const config = {
-    ...DEFAULT_CONFIG,
-    bootstrap: { ...DEFAULT_CONFIG.bootstrap, ...bootstrap },
-    secrets: inject ? { ...DEFAULT_CONFIG.secrets, inject } : DEFAULT_CONFIG.secrets,
-  };
-  return loadPrerequisites(
-    project.repo,
-    project.builder,
-    project.bootstrap,
-    project.model,
-    config,
-    "kubestrap.yaml",
-  );
-}
 
 describe("bootstrap resources kubestrap.yaml names", () => {
   const op: CommandSpec = { command: "op", args: ["inject"], env: {} };
@@ -255,15 +239,7 @@ describe("the namespaces the bootstrap creates", () => {
         crdReleases: [{ name: "crds", namespace: "crd-only", chart: "oci://r.example/charts/c" }],
       }),
     );
-    const project = loadProject({ repo });
-    const p = loadPrerequisites(
-      project.repo,
-      project.builder,
-      project.bootstrap,
-      project.model,
-      DEFAULT_CONFIG,
-      undefined,
-    );
+    const p = prerequisitesOf(repo);
     expect(p.namespaces.map((n) => n.name)).toEqual(["external-secrets"]);
   });
 });
@@ -278,15 +254,7 @@ describe("bootstrap resources detected beside a helmfile at the repository root"
       "kustomize/sub/c.yaml": secret("c", "x"),
       "resources.yml": secret("d", "x"),
     });
-    const project = loadProject({ repo });
-    const p = loadPrerequisites(
-      project.repo,
-      project.builder,
-      project.bootstrap,
-      project.model,
-      DEFAULT_CONFIG,
-      undefined,
-    );
+    const p = prerequisitesOf(repo);
     expect(p.resources.map((r) => [r.path, r.why])).toEqual([
       ["kustomize/a.yml", "found beside the helmfile at the repository root"],
       ["kustomize/b.yaml.tpl", "found beside the helmfile at the repository root"],
