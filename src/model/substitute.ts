@@ -246,11 +246,11 @@ class Parser {
         ? (c, i) => i === 1 && c === "="
         : (c, i) => (i === 1 && c === ":") || (i === 2 && "=-?+".includes(c));
     const op = this.operator(accept, BAD_DEFAULT);
-    const args: Node[][] = [[]];
-    const parts = args[0] as Node[];
+    // The default is every part up to the closing brace, text and nested `${...}` alike, read as one argument.
+    const parts: Node[] = [];
     while (this.peek() !== "}") parts.push(this.parseArg((c) => c !== "}"));
     this.expectClose();
-    return { op, name, args: parts.length > 0 ? args : [] };
+    return { op, name, args: parts.length > 0 ? [parts] : [] };
   }
 
   private parseSubstring(name: string): FuncNode {
