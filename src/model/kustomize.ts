@@ -21,6 +21,7 @@ import { type JsonPatchOp, jsonPatch, matchesTarget, type PatchTarget, strategic
 import { applyReplacements, type Replacement } from "./replacements.ts";
 import {
   applyFieldSpecs,
+  BUILTIN_FIELD_SPECS,
   emptyTransformerConfig,
   readTransformerConfig,
   type TransformerConfig,
@@ -276,32 +277,31 @@ export class KustomizeBuilder {
       objects = applyFieldSpecs(objects, [...config.namePrefix, ...config.nameSuffix], affix);
     }
 
-    const labels: Json = { ...asRecord(k.commonLabels) };
-    for (const l of asArray(k.labels)) Object.assign(labels, asRecord(asRecord(l).pairs));
+    // kustomize's label transformer: each `labels` entry with its own reach, then commonLabels.
+    const labelSets = asArray(k.labels).map((entry) => {
+      const l = asRecord(entry);
+      const specs =
+        l.includeSelectors === true
+          ? [...BUILTIN_FIELD_SPECS.commonLabels, ...config.commonLabels]
+          : l.includeTemplates === true
+            ? BUILTIN_FIELD_SPECS.templateLabels
+            : BUILTIN_FIELD_SPECS.metadataLabels;
+      return { pairs: asRecord(l.pairs), specs };
+    });
+    labelSets.push({
+      pairs: asRecord(k.commonLabels),
+      specs: [...BUILTIN_FIELD_SPECS.commonLabels, ...config.commonLabels],
+    });
+    for (const { pairs, specs } of labelSets)
+      if (Object.keys(pairs).length > 0)
+        objects = applyFieldSpecs(objects, specs, (v) => ({ ...asRecord(v), ...pairs }));
     const annotations = asRecord(k.commonAnnotations);
-    if (Object.keys(labels).length > 0 || Object.keys(annotations).length > 0) {
-      objects = objects.map((o) =>
-        withMetadata(o, (m) => {
-          if (Object.keys(labels).length > 0) m.labels = { ...asRecord(m.labels), ...labels };
-          if (Object.keys(annotations).length > 0)
-            m.annotations = { ...asRecord(m.annotations), ...annotations };
-        }),
+    if (Object.keys(annotations).length > 0)
+      objects = applyFieldSpecs(
+        objects,
+        [...BUILTIN_FIELD_SPECS.commonAnnotations, ...config.commonAnnotations],
+        (v) => ({ ...asRecord(v), ...annotations }),
       );
-      // The commonLabels field specs are for commonLabels, and `labels` entries with includeSelectors.
-      const selectorLabels: Json = { ...asRecord(k.commonLabels) };
-      for (const l of asArray(k.labels))
-        if (asRecord(l).includeSelectors === true) Object.assign(selectorLabels, asRecord(asRecord(l).pairs));
-      if (Object.keys(selectorLabels).length > 0)
-        objects = applyFieldSpecs(objects, config.commonLabels, (v) => ({
-          ...asRecord(v),
-          ...selectorLabels,
-        }));
-      if (Object.keys(annotations).length > 0)
-        objects = applyFieldSpecs(objects, config.commonAnnotations, (v) => ({
-          ...asRecord(v),
-          ...annotations,
-        }));
-    }
 
     const namespace = asString(k.namespace);
     if (namespace) {
@@ -600,6 +600,7 @@ export class KustomizeBuilder {
                 )
               : data,
         };
+        if (kind === "Secret") body.type = asString(gen.type) ?? "Opaque";
         const o: KubeObject = {
           apiVersion: "v1",
           kind,

@@ -36,6 +36,76 @@ export interface TransformerConfig {
 
 const APPLIED = ["namespace", "commonLabels", "commonAnnotations", "namePrefix", "nameSuffix"] as const;
 
+/** A field spec from a compact `group/kind path` line: `apps/StatefulSet spec/selector/matchLabels`. */
+function fieldSpecAt(target: string, path: string, create: boolean): FieldSpec {
+  const [group, kind] = target.includes("/") ? target.split("/") : [undefined, target];
+  const fieldSpec: FieldSpec = { path: path.split("/"), create };
+  if (kind) fieldSpec.kind = kind;
+  if (group !== undefined) {
+    // kustomize writes the core group's specs with `version: v1` and no group.
+    if (group === "v1") fieldSpec.version = "v1";
+    else fieldSpec.group = group;
+  }
+  return fieldSpec;
+}
+
+const POD_TEMPLATES: [string, string][] = [
+  ["v1/ReplicationController", "spec/template"],
+  ["Deployment", "spec/template"],
+  ["ReplicaSet", "spec/template"],
+  ["DaemonSet", "spec/template"],
+  ["apps/StatefulSet", "spec/template"],
+  ["batch/Job", "spec/template"],
+  ["batch/CronJob", "spec/jobTemplate"],
+  ["batch/CronJob", "spec/jobTemplate/spec/template"],
+];
+
+const AFFINITY_SELECTORS = [
+  "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+  "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
+  "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+  "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
+  "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+];
+
+/**
+ * kustomize's built-in field specs (api/internal/konfig/builtinpluginconsts, kustomize 5.8): where a label or
+ * annotation goes besides the object's own metadata. The differential test holds kubestrap to them.
+ */
+export const BUILTIN_FIELD_SPECS = {
+  /** `labels` entries without includeSelectors or includeTemplates: the object's own labels only. */
+  metadataLabels: [fieldSpecAt("", "metadata/labels", true)],
+  /** `labels` entries with includeTemplates: also the pod templates' labels. */
+  templateLabels: [
+    fieldSpecAt("", "metadata/labels", true),
+    ...POD_TEMPLATES.map(([target, path]) => fieldSpecAt(target, `${path}/metadata/labels`, true)),
+  ],
+  /** commonLabels, and `labels` entries with includeSelectors: templates, selectors and claim templates too. */
+  commonLabels: [
+    fieldSpecAt("v1/Service", "spec/selector", true),
+    fieldSpecAt("v1/ReplicationController", "spec/selector", true),
+    fieldSpecAt("Deployment", "spec/selector/matchLabels", true),
+    ...AFFINITY_SELECTORS.map((path) => fieldSpecAt("apps/Deployment", path, false)),
+    fieldSpecAt("ReplicaSet", "spec/selector/matchLabels", true),
+    fieldSpecAt("DaemonSet", "spec/selector/matchLabels", true),
+    fieldSpecAt("apps/StatefulSet", "spec/selector/matchLabels", true),
+    ...AFFINITY_SELECTORS.map((path) => fieldSpecAt("apps/StatefulSet", path, false)),
+    fieldSpecAt("batch/Job", "spec/selector/matchLabels", false),
+    fieldSpecAt("batch/CronJob", "spec/jobTemplate/spec/selector/matchLabels", false),
+    fieldSpecAt("policy/PodDisruptionBudget", "spec/selector/matchLabels", false),
+    fieldSpecAt("networking.k8s.io/NetworkPolicy", "spec/podSelector/matchLabels", false),
+    fieldSpecAt("networking.k8s.io/NetworkPolicy", "spec/ingress/from/podSelector/matchLabels", false),
+    fieldSpecAt("networking.k8s.io/NetworkPolicy", "spec/egress/to/podSelector/matchLabels", false),
+    fieldSpecAt("", "metadata/labels", true),
+    ...POD_TEMPLATES.map(([target, path]) => fieldSpecAt(target, `${path}/metadata/labels`, true)),
+    fieldSpecAt("apps/StatefulSet", "spec/volumeClaimTemplates/metadata/labels", true),
+  ],
+  commonAnnotations: [
+    fieldSpecAt("", "metadata/annotations", true),
+    ...POD_TEMPLATES.map(([target, path]) => fieldSpecAt(target, `${path}/metadata/annotations`, true)),
+  ],
+} satisfies Record<string, FieldSpec[]>;
+
 export function emptyTransformerConfig(): TransformerConfig {
   return {
     namespace: [],
@@ -58,7 +128,11 @@ export function readTransformerConfig(doc: unknown, into: TransformerConfig): vo
       const spec = asRecord(s);
       const path = asString(spec.path);
       if (!path) continue;
-      const fieldSpec: FieldSpec = { path: path.split("/").filter(Boolean), create: spec.create === true };
+      // `[]` marks a list, whose items setAt visits anyway.
+      const fieldSpec: FieldSpec = {
+        path: path.replaceAll("[]", "").split("/").filter(Boolean),
+        create: spec.create === true,
+      };
       for (const key of ["group", "version", "kind"] as const) {
         const v = asString(spec[key]);
         if (v !== undefined) fieldSpec[key] = v;
