@@ -546,6 +546,13 @@ export class KustomizeBuilder {
           const s = asString(lit) ?? "";
           const eq = s.indexOf("=");
           if (eq > 0) data[s.slice(0, eq)] = s.slice(eq + 1);
+          else
+            this.report({
+              ruleId: "kustomize-invalid",
+              severity: "error",
+              message: `${field} ${name}: literal ${JSON.stringify(s)} is not KEY=VALUE (kustomize fails the build)`,
+              location: loc,
+            });
         }
         for (const f of asArray(gen.files)) {
           const s = asString(f) ?? "";

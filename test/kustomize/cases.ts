@@ -554,4 +554,11 @@ export const KUSTOMIZE_CASES: KustomizeCase[] = [
       ].join("\n"),
     },
   },
+  {
+    name: "refused: a generator literal without a key",
+    fails: true,
+    files: {
+      "app/kustomization.yaml": k("configMapGenerator:\n  - name: settings\n    literals: [novalue]\n"),
+    },
+  },
 ];
