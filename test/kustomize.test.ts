@@ -294,12 +294,12 @@ describe("the namespace transformer and the scope of the repository's own CRDs",
 
 describe("what kustomize would refuse, reported where it is written", () => {
   const messages = (r: ReturnType<typeof build>) =>
-    r.findings.map((f) => [f.ruleId, f.message, f.location?.file, f.location?.line]);
+    r.findings.map((f) => [f.ruleId, f.severity, f.message, f.location?.file, f.location?.line]);
 
   it("a directory without kustomization.yaml, unless the kustomization is generated", () => {
     const files = { "plain/a.yaml": cm("a") };
     expect(messages(build(files, "plain"))).toEqual([
-      ["path-missing", "directory plain has no kustomization.yaml", "plain", 1],
+      ["path-missing", "error", "directory plain has no kustomization.yaml", "plain", 1],
     ]);
     expect(build(files, "plain", true).ids).toEqual(["ConfigMap a"]);
   });
@@ -317,15 +317,22 @@ describe("what kustomize would refuse, reported where it is written", () => {
     );
     expect(r.ids).toEqual(["ConfigMap a"]);
     expect(messages(r)).toEqual([
-      ["path-missing", "resource directory ./bare has no kustomization.yaml", "app/kustomization.yaml", 5],
-      ["path-missing", "component ../nowhere not found", "app/kustomization.yaml", 7],
       [
         "path-missing",
+        "error",
+        "resource directory ./bare has no kustomization.yaml",
+        "app/kustomization.yaml",
+        5,
+      ],
+      ["path-missing", "error", "component ../nowhere not found", "app/kustomization.yaml", 7],
+      [
+        "path-missing",
+        "error",
         "component ../../../outside not found (outside the repository)",
         "app/kustomization.yaml",
         8,
       ],
-      ["path-missing", "patch file ./gone.yaml not found", "app/kustomization.yaml", 10],
+      ["path-missing", "error", "patch file ./gone.yaml not found", "app/kustomization.yaml", 10],
     ]);
   });
 
@@ -340,9 +347,10 @@ describe("what kustomize would refuse, reported where it is written", () => {
       "app",
     );
     expect(messages(r)).toEqual([
-      ["kustomize-invalid", "a JSON6902 patch needs a target", "app/kustomization.yaml", 6],
+      ["kustomize-invalid", "error", "a JSON6902 patch needs a target", "app/kustomization.yaml", 6],
       [
         "kustomize-invalid",
+        "error",
         "patch matches no object (kind=Secret, name=db, group=): kustomize fails the build",
         "app/kustomization.yaml",
         9,
@@ -387,7 +395,132 @@ describe("what kustomize would refuse, reported where it is written", () => {
       "a",
     );
     expect(messages(r)).toEqual([
-      ["kustomize-cycle", "kustomization cycle: a → b → a", "a/kustomization.yaml", 1],
+      ["kustomize-cycle", "error", "kustomization cycle: a → b → a", "a/kustomization.yaml", 1],
+    ]);
+  });
+
+  it("a missing or outside resource file, patch file, replacements file and configurations file", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          [
+            "resources:",
+            "  - ./a.yaml",
+            "  - ./gone.yaml",
+            "  - ../../../out.yaml",
+            "patches:",
+            "  - path: ../../../p.yaml",
+            "replacements:",
+            "  - path: ../../../r.yaml",
+            "  - path: ./r.yaml",
+            "configurations:",
+            "  - ../../../c.yaml",
+            "",
+          ].join("\n"),
+        ),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(messages(r)).toEqual([
+      ["path-missing", "error", "resource ./gone.yaml not found", "app/kustomization.yaml", 5],
+      [
+        "path-missing",
+        "error",
+        "resource ../../../out.yaml not found (outside the repository)",
+        "app/kustomization.yaml",
+        6,
+      ],
+      ["path-missing", "error", "patch file ../../../p.yaml not found", "app/kustomization.yaml", 8],
+      [
+        "path-missing",
+        "error",
+        "configurations file ../../../c.yaml not found (outside the repository)",
+        "app/kustomization.yaml",
+        13,
+      ],
+      [
+        "path-missing",
+        "error",
+        "replacements file ../../../r.yaml not found (outside the repository)",
+        "app/kustomization.yaml",
+        10,
+      ],
+      ["path-missing", "error", "replacements file ./r.yaml not found", "app/kustomization.yaml", 11],
+    ]);
+  });
+
+  it("a document that is not a Kubernetes object is a warning where it is written, and is skipped", () => {
+    const files = {
+      "app/kustomization.yaml": k("resources:\n  - ./a.yaml\n"),
+      "app/a.yaml": `${cm("a")}---\njust: data\n---\n- a list\n`,
+    };
+    const r = build(files, "app");
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(messages(r)).toEqual([
+      [
+        "invalid-object",
+        "warning",
+        "document is not a Kubernetes object (missing apiVersion or kind): kustomize would reject it",
+        "app/a.yaml",
+        8,
+      ],
+      [
+        "invalid-object",
+        "warning",
+        "document is not a Kubernetes object (not a mapping): kustomize would reject it",
+        "app/a.yaml",
+        10,
+      ],
+    ]);
+    // A kustomization Flux generates takes what is an object and skips the rest quietly.
+    const generated = build({ "app/a.yaml": files["app/a.yaml"] }, "app", true);
+    expect([generated.ids, generated.findings]).toEqual([["ConfigMap a"], []]);
+  });
+
+  it("a JSON patch that cannot apply keeps the object and says why", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources:\n  - ./a.yaml\npatches:\n  - target: {kind: ConfigMap}\n    patch: |-\n      - op: remove\n        path: /data/nope\n",
+        ),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(
+      messages(r).map(([id, severity, message, file]) => [id, severity, String(message).slice(0, 12), file]),
+    ).toEqual([["kustomize-invalid", "error", "JSON patch: ", "app/kustomization.yaml"]]);
+  });
+
+  it("a generator literal without a key, and a generator file or env file that is missing", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "configMapGenerator:\n  - name: settings\n    literals: [novalue, =x, A=1]\n    files: [gone.txt]\n    envs: [gone.env]\n",
+        ),
+      },
+      "app",
+    );
+    expect(r.objects[0]?.body.data).toEqual({ A: "1" });
+    const at = ["app/kustomization.yaml", 4];
+    expect(messages(r)).toEqual([
+      [
+        "kustomize-invalid",
+        "error",
+        'configMapGenerator settings: literal "novalue" is not KEY=VALUE (kustomize fails the build)',
+        ...at,
+      ],
+      [
+        "kustomize-invalid",
+        "error",
+        'configMapGenerator settings: literal "=x" is not KEY=VALUE (kustomize fails the build)',
+        ...at,
+      ],
+      ["path-missing", "error", "configMapGenerator file gone.txt not found", ...at],
+      ["path-missing", "error", "configMapGenerator env file gone.env not found", ...at],
     ]);
   });
 
@@ -461,6 +594,55 @@ describe("kustomize generators and transformers", () => {
         "configMapGenerator settings: behavior replace needs a ConfigMap of that name from the resources (kustomize fails the build)",
         4,
       ],
+    ]);
+  });
+
+  it("a generated object is v1, located at its generator, and not from a document", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "resources: []\nconfigMapGenerator:\n  - name: settings\n    literals: [A=1]\n",
+        ),
+      },
+      "app",
+    );
+    expect(r.objects.map((o) => [o.apiVersion, o.kind, o.source])).toEqual([
+      ["v1", "ConfigMap", { file: "app/kustomization.yaml", line: 5, docIndex: -1 }],
+    ]);
+  });
+
+  it("a generator file by URL gives its key empty data, and is not fetched", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "configMapGenerator:\n  - name: dash\n    files: [board.json=https://example.com/board.json]\n",
+        ),
+      },
+      "app",
+    );
+    expect([r.objects[0]?.body.data, r.findings]).toEqual([{ "board.json": "" }, []]);
+  });
+
+  it("a one-line inline strategic merge patch, and one that names a namespace and a dotted name", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          [
+            "resources: [a.yaml]",
+            "patchesStrategicMerge:",
+            "  - '{apiVersion: v1, kind: ConfigMap, metadata: {name: a.b, namespace: y}, data: {x: patched}}'",
+            "",
+          ].join("\n"),
+        ),
+        "app/a.yaml": cm("a.b", "x") + cm("a.b", "y") + cm("aXb", "y"),
+      },
+      "app",
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.objects.map((o) => [describeObject(o), o.body.data])).toEqual([
+      ["ConfigMap x/a.b", {}],
+      ["ConfigMap y/a.b", { x: "patched" }],
+      ["ConfigMap y/aXb", {}],
     ]);
   });
 
