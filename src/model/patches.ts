@@ -174,7 +174,9 @@ export function jsonPatch(o: KubeObject, ops: JsonPatchOp[]): KubeObject | strin
       }
       case "copy":
       case "move": {
-        const from = parsePointer(op.from ?? "");
+        // Without `from`, RFC 6902 refuses the operation; it must not read as the whole document.
+        if (op.from === undefined) return `${op.op} ${op.path}: no from pointer`;
+        const from = parsePointer(op.from);
         if (!from) return `invalid from pointer ${op.from}`;
         const value = getAt(doc, from);
         if (value === undefined) return `${op.op} ${op.from}: path not found`;
