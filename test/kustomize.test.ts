@@ -539,6 +539,111 @@ describe("what kustomize would refuse, reported where it is written", () => {
   });
 });
 
+describe("one builder, many builds", () => {
+  it("keeps a generated build, a written build and a build with components apart", () => {
+    const repo = Repository.load(
+      makeRepo({
+        "plain/a.yaml": cm("a"),
+        "app/kustomization.yaml": k("resources: [a.yaml]\n"),
+        "app/a.yaml": cm("a"),
+        "extra/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [b.yaml]\n",
+        "extra/b.yaml": cm("b"),
+      }),
+    );
+    const builder = new KustomizeBuilder(repo, () => "Namespaced");
+    expect(builder.build("plain", true).map(describeObject)).toEqual(["ConfigMap a"]);
+    expect(builder.build("plain", false)).toEqual([]);
+    const component = [{ ref: "../extra", location: { file: "flux.yaml", line: 9 } }];
+    expect(builder.build("app", false, component).map(describeObject)).toEqual([
+      "ConfigMap a",
+      "ConfigMap b",
+    ]);
+    expect(builder.build("app", false).map(describeObject)).toEqual(["ConfigMap a"]);
+    expect(builder.build("app", false, component).map(describeObject)).toEqual([
+      "ConfigMap a",
+      "ConfigMap b",
+    ]);
+    expect(builder.findings.map((f) => f.message)).toEqual(["directory plain has no kustomization.yaml"]);
+  });
+
+  it("reports a problem in a component two kustomizations share once", () => {
+    const repo = Repository.load(
+      makeRepo({
+        "a1/kustomization.yaml": k("components: [../shared]\n"),
+        "a2/kustomization.yaml": k("components: [../shared]\n"),
+        "shared/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [gone.yaml]\n",
+      }),
+    );
+    const builder = new KustomizeBuilder(repo, () => "Namespaced");
+    builder.build("a1", false);
+    builder.build("a2", false);
+    expect(builder.findings.map((f) => [f.message, f.location?.file, f.location?.line])).toEqual([
+      ["resource gone.yaml not found", "shared/kustomization.yaml", 3],
+    ]);
+  });
+
+  it("builds the repository root, written or generated", () => {
+    const written = build(
+      { "kustomization.yaml": k("resources: [sub/a.yaml]\n"), "sub/a.yaml": cm("a") },
+      "",
+    );
+    expect([written.ids, written.findings]).toEqual([["ConfigMap a"], []]);
+    const generated = build({ "top.yaml": cm("top"), "sub/a.yaml": cm("a") }, "", true);
+    expect(generated.ids).toEqual(["ConfigMap a", "ConfigMap top"]);
+    expect(generated.objects.map((o) => o.source.file)).toEqual(["sub/a.yaml", "top.yaml"]);
+  });
+});
+
+describe("resources kustomize would fetch", () => {
+  it("a remote resource is named, not fetched", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k("resources:\n  - a.yaml\n  - https://example.com/app.yaml\n"),
+        "app/a.yaml": cm("a"),
+      },
+      "app",
+    );
+    expect(r.ids).toEqual(["ConfigMap a"]);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.message, f.location?.line])).toEqual([
+      [
+        "kustomize-unsupported",
+        "warning",
+        "remote resource https://example.com/app.yaml is not fetched: the objects it defines are not analysed",
+        5,
+      ],
+    ]);
+  });
+
+  it("a release manifest the catalog knows gives its CRDs as objects located at the reference", () => {
+    const url =
+      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml";
+    const r = build({ "app/kustomization.yaml": k(`resources:\n  - ${url}\n`) }, "app");
+    expect(r.findings).toEqual([]);
+    const route = r.objects.find((o) => o.name === "httproutes.gateway.networking.k8s.io");
+    expect(route).toMatchObject({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      namespace: undefined,
+      source: { file: "app/kustomization.yaml", line: 4, docIndex: -1 },
+      body: {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "httproutes.gateway.networking.k8s.io" },
+        spec: { group: "gateway.networking.k8s.io", names: { kind: "HTTPRoute" } },
+      },
+    });
+    const spec = route?.body.spec as
+      | { versions: { name: string; served: boolean; storage: boolean }[] }
+      | undefined;
+    const versions = spec?.versions ?? [];
+    expect(versions.filter((v) => v.storage).map((v) => v.name)).toEqual(["v1"]);
+    expect(versions.every((v) => v.served)).toBe(true);
+    expect(versions.length).toBeGreaterThan(1);
+  });
+});
+
 describe("kustomize generators and transformers", () => {
   it("a Secret generator: a file under its own name, an env file, base64 data, options and namespace", () => {
     const r = build(
@@ -593,6 +698,25 @@ describe("kustomize generators and transformers", () => {
         "kustomize-invalid",
         "configMapGenerator settings: behavior replace needs a ConfigMap of that name from the resources (kustomize fails the build)",
         4,
+      ],
+    ]);
+  });
+
+  it("a generator merges only into an object of its kind and namespace", () => {
+    const r = build(
+      {
+        "app/kustomization.yaml": k(
+          "namespace: apps\nresources: [base.yaml]\nconfigMapGenerator:\n  - name: settings\n    behavior: merge\n    literals: [B=2]\n",
+        ),
+        "app/base.yaml":
+          "apiVersion: v1\nkind: Secret\nmetadata: {name: settings}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: other}\ndata: {A: '1'}\n",
+      },
+      "app",
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([
+      [
+        "kustomize-invalid",
+        "configMapGenerator settings: behavior merge needs a ConfigMap of that name from the resources (kustomize fails the build)",
       ],
     ]);
   });
