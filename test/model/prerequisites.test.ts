@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { type CommandSpec, DEFAULT_CONFIG } from "../../src/model/config.ts";
-import { loadPrerequisites } from "../../src/model/prerequisites.ts";
+import { describeSource, loadPrerequisites } from "../../src/model/prerequisites.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { bootstrapFiles } from "../bootstrap-repo.ts";
 import { makeRepo } from "../helpers.ts";
@@ -259,6 +259,152 @@ describe("bootstrap resources detected beside a helmfile at the repository root"
       ["kustomize/a.yml", "found beside the helmfile at the repository root"],
       ["kustomize/b.yaml.tpl", "found beside the helmfile at the repository root"],
       ["resources.yml", "found beside the helmfile at the repository root"],
+    ]);
+  });
+});
+
+describe("what bootstrap resources are read as", () => {
+  const k = (body: string, kind = "Kustomization") =>
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: ${kind}\n${body}`;
+
+  test("detected ones say the folder they were found in; a Component folder and other files are left out", () => {
+    const p = prerequisites({
+      "bootstrap/kustomize/secrets/kustomization.yml": k("resources: [s.yaml]\n"),
+      "bootstrap/kustomize/secrets/s.yaml": secret("s", "external-secrets"),
+      "bootstrap/kustomize/shared/kustomization.yaml": k("resources: [n.yaml]\n", "Component"),
+      "bootstrap/kustomize/shared/n.yaml": secret("n", "x"),
+      "bootstrap/kustomize/old.yaml.bak": secret("old", "x"),
+    });
+    expect(p.resources.map((r) => [r.path, r.why])).toEqual([
+      ["bootstrap/kustomize/secrets", "found in the bootstrap folder bootstrap"],
+    ]);
+  });
+
+  test("without a bootstrap helmfile nothing is detected", () => {
+    const p = prerequisitesOf(
+      makeRepo({ "kustomize/a.yaml": secret("a", "x"), "resources.yaml": secret("b", "x") }),
+    );
+    expect([p.resources, p.findings]).toEqual([[], []]);
+  });
+
+  test("paths named in a kubestrap.yaml elsewhere, written with slashes, and a folder without kustomization", () => {
+    const config = {
+      ...DEFAULT_CONFIG,
+      bootstrap: {
+        ...DEFAULT_CONFIG.bootstrap,
+        resources: [{ path: "/one.yaml" }, { path: ".//plain//" }, { path: "../outside.yaml" }],
+      },
+    };
+    const p = prerequisitesOf(
+      makeRepo({
+        ...bootstrapFiles({ releases }),
+        "one.yaml": secret("one", "x"),
+        "plain/a.yaml": secret("a", "x"),
+        "plain/nested/b.yaml": secret("b", "x"),
+      }),
+      config,
+      "clusters/main/kubestrap.yaml",
+    );
+    expect(p.resources.map((r) => [r.path, r.type, r.why, r.objects.length])).toEqual([
+      ["one.yaml", "file", "named in clusters/main/kubestrap.yaml", 1],
+      ["plain", "kustomize", "named in clusters/main/kubestrap.yaml", 2],
+    ]);
+    expect(p.resources.map((r) => ["inject" in r, "namespace" in r])).toEqual([
+      [false, false],
+      [false, false],
+    ]);
+    expect(p.findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
+      [
+        "path-missing",
+        "error",
+        "bootstrap resources ../outside.yaml (named in clusters/main/kubestrap.yaml) do not exist in the repository",
+      ],
+    ]);
+    expect(
+      prerequisitesOf(makeRepo({ ...bootstrapFiles({ releases }), "one.yaml": secret("one", "x") }), config)
+        .resources[0]?.why,
+    ).toBe("named in kubestrap.yaml");
+  });
+
+  test("a file's objects are its documents with a kind; one SOPS document marks the file and a tree", () => {
+    const sopsSecret = `${secret("enc", "x")}sops:\n  mac: x\n`;
+    const p = withConfig(
+      {
+        "r.yaml": `${secret("a", "x")}---\njust: data\n---\n${sopsSecret}`,
+        "broken.yaml": "a: [unclosed\n",
+        "tree/kustomization.yaml": k("resources: [a.yaml, enc.yaml]\n"),
+        "tree/a.yaml": secret("plain", "x"),
+        "tree/enc.yaml": sopsSecret,
+      },
+      { resources: [{ path: "r.yaml" }, { path: "broken.yaml" }, { path: "tree" }] },
+    );
+    expect(p.resources.map((r) => [r.path, r.objects.length, r.sops])).toEqual([
+      ["r.yaml", 2, true],
+      ["broken.yaml", 0, false],
+      ["tree", 2, true],
+    ]);
+  });
+
+  test("the secret-unresolved message says what to set", () => {
+    const p = withConfig(
+      { "s.yaml": secret("token", "x").replace("plain", "op://vault/item/field") },
+      { resources: [{ path: "s.yaml" }] },
+    );
+    expect(p.findings.map((f) => [f.severity, f.message])).toEqual([
+      [
+        "error",
+        "s.yaml holds secret references or templates (op://, {{ }}) and no injector is configured: set secrets.inject in kubestrap.yaml (e.g. command: op, args: [inject])",
+      ],
+    ]);
+  });
+
+  test("a resource is described by its tree or its file name", () => {
+    const p = withConfig(
+      { "tree/kustomization.yaml": k("resources: []\n"), "files/r.yaml": secret("a", "x") },
+      { resources: [{ path: "tree" }, { path: "files/r.yaml" }] },
+    );
+    expect(p.resources.map(describeSource)).toEqual(["kustomize tree", "r.yaml"]);
+  });
+});
+
+describe("namespace needs, case by case", () => {
+  test("one reason per cause; a nameless Namespace is no need; Flux's first manifest of a name wins", () => {
+    const p = withConfig(
+      {
+        "r.yaml": [
+          secret("a", "shared"),
+          secret("b", "shared"),
+          "apiVersion: v1\nkind: Namespace\nmetadata: {labels: {x: y}}\n",
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\n",
+        ].join("---\n"),
+        "kubernetes/apps/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./one.yaml\n  - ./two.yaml\n  - ./external-secrets/external-secrets/app\n",
+        "kubernetes/apps/one.yaml":
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n  labels: {}\n  annotations: {first: yes}\n",
+        "kubernetes/apps/two.yaml":
+          "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n  labels: {second: yes}\n---\napiVersion: example.com/v1\nkind: Namespace\nmetadata:\n  name: external-secrets\n  labels: {not: core}\n",
+      },
+      { resources: [{ path: "r.yaml", namespace: "fallback" }] },
+    );
+    expect(p.namespaces.map((n) => [n.name, n.object, n.why, n.location])).toEqual([
+      [
+        "external-secrets",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: "external-secrets" } },
+        ["release external-secrets/external-secrets"],
+        undefined,
+      ],
+      [
+        "fallback",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: "fallback" } },
+        ["resources in r.yaml"],
+        undefined,
+      ],
+      [
+        "shared",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: "shared", annotations: { first: "yes" } } },
+        ["resources in r.yaml"],
+        { file: "kubernetes/apps/one.yaml", line: 1 },
+      ],
     ]);
   });
 });
