@@ -442,3 +442,95 @@ describe("bootstrap release charts and flags", () => {
     expect(b?.helm).toEqual({});
   });
 });
+
+describe("bootstrap helmfiles, the edges of the search", () => {
+  const release = "releases:\n  - {name: a, namespace: x, chart: oci://r.example/a}\n";
+
+  it("any YAML name below bootstrap/, but not backups, root templates/ or nested releases keys", () => {
+    const repo = load({
+      "bootstrap/apps.yml": release,
+      "bootstrap/old.yaml.bak": release,
+      "bootstrap/values.yaml": `config:\n  ${release.replace("\n  -", "\n    -")}`,
+      "templates/helmfile.yaml": release,
+    });
+    expect(findBootstrapHelmfiles(repo)).toEqual(["bootstrap/apps.yml"]);
+    expect(findBootstrapHelmfiles(load({ "templates/helmfile.yaml": release }))).toEqual([]);
+  });
+
+  it("a folder below bootstrap/ whose name starts like helmfile is the bootstrap folder itself", () => {
+    const b = loadBootstrap(load({ "bootstrap/helmfile-core/apps.yaml": release }));
+    expect([b.dir, b.root]).toEqual(["bootstrap/helmfile-core", "bootstrap/helmfile-core"]);
+  });
+
+  it("helmfiles kubestrap.yaml names, written with ./ or /, a folder, and ones that do not exist", () => {
+    const repo = load({ "setup/helmfile.yaml": release, "other/helmfile.d/b.yaml": release });
+    const b = loadBootstrap(repo, [
+      "./setup/helmfile.yaml",
+      "/other/helmfile.d",
+      "../../elsewhere.yaml",
+      "nope.yaml",
+    ]);
+    expect(b.helmfiles).toEqual(["setup/helmfile.yaml", "other/helmfile.d/b.yaml"]);
+    expect(b.findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
+      [
+        "path-missing",
+        "error",
+        "bootstrap helmfile ../../elsewhere.yaml named in kubestrap.yaml does not exist in the repository",
+      ],
+      [
+        "path-missing",
+        "error",
+        "bootstrap helmfile nope.yaml named in kubestrap.yaml does not exist in the repository",
+      ],
+    ]);
+    expect(loadBootstrap(repo, [])).toStrictEqual({ helmfiles: [], unread: [], releases: [], findings: [] });
+  });
+
+  it("a plain helmfile that is not YAML is the repository's yaml-syntax finding, not the bootstrap's too", () => {
+    const repo = load({ "bootstrap/helmfile.yaml": "releases:\n  - name: [unclosed\n" });
+    expect(repo.findings.map((f) => [f.ruleId, f.location?.file])).toEqual([
+      ["yaml-syntax", "bootstrap/helmfile.yaml"],
+    ]);
+    expect(loadBootstrap(repo, ["bootstrap/helmfile.yaml"]).findings).toEqual([]);
+  });
+});
+
+describe("bootstrap releases, field by field", () => {
+  it("sets a chart version, flags and chartFrom only when the helmfile has them", () => {
+    const repo = load({
+      "charts/here/Chart.yaml": "apiVersion: v2\nname: here\nversion: 0.1.0\n",
+      "flux/sources.yaml": `${OCI("b", "1.0.0")}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n`,
+      // Plain YAML: its release fields are templates of their own, whose reads are recorded.
+      "bootstrap/helmfile.yaml": [
+        "releases:",
+        "  - name: a",
+        "    namespace: x",
+        "    chart: ./local",
+        "    cleanupOnFail: 'yes'",
+        "    args: [--atomic, {a: 1}]",
+        "  - name: b",
+        "    namespace: x",
+        "    chart: '{{ (readFile \"../flux/sources.yaml\" | fromYaml).spec.url }}'",
+        "    version: 1.0.0",
+        "  - {name: c, namespace: x, chart: ../../../outside}",
+        "  - {name: d, namespace: x, chart: ../charts/here}",
+        "",
+      ].join("\n"),
+    });
+    const [a, b, c, d] = loadBootstrap(repo).releases;
+    expect([a?.chart, a?.helm, a?.dir, "chartFrom" in (a ?? {})]).toStrictEqual([
+      { name: "local" },
+      { args: ["--atomic"] },
+      "bootstrap",
+      false,
+    ]);
+    expect([b?.chart, b?.chartFrom]).toStrictEqual([
+      { name: "b", url: "oci://r.example/charts/b", version: "1.0.0" },
+      "flux/sources.yaml",
+    ]);
+    expect([c?.chart, d?.chart]).toStrictEqual([
+      { name: "outside" },
+      { name: "here", localPath: "charts/here" },
+    ]);
+  });
+});
