@@ -146,22 +146,28 @@ describe("CRD objects", () => {
 });
 
 describe("bootstrap chart releases of the homelab example", () => {
-  const repo = join(import.meta.dirname, "../../examples/homelab");
-  const project = loadProject({ repo });
-  const { releases, unresolved } = crdReleases(project.bootstrap, project.model, repo);
-  const byName = new Map(releases.map((r) => [r.name, r]));
+  // Read inside each test, not while collecting: a mutation run credits a test only with what runs in it.
+  const read = () => {
+    const repo = join(import.meta.dirname, "../../examples/homelab");
+    const project = loadProject({ repo });
+    const { releases, unresolved } = crdReleases(project.bootstrap, project.model, repo);
+    return { releases, unresolved, byName: new Map(releases.map((r) => [r.name, r])) };
+  };
 
   test("every release resolves; CRD switches are on, and mark the charts only helm can render", () => {
+    const { unresolved, byName } = read();
     expect(unresolved).toEqual([]);
     const certManager = byName.get("cert-manager");
     expect(certManager?.values).toMatchObject({ crds: { enabled: true }, installCRDs: true });
     expect(certManager?.templatedCrds).toBe(true);
     expect(byName.get("external-secrets")?.templatedCrds).toBe(true);
-    expect(byName.get("cilium")?.templatedCrds).toBeUndefined();
+    const cilium = byName.get("cilium");
+    expect(cilium).toBeDefined();
+    expect(Object.keys(cilium ?? {})).not.toContain("templatedCrds");
   });
 
   test("an exact helmfile or OCIRepository version prints as a tag", () => {
-    const oci = releases.filter((r) => r.chart.type === "oci");
+    const oci = read().releases.filter((r) => r.chart.type === "oci");
     expect(oci.length).toBeGreaterThan(3);
     for (const r of oci) expect(describeChart(r.chart)).toMatch(/^oci:\/\/[^ ]+:v?\d+\.\d+\.\d+$/);
   });

@@ -30,6 +30,7 @@ const files = {
     oci("no-url", "  ref: {tag: 1.0.0}\n"),
     helmRepository("https-repo", "  url: https://charts.example.com\n"),
     helmRepository("oci-repo", "  type: oci\n  url: oci://ghcr.io/org/charts/\n  insecure: true\n"),
+    helmRepository("oci-by-url", "  url: oci://ghcr.io/org/charts//\n"),
   ].join(""),
   "apps/app/releases.yaml": [
     chartRef("by-digest"),
@@ -39,6 +40,8 @@ const files = {
     chartSpec("from-https", "podinfo", "HelmRepository", "https-repo", "6.x"),
     chartSpec("from-oci", "podinfo", "HelmRepository", "oci-repo", "6.5.0"),
     chartSpec("unversioned", "podinfo", "HelmRepository", "https-repo"),
+    chartSpec("from-oci-url", "podinfo", "HelmRepository", "oci-by-url"),
+    chartSpec("from-missing", "podinfo", "HelmRepository", "not-here"),
     chartSpec("from-git", "./charts/local", "GitRepository", "flux-system"),
     chartSpec("from-other-git", "./charts/x", "GitRepository", "elsewhere"),
     "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: no-chart, namespace: default}\nspec:\n  values: {}\n",
@@ -92,6 +95,19 @@ describe("the chart of each HelmRelease", () => {
     });
   });
 
+  it("HelmRepository: an oci:// url without type: oci is OCI too; one not in the repository is named", () => {
+    const { chartOf, reasonOf } = read();
+    expect(chartOf("from-oci-url")).toStrictEqual({ type: "oci", url: "oci://ghcr.io/org/charts/podinfo" });
+    expect(chartOf("unversioned")).toStrictEqual({
+      type: "repo",
+      repoUrl: "https://charts.example.com",
+      chart: "podinfo",
+    });
+    expect(reasonOf("from-missing")).toBe(
+      "chart podinfo comes from a HelmRepository that is not in the repository, which kubestrap cannot fetch",
+    );
+  });
+
   it("GitRepository: a chart folder of this repository, and none from another", () => {
     const { repo, chartOf, reasonOf } = read();
     expect(chartOf("from-git")).toEqual({ type: "path", path: `${repo}/charts/local` });
@@ -113,9 +129,16 @@ describe("the chart of each HelmRelease", () => {
       chartFrom: { file: "apps/app/sources.yaml", line: 16 },
     });
     expect(releases.map((r) => r.id).sort()).toEqual(
-      ["by-digest", "by-semver", "by-tag", "from-git", "from-https", "from-oci", "unversioned"].map(
-        (n) => `default/${n}`,
-      ),
+      [
+        "by-digest",
+        "by-semver",
+        "by-tag",
+        "from-git",
+        "from-https",
+        "from-oci",
+        "from-oci-url",
+        "unversioned",
+      ].map((n) => `default/${n}`),
     );
   });
 });

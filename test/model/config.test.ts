@@ -50,4 +50,17 @@ describe("registry mirrors", () => {
     });
     expect(mirroredChart(loc, { "quay.io": "mirror" })).toBe(loc);
   });
+
+  test("an https:// mirror keeps TLS; a registry without a path; charts not from a registry stay", () => {
+    expect(mirroredChart(loc, { "ghcr.io": "https://mirror.internal//" })).toStrictEqual({
+      ...loc,
+      url: "oci://mirror.internal/coredns/charts/coredns",
+    });
+    expect(mirroredChart({ type: "oci", url: "oci://ghcr.io" }, { "ghcr.io": "mirror" })).toStrictEqual({
+      type: "oci",
+      url: "oci://mirror",
+    });
+    const repo = { type: "repo" as const, repoUrl: "https://ghcr.io/charts", chart: "x" };
+    expect(mirroredChart(repo, { "ghcr.io": "mirror" })).toBe(repo);
+  });
 });
