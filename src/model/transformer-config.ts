@@ -36,7 +36,7 @@ export interface TransformerConfig {
 
 const APPLIED = ["namespace", "commonLabels", "commonAnnotations", "namePrefix", "nameSuffix"] as const;
 
-/** A field spec from a compact `group/kind path` line: `apps/StatefulSet spec/selector/matchLabels`. */
+/** A field spec for `group/Kind`, `Kind` (any group) or `v1/Kind` (the core group), and a slash-separated path. */
 function fieldSpecAt(target: string, path: string, create: boolean): FieldSpec {
   const [group, kind] = target.includes("/") ? target.split("/") : [undefined, target];
   const fieldSpec: FieldSpec = { path: path.split("/"), create };
