@@ -45,6 +45,75 @@ describe("entry points, wherever the repository keeps them", () => {
   });
 });
 
+describe("entry points, source by source", () => {
+  const found = (files: Record<string, string>) =>
+    findEntryPoints(Repository.load(makeRepo(files))).map((e) => [e.path, e.from, e.name]);
+
+  it("a FluxInstance, a flux-instance HelmRelease and a values file, each said where; one path once", () => {
+    expect(
+      found({
+        "a/instance.yaml":
+          "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux}\nspec:\n  sync: {path: ./one/}\n",
+        "b/hr.yaml":
+          "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: flux}\nspec:\n  values:\n    instance:\n      sync: {path: two}\n",
+        "c/values.yaml": "instance:\n  sync: {path: //three}\n",
+        "d/again.yaml": "instance:\n  sync: {path: one}\n",
+        "e/cm.yaml":
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ninstance:\n  sync: {path: four}\n",
+        "f/gone.yaml": "instance:\n  sync: {path: nowhere}\n",
+        "one/cm.yaml": cm,
+        "two/cm.yaml": cm,
+        "three/cm.yaml": cm,
+        "four/cm.yaml": cm,
+        "kubernetes/flux/cluster/cm.yaml": cm,
+      }),
+    ).toEqual([
+      ["one", "FluxInstance sync path (a/instance.yaml:1)", "one"],
+      ["two", "flux-instance values instance.sync.path (b/hr.yaml:1)", "two"],
+      ["three", "flux-instance values file instance.sync.path (c/values.yaml:1)", "three"],
+    ]);
+  });
+
+  it("the conventional layouts, shallow clusters folders first, then by name; files and deep folders left out", () => {
+    expect(
+      found({
+        "kubernetes/flux/cluster/cm.yaml": cm,
+        "k8s/clusters/a/cm.yaml": cm,
+        "infra/clusters/b/cm.yaml": cm,
+        "clusters/z/cm.yaml": cm,
+        "clusters/readme.yaml": cm,
+        "a/b/c/clusters/deep/cm.yaml": cm,
+        "x/y/clusters/ok/cm.yaml": cm,
+      }).map(([path, from]) => [path, from]),
+    ).toEqual([
+      ["kubernetes/flux/cluster", "conventional layout kubernetes/flux/cluster"],
+      ["clusters/z", "conventional layout clusters/<cluster>"],
+      ["infra/clusters/b", "conventional layout infra/clusters/<cluster>"],
+      ["k8s/clusters/a", "conventional layout k8s/clusters/<cluster>"],
+      ["x/y/clusters/ok", "conventional layout x/y/clusters/<cluster>"],
+    ]);
+  });
+
+  it("names entry points by clusters/<name>, or the first segment that differs; one alone has no name", () => {
+    const instance = (path: string) =>
+      `---\napiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux}\nspec:\n  sync: {path: ${path}}\n`;
+    const names = (paths: string[]) =>
+      found({
+        "instances.yaml": paths.map(instance).join(""),
+        ...Object.fromEntries(paths.map((p) => [`${p}/cm.yaml`, cm])),
+      }).map(([path, , name]) => [path, name]);
+    expect(names(["deploy/a", "deploy/a/b"])).toEqual([
+      ["deploy/a", undefined],
+      ["deploy/a/b", "b"],
+    ]);
+    expect(names(["only/here"])).toEqual([["only/here", undefined]]);
+    expect(names(["x/clusters/c1/flux"])).toEqual([["x/clusters/c1/flux", "c1"]]);
+    expect(clusterName({ path: "only/here", from: "" })).toBe("default");
+    expect(clusterName({ path: "my-clusters/c2", from: "" })).toBe("c2");
+    expect(clusterName({ path: "clusters/c3", from: "", name: "given" })).toBe("given");
+  });
+});
+
 describe("the repository's own source and what is applied beside the entry point", () => {
   const helmRelease = (chart: string, source: string) =>
     `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: app, namespace: default}\nspec:\n  chart:\n    spec:\n      chart: ${chart}\n      sourceRef: ${source}\n`;
