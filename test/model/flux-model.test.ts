@@ -1,0 +1,198 @@
+/**
+ * The Flux model field by field: each Kustomization as kubestrap reads it (defaults Flux applies included), the
+ * ConfigMaps and Secrets substitution and valuesFrom read, and each HelmRelease's chart and values.
+ */
+import { describe, expect, it } from "vitest";
+import { loadProject } from "../../src/model/project.ts";
+import { makeRepo } from "../helpers.ts";
+
+const fluxKs = (name: string, spec: string, namespace = "flux-system") =>
+  `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n${spec}`;
+const own = "  sourceRef: {kind: GitRepository, name: flux-system}\n";
+const model = (files: Record<string, string>) =>
+  loadProject({
+    repo: makeRepo({ "kubernetes/flux/cluster/ks.yaml": fluxKs("apps", `  path: ./apps\n${own}`), ...files }),
+  }).model;
+
+describe("Flux Kustomizations as kubestrap reads them", () => {
+  it("the entry point's root, and a child with Flux's defaults and only the fields it sets", () => {
+    const m = model({
+      "apps/child.yaml": fluxKs(
+        "child",
+        [
+          "  path: ./apps/child",
+          "  sourceRef: {name: flux-system}",
+          "  dependsOn: [{name: a}, {name: b, namespace: other}]",
+          "  healthChecks:",
+          "    - {kind: Deployment, name: web}",
+          "    - {apiVersion: apps/v1, kind: StatefulSet, name: db, namespace: data}",
+          "  healthCheckExprs:",
+          "    - {apiVersion: example.com/v1, kind: Widget, current: 'true'}",
+          "    - {current: 'true'}",
+          "",
+        ].join("\n"),
+        "team",
+      ),
+      "apps/child/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    });
+    const root = m.kustomizations.get("flux-system/flux-system");
+    expect([root?.object.source, root?.path, "parent" in (root ?? {})]).toStrictEqual([
+      { file: "kubernetes/flux/cluster", line: 1, docIndex: -1 },
+      "kubernetes/flux/cluster",
+      false,
+    ]);
+    const child = m.kustomizations.get("team/child");
+    expect(child).toMatchObject({
+      parent: "flux-system/apps",
+      path: "apps/child",
+      sourceRef: { kind: "GitRepository", name: "flux-system", namespace: "team" },
+      local: true,
+      wait: false,
+    });
+    expect(child?.dependsOn).toStrictEqual([
+      { name: "a", namespace: "team", location: { file: "apps/child.yaml", line: 2 } },
+      { name: "b", namespace: "other", location: { file: "apps/child.yaml", line: 2 } },
+    ]);
+    expect(child?.healthChecks).toStrictEqual([
+      { kind: "Deployment", name: "web" },
+      { kind: "StatefulSet", name: "db", apiVersion: "apps/v1", namespace: "data" },
+    ]);
+    expect(child?.healthCheckExprs).toStrictEqual([
+      { apiVersion: "example.com/v1", kind: "Widget" },
+      { apiVersion: undefined, kind: "" },
+    ]);
+  });
+
+  it("a Kustomization without a path reads the repository root, and one from another repository is external", () => {
+    const root = model({ "apps/ks.yaml": fluxKs("nopath", own) });
+    expect(root.kustomizations.get("flux-system/nopath")?.path).toBe("");
+    const m = model({
+      "apps/ks.yaml": fluxKs(
+        "ext",
+        "  path: ./deploy\n  sourceRef: {kind: GitRepository, name: other-repo}\n",
+      ),
+    });
+    const ext = m.kustomizations.get("flux-system/ext");
+    expect([ext?.local, ext?.objects]).toEqual([false, []]);
+    expect(
+      m.findings
+        .filter((f) => f.ruleId === "source-external")
+        .map((f) => [f.severity, f.message, f.location]),
+    ).toEqual([
+      [
+        "info",
+        "reads GitRepository flux-system/other-repo, another repository: its objects are not analysed, and CRDs it may provide are trusted to those that depend on it",
+        { file: "apps/ks.yaml", line: 7 },
+      ],
+    ]);
+  });
+});
+
+describe("the ConfigMaps and Secrets substitution reads", () => {
+  const app = (from: string, extra = "") =>
+    fluxKs("app", `  path: ./apps/app\n${own}  postBuild:\n    substituteFrom:\n${from}${extra}`);
+  const values = (files: Record<string, string>) =>
+    model({
+      "apps/app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: out}\ndata: {v: '${A}-${B}-${C}'}\n",
+      ...files,
+    })
+      .kustomizations.get("flux-system/app")
+      ?.objects.find((o) => o.name === "out")?.body.data;
+
+  it("wherever they are written, in the Kustomization's namespace first, a Secret decoded", () => {
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    expect(
+      values({
+        "apps/ks.yaml": app("      - {kind: ConfigMap, name: vars}\n      - {kind: Secret, name: secret}\n"),
+        "elsewhere/vars.yaml": [
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: other}\ndata: {A: wrong-namespace}\n",
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {A: a}\n",
+          "apiVersion: example.com/v1\nkind: Secret\nmetadata: {name: secret}\ndata: {B: not-core}\n",
+          `apiVersion: v1\nkind: Secret\nmetadata: {name: secret}\ndata: {B: ${b64("b")}}\nstringData: {C: c}\n`,
+        ].join("---\n"),
+      }),
+    ).toEqual({ v: "a-b-c" });
+  });
+
+  it("a generated ConfigMap counts; a namespace-less one is the fallback", () => {
+    expect(
+      values({
+        "apps/ks.yaml": app("      - {kind: ConfigMap, name: gen}\n      - {kind: ConfigMap, name: plain}\n"),
+        "apps/app/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\nconfigMapGenerator:\n  - {name: gen, namespace: flux-system, literals: [A=generated]}\ngeneratorOptions: {disableNameSuffixHash: true}\n",
+        "vars/plain.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\ndata: {B: b, C: c}\n",
+      }),
+    ).toEqual({ v: "generated-b-c" });
+  });
+
+  it("SOPS values stay as written, an optional missing source is nothing, a required one makes all unknown", () => {
+    const sops =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: enc}\ndata: {A: ENC}\nstringData: {B: ENC}\nsops: {mac: x}\n";
+    expect(
+      values({
+        "apps/ks.yaml": app(
+          "      - {kind: Secret, name: enc}\n      - {kind: ConfigMap, name: gone, optional: true}\n",
+          "    substitute: {C: c}\n",
+        ),
+        "vars/enc.yaml": sops,
+      }),
+    ).toEqual({ v: "${A}-${B}-c" });
+    const m = model({
+      "apps/ks.yaml": app("      - {kind: ConfigMap, name: gone}\n", "    substitute: {C: c}\n"),
+      "apps/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: out}\ndata: {v: '${A}-${C}'}\n",
+    });
+    const app0 = m.kustomizations.get("flux-system/app");
+    expect(app0?.objects[0]?.body.data).toEqual({ v: "-c" });
+    expect([...(app0?.undefinedVars.keys() ?? [])]).toEqual([]);
+  });
+});
+
+describe("HelmReleases and their charts", () => {
+  const hr = (name: string, spec: string) =>
+    `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ${name}}\nspec:\n${spec}`;
+  const source = (kind: string, name: string, spec: string) =>
+    `---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n${spec}`;
+  const releases = () => {
+    const m = model({
+      "apps/sources.yaml": [
+        source("OCIRepository", "by-semver", "  url: oci://r.example/charts/web\n  ref: {semver: '>=1'}\n"),
+        source("HelmChart", "named", "  chart: podinfo\n"),
+        source("HelmChart", "unnamed", "  version: '1'\n"),
+      ].join(""),
+      "apps/releases.yaml": [
+        hr("semver", "  chartRef: {kind: OCIRepository, name: by-semver, namespace: flux-system}\n"),
+        hr("helmchart", "  chartRef: {kind: HelmChart, name: named, namespace: flux-system}\n"),
+        hr("helmchart-unnamed", "  chartRef: {kind: HelmChart, name: unnamed, namespace: flux-system}\n"),
+        hr("missing", "  chartRef: {name: nowhere}\n  dependsOn: [{name: semver}]\n"),
+        hr(
+          "git",
+          "  chart:\n    spec:\n      chart: /charts/local\n      sourceRef: {kind: GitRepository, name: flux-system}\n",
+        ),
+      ].join(""),
+      "charts/local/Chart.yaml": "apiVersion: v2\nname: local\nversion: 0.1.0\n",
+    });
+    return new Map(m.helmReleases.map((r) => [r.name, r]));
+  };
+
+  it("an OCIRepository's semver, a HelmChart's chart name or its own, nothing from a missing source", () => {
+    const r = releases();
+    expect(r.get("semver")?.chart).toMatchObject({ kind: "OCIRepository", name: "web", version: ">=1" });
+    expect(r.get("helmchart")?.chart).toMatchObject({ kind: "HelmChart", name: "podinfo" });
+    expect(r.get("helmchart-unnamed")?.chart).toMatchObject({ kind: "HelmChart", name: "unnamed" });
+    const missing = r.get("missing");
+    expect([missing?.chart, missing?.chartRef?.kind, missing?.chartRef?.namespace]).toEqual([
+      undefined,
+      "OCIRepository",
+      "flux-system",
+    ]);
+    expect(missing?.dependsOn).toStrictEqual([
+      { name: "semver", namespace: "flux-system", location: { file: "apps/releases.yaml", line: 20 } },
+    ]);
+    expect(r.get("git")?.chart).toMatchObject({
+      kind: "GitRepository",
+      name: "local",
+      localPath: "charts/local",
+    });
+  });
+});
