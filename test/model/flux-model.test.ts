@@ -196,3 +196,37 @@ describe("HelmReleases and their charts", () => {
     });
   });
 });
+
+describe("the repository's own source", () => {
+  it("is the source most Kustomizations read when none reads flux-system", () => {
+    const reads = (name: string, source: string) =>
+      fluxKs(name, `  path: ./apps/${name}\n  sourceRef: ${source}\n`);
+    const m = loadProject({
+      repo: makeRepo({
+        "all.yaml": [
+          reads("a", "{name: home-ops}"),
+          reads("b", "{kind: GitRepository, name: home-ops}"),
+          reads("c", "{kind: OCIRepository, name: other}"),
+          reads("d", "{kind: OCIRepository, name: other}"),
+          reads("e", "{kind: OCIRepository, name: other}"),
+          reads("f", "{kind: HelmRepository, name: charts}"),
+          reads("g", "{kind: HelmRepository, name: charts}"),
+          reads("h", "{kind: HelmRepository, name: charts}"),
+          reads("i", "{kind: HelmRepository, name: charts}"),
+        ].join(""),
+        ...Object.fromEntries(
+          "abcdefghi"
+            .split("")
+            .map((n) => [`apps/${n}/cm.yaml`, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"]),
+        ),
+      }),
+    }).model;
+    expect([...m.rootSources].sort()).toEqual([
+      "Bucket/flux-system",
+      "GitRepository/flux-system",
+      "OCIRepository/flux-system",
+      "OCIRepository/other",
+    ]);
+    expect([...m.kustomizations.values()].filter((k) => k.local).map((k) => k.name)).toEqual(["c", "d", "e"]);
+  });
+});
