@@ -2,6 +2,7 @@
  * The OCI client against a small registry served in the test process over plain HTTP: the manifest and the
  * chart layer, the checks on what the registry sends (digests, sizes, media types), token auth, redirects,
  * and the errors a user reads. The integration suite pulls from a real registry; this pins the edges.
+ * (test/charts/oci-http.test.ts plays a registry and a separate blob storage: credentials across origins.)
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
