@@ -72,7 +72,7 @@ export function toKubeObjects(value: unknown, source: ObjectSource): KubeObject[
   if (!apiVersion || !kind) return "missing apiVersion or kind";
   // A SOPS document that encrypts its identity too: what it is, only Flux's decryption knows (a Secret, mostly).
   if (isRecord(value.sops) && (kind.startsWith("ENC[") || apiVersion.startsWith("ENC["))) return [];
-  if (kind === "List" || kind.endsWith("List")) {
+  if (kind.endsWith("List")) {
     if (Array.isArray(value.items)) {
       const out: KubeObject[] = [];
       for (const item of value.items) {

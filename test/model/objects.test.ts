@@ -83,6 +83,13 @@ describe("toKubeObjects", () => {
         source,
       ),
     ).toEqual([]);
+    // A SOPS document whose identity is in the clear is the object it says.
+    expect(
+      toKubeObjects(
+        { apiVersion: "v1", kind: "Secret", sops, metadata: { name: "s" }, data: { a: "ENC[x]" } },
+        source,
+      ),
+    ).toMatchObject([{ kind: "Secret", name: "s" }]);
     // Without the sops section, the same kind is just an unknown kind.
     expect(toKubeObjects({ apiVersion: "v1", kind: "ENC[x]", metadata: { name: "s" } }, source)).toHaveLength(
       1,
@@ -97,6 +104,7 @@ describe("object readers", () => {
     expect(groupKind({ apiVersion: "v1", kind: "Secret" })).toBe("/Secret");
     const o = one(cm("a", { namespace: "ns" }));
     expect(objectKey(o)).toBe("/ConfigMap/ns/a");
+    expect(objectKey({ ...o, namespace: undefined })).toBe("/ConfigMap//a");
   });
 
   it("scalars read as strings; anything else is absent", () => {
