@@ -208,6 +208,7 @@ class Executor {
   private command(operands: Operand[], dot: unknown, vars: Scope[], piped: unknown[]): unknown {
     const [head, ...rest] = operands;
     if (!head) return this.fail("empty command");
+    if (head.kind === "nil") return this.fail("nil is not a command");
     if (head.kind === "function") return this.call(head.name, rest, dot, vars, piped);
     if (rest.length > 0 || piped.length > 0) {
       const target = this.operand(head, dot, vars);
@@ -272,7 +273,7 @@ class Executor {
       case "literal":
         return operand.value;
       case "nil":
-        return this.fail("nil is not a command");
+        return null;
       case "function":
         return this.call(operand.name, [], dot, vars, []);
       case "pipeline": {
@@ -342,10 +343,17 @@ function describe(operand: Operand): string {
 }
 
 /** Go's `%v` for a number: integers plainly, floats in the shortest form, with Go's exponent style. */
+/**
+ * Go's `%v` of a number. An integral value is printed as an int (a JavaScript number cannot tell Go's float64
+ * 1.0 from int 1); any other is a float64, which Go prints in its shortest form, with an exponent (at least two
+ * digits) when it is below -4 or at least 6.
+ */
 export function formatNumber(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
-  const s = String(n);
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
+  const [mantissa, exponent] = n.toExponential().split("e") as [string, string];
+  const exp = Number(exponent);
+  if (exp >= -4 && exp < 6) return String(n);
+  return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
 }
 
 /** What an action prints: Go's fmt `%v`, with `<no value>` for a missing value. */

@@ -85,9 +85,11 @@ export function sprintf(format: string, args: unknown[]): string {
       let out: string;
       switch (verb) {
         case "s":
+          out = formatString(arg);
+          break;
         case "v":
           out = formatValue(arg);
-          if (verb === "v" && (arg === null || arg === undefined)) out = "<nil>";
+          if (arg === null || arg === undefined) out = "<nil>";
           break;
         case "d":
           out = typeof arg === "number" ? String(Math.trunc(arg)) : `%!d(${typeof arg}=${formatValue(arg)})`;
@@ -123,6 +125,20 @@ export function sprintf(format: string, args: unknown[]): string {
       return out;
     },
   );
+}
+
+/** Go's `%s`: strings as they are, in lists and maps too; any other value is a `%!s(type=value)` error. */
+function formatString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return `[${value.map(formatString).join(" ")}]`;
+  if (isRecord(value))
+    return `map[${Object.keys(value)
+      .sort()
+      .map((k) => `${k}:${formatString(value[k])}`)
+      .join(" ")}]`;
+  if (value === null || value === undefined || value === NO_VALUE) return "%!s(<nil>)";
+  const type = typeof value === "number" ? (Number.isInteger(value) ? "int" : "float64") : "bool";
+  return `%!s(${type}=${formatValue(value)})`;
 }
 
 /** Go's fmt.Sprint: a space between operands when neither is a string. */
@@ -192,6 +208,12 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
           const i = int(key);
           if (i < 0 || i >= cur.length) throw new Error(`index out of range: ${i}`);
           cur = cur[i];
+        } else if (typeof cur === "string") {
+          // A string is indexed by byte, as Go does: the byte's value.
+          const bytes = Buffer.from(cur);
+          const i = int(key);
+          if (i < 0 || i >= bytes.length) throw new Error(`index out of range: ${i}`);
+          cur = bytes[i];
         } else if (isRecord(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
         else if (cur === null || cur === undefined || cur === NO_VALUE)
           throw new Error("index of untyped nil");
