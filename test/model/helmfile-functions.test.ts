@@ -11,35 +11,40 @@ const dirs: Record<string, { name: string; isDir: boolean }[]> = {
   ],
   "data/sub": [{ name: "b.txt", isDir: false }],
 };
-const functions = templateFunctions({
-  readFile: (p) => {
-    const text = FUNCTION_FILES[p];
-    if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
-    return text;
-  },
-  isFile: (p) => p in FUNCTION_FILES,
-  isDir: (p) => p in dirs,
-  readDir: (p) => dirs[p] ?? [],
-  env: (n) => FUNCTION_ENV[n],
-});
+/**
+ * The functions, made for each test: a mutation run credits a test only with what runs in it, and making the
+ * table is what runs each function's definition.
+ */
+const functionsOf = () =>
+  templateFunctions({
+    readFile: (p) => {
+      const text = FUNCTION_FILES[p];
+      if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+      return text;
+    },
+    isFile: (p) => p in FUNCTION_FILES,
+    isDir: (p) => p in dirs,
+    readDir: (p) => dirs[p] ?? [],
+    env: (n) => FUNCTION_ENV[n],
+  });
 
 describe("helmfile template functions print what helmfile prints", () => {
   it("has a case for every function kubestrap evaluates", () => {
     const covered = new Set(FUNCTION_CASES.map((c) => c.fn));
     const unread = ["fail", "include", "exec", "fetchSecretValue", "expandSecretRefs"];
-    const missing = Object.keys(functions).filter((fn) => !covered.has(fn) && !unread.includes(fn));
+    const missing = Object.keys(functionsOf()).filter((fn) => !covered.has(fn) && !unread.includes(fn));
     expect(missing).toEqual([]);
   });
 
   it("refuses to slice a string, as sprig's slice (which replaces Go's) does", () => {
-    expect(() => renderTemplate("s", '{{ slice "abc" 1 }}', {}, { functions })).toThrow(
+    expect(() => renderTemplate("s", '{{ slice "abc" 1 }}', {}, { functions: functionsOf() })).toThrow(
       /list should be type of slice or array but string/,
     );
   });
 
   for (const c of FUNCTION_CASES) {
     it(`${c.fn}: ${c.template}`, () => {
-      expect(renderTemplate(c.fn, c.template, {}, { functions })).toBe(c.expected);
+      expect(renderTemplate(c.fn, c.template, {}, { functions: functionsOf() })).toBe(c.expected);
     });
   }
 });

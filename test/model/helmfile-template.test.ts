@@ -4,18 +4,21 @@ import { templateFunctions } from "../../src/model/helmfile/template/functions.t
 import { TemplateError } from "../../src/model/helmfile/template/parse.ts";
 
 const files: Record<string, string> = { "a.yaml": "x: 1\nlist: [a, b]\n" };
-const functions = templateFunctions({
-  readFile: (p) => {
-    const text = files[p];
-    if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
-    return text;
-  },
-  isFile: (p) => p in files,
-  isDir: () => false,
-  readDir: () => [],
-  env: (n) => ({ SET: "yes" })[n],
-});
-const render = (source: string, dot: unknown = {}) => renderTemplate("t", source, dot, { functions });
+// The functions are made in each test (by render): a mutation run credits a test only with what runs in it.
+const functionsOf = () =>
+  templateFunctions({
+    readFile: (p) => {
+      const text = files[p];
+      if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+      return text;
+    },
+    isFile: (p) => p in files,
+    isDir: () => false,
+    readDir: () => [],
+    env: (n) => ({ SET: "yes" })[n],
+  });
+const render = (source: string, dot: unknown = {}) =>
+  renderTemplate("t", source, dot, { functions: functionsOf() });
 
 function errorOf(source: string, dot: unknown = {}): TemplateError {
   try {
