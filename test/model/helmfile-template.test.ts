@@ -83,6 +83,35 @@ describe("Go text/template evaluation", () => {
     expect(errorOf('{{ requiredEnv "UNSET" }}').detail).toMatch(/required env var `UNSET` is not set/);
   });
 
+  it("stops with an error where Go's text/template does, saying why", () => {
+    const detail = (source: string, dot: unknown = {}) => errorOf(source, dot).detail;
+    expect(detail("{{ .a.b }}", { a: "x" })).toBe("can't evaluate field b in type string");
+    expect(detail("{{ .a.b }}", { a: null })).toBe("nil pointer evaluating interface {}.b");
+    expect(detail('{{ range "x" }}{{ end }}')).toBe("range can't iterate over x");
+    expect(detail("{{ $nope }}")).toBe('undefined variable "$nope"');
+    expect(detail("{{ and }}")).toBe("wrong number of args for and: want at least 1 got 0");
+    expect(detail("{{ .a 1 }}", { a: "x" })).toBe("can't give argument to non-function .a");
+    expect(detail('{{ template "nope" }}')).toBe('no such template "nope"');
+    expect(detail('{{ include "nope" . }}')).toBe('no such template "nope"');
+    expect(detail('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" 1 }}')).toBe(
+      "exceeded maximum template depth (1000)",
+    );
+    expect(detail("{{ nil }}")).toBe("nil is not a command");
+  });
+
+  it("ranges over nothing, a number, a map by sorted key, and keeps a variable assigned in the range", () => {
+    expect(
+      render("{{ range .none }}x{{ end }}|{{ range 0 }}x{{ end }}|{{ range 2 }}{{ . }}{{ end }}", {
+        none: null,
+      }),
+    ).toBe("||01");
+    expect(render("{{ range $k, $v := . }}{{ $k }}{{ $v }}{{ end }}", { b: 2, a: 1 })).toBe("a1b2");
+    expect(render("{{ $last := 0 }}{{ range $i, $e := list 7 8 }}{{ $last = $e }}{{ end }}{{ $last }}")).toBe(
+      "8",
+    );
+    expect(render("{{ range $e := list 7 8 }}{{ $e }}{{ end }}")).toBe("78");
+  });
+
   it("turns Go regular expressions into JavaScript ones", () => {
     expect(render('{{ regexSplit "(?m)^---$" "a\\n---\\nb" -1 | len }}')).toBe("2");
     expect(render('{{ regexReplaceAll "(?P<v>[0-9]+)" "a1" "<${v}>" }}')).toBe("a<1>");
