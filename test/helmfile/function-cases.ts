@@ -189,6 +189,11 @@ export const FUNCTION_CASES: FunctionCase[] = [
   // sprig: JSON, types, paths.
   c("toJson", '{{ toJson (dict "a" (list 1 "x" true)) }}', '{"a":[1,"x",true]}'),
   c("toPrettyJson", '{{ toPrettyJson (dict "a" 1) }}', '{\n  "a": 1\n}'),
+  c(
+    "toJson",
+    '{{ toJson "<a&b>\\b\\f" }} {{ toPrettyJson (list "<") }}',
+    '"\\u003ca\\u0026b\\u003e\\b\\f" [\n  "\\u003c"\n]',
+  ),
   c("fromJson", '{{ (fromJson "{\\"a\\": [1, 2]}").a }}', "[1 2]"),
   c(
     "typeOf",

@@ -112,6 +112,40 @@ describe("Go text/template evaluation", () => {
     expect(render("{{ range $e := list 7 8 }}{{ $e }}{{ end }}")).toBe("78");
   });
 
+  it("reads Go's literals: raw strings, escapes, runes and every integer form", () => {
+    expect(render("{{ `raw \\n {{ x }}` }}")).toBe("raw \\n {{ x }}");
+    expect(render('{{ "\\a\\b\\f\\v\\x41\\t" | toJson }}')).toBe('"\\u0007\\b\\f\\u000bA\\t"');
+    expect(render("{{ '\\n' }} {{ '\\'' }} {{ 'é' }}")).toBe("10 39 233");
+    expect(render("{{ 017 }} {{ -0x10 }} {{ 0B11 }} {{ 0O7 }} {{ 1_0 }} {{ +5 }} {{ .5 }}")).toBe(
+      "15 -16 3 7 10 5 0.5",
+    );
+  });
+
+  it("parses else-chains, trims after tabs and newlines, and reads comments", () => {
+    expect(render("{{ with .a }}a{{ else with .b }}b={{ . }}{{ else }}none{{ end }}", { a: 0, b: 2 })).toBe(
+      "b=2",
+    );
+    expect(render("{{ if .a }}a{{ else if .b }}b{{ end }}", { a: 0, b: 0 })).toBe("");
+    expect(render("x {{-\t1\t-}} y {{-\n2\n-}} z")).toBe("x1y2z");
+    expect(render("a{{/* one */}}b{{- /* two */}} c{{ /* three */ -}} d")).toBe("ab cd");
+  });
+
+  it("refuses malformed templates with Go's reasons", () => {
+    const detail = (source: string) => errorOf(source).detail;
+    expect(detail("{{/* open")).toBe("unclosed comment");
+    expect(detail("{{/* c */ x }}")).toBe("comment ends before closing delimiter");
+    expect(detail("{{ `open }}")).toBe("unterminated raw quoted string");
+    expect(detail("{{ 'ab' }}")).toBe("malformed character constant");
+    expect(detail("{{ end }}")).toBe("unexpected {{end}}");
+    expect(detail("{{ else }}")).toBe("unexpected {{else}}");
+    expect(detail("{{ }}")).toBe("missing value for command");
+    expect(detail('{{ define "x" }}')).toBe("unexpected EOF in define");
+    expect(detail("{{ template x }}")).toBe("template clause needs a template name string");
+    expect(detail("{{ 1 # }}")).toBe('unexpected "#" in command');
+    expect(detail('{{ "a\nb" }}')).toBe("unterminated quoted string");
+    expect(detail("{{ 1")).toBe("unclosed action");
+  });
+
   it("turns Go regular expressions into JavaScript ones", () => {
     expect(render('{{ regexSplit "(?m)^---$" "a\\n---\\nb" -1 | len }}')).toBe("2");
     expect(render('{{ regexReplaceAll "(?P<v>[0-9]+)" "a1" "<${v}>" }}')).toBe("a<1>");

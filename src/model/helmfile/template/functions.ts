@@ -141,6 +141,11 @@ function formatString(value: unknown): string {
   return `%!s(${type}=${formatValue(value)})`;
 }
 
+/** Go's json.Marshal escapes what HTML gives meaning to (and JavaScript's line separators) inside strings. */
+function goJson(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Go's fmt.Sprint: a space between operands when neither is a string. */
 function sprint(args: unknown[]): string {
   let out = "";
@@ -385,8 +390,8 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
       const { found, value } = findPath(d, a.map(str));
       return found ? value : dflt;
     },
-    toJson: (v) => JSON.stringify(v ?? null),
-    toPrettyJson: (v) => JSON.stringify(v ?? null, null, 2),
+    toJson: (v) => goJson(JSON.stringify(v ?? null)),
+    toPrettyJson: (v) => goJson(JSON.stringify(v ?? null, null, 2)),
     fromJson: (s) => {
       try {
         return JSON.parse(str(s));

@@ -220,6 +220,8 @@ function lexAction(
       const m = s.slice(i).match(/^'(\\.|[^'\\])+'/u);
       if (!m) fail("malformed character constant");
       const inner = unquote(`"${(m as RegExpMatchArray)[0].slice(1, -1)}"`, fail) as string;
+      // One character, as Go's strconv.UnquoteChar reads it: 'ab' is an error, not 'a'.
+      if ([...inner].length !== 1) fail("malformed character constant");
       push({ kind: "number", text: (m as RegExpMatchArray)[0], value: inner.codePointAt(0) });
       i += (m as RegExpMatchArray)[0].length;
     } else if (c === "$") {
