@@ -1,0 +1,81 @@
+/**
+ * Where helmfile finds a target's helmfiles (helmfilesOf), the repositories a state lists, and what templates read
+ * of the repository (readFile, readDir, isFile, isDir), relative to the helmfile.
+ */
+import { describe, expect, it } from "vitest";
+import { Repository } from "../../src/load/repository.ts";
+import { helmfilesOf, readHelmfiles } from "../../src/model/helmfile/state.ts";
+import { makeRepo } from "../helpers.ts";
+
+const load = (files: Record<string, string>) => Repository.load(makeRepo(files));
+const release = "releases:\n  - name: a\n    chart: oci://r/a\n";
+
+describe("the helmfiles of a target", () => {
+  it("a file, then helmfile.yaml, helmfile.yaml.gotmpl, helmfile.d/, then the folder's YAML", () => {
+    const repo = load({
+      "one/helmfile.yaml": release,
+      "one/helmfile.d/x.yaml": release,
+      "two/helmfile.yaml.gotmpl": release,
+      "three/helmfile.d/b.yml": release,
+      "three/helmfile.d/a.yaml.gotmpl": release,
+      "three/helmfile.d/notes.txt": "x",
+      "four/z.yaml": release,
+      "four/a.yml": release,
+      "four/readme.md": "x",
+      "helmfile.d/root.yaml": release,
+    });
+    expect(helmfilesOf(repo, "one/helmfile.d/x.yaml")).toEqual(["one/helmfile.d/x.yaml"]);
+    expect(helmfilesOf(repo, "one")).toEqual(["one/helmfile.yaml"]);
+    expect(helmfilesOf(repo, "two")).toEqual(["two/helmfile.yaml.gotmpl"]);
+    expect(helmfilesOf(repo, "three")).toEqual(["three/helmfile.d/a.yaml.gotmpl", "three/helmfile.d/b.yml"]);
+    expect(helmfilesOf(repo, "four")).toEqual(["four/a.yml", "four/z.yaml"]);
+    expect(helmfilesOf(repo, "")).toEqual(["helmfile.d/root.yaml"]);
+    expect(helmfilesOf(repo, "five")).toEqual([]);
+  });
+});
+
+describe("what a helmfile's state holds and its templates read", () => {
+  it("repositories need a name and a url; oci is read as written", () => {
+    const repo = load({
+      "helmfile.yaml": `repositories:\n  - {name: a, url: https://a.example}\n  - {name: b, url: b.example, oci: true}\n  - {name: c}\n  - {url: https://d.example}\n${release}`,
+    });
+    expect(readHelmfiles(repo, ["helmfile.yaml"]).states[0]?.repositories).toStrictEqual([
+      { name: "a", url: "https://a.example", oci: false },
+      { name: "b", url: "b.example", oci: true },
+    ]);
+  });
+
+  it("templates read files and folders relative to the helmfile, and what a chart field read is recorded", () => {
+    const repo = load({
+      "bootstrap/helmfile.yaml.gotmpl": [
+        "releases:",
+        "  - name: a",
+        "    chart: oci://r/a",
+        '    namespace: {{ readFile "data/ns.txt" | trim }}',
+        "    labels:",
+        "      files: '{{ range readDirEntries \"data\" }}{{ .Name }}{{ if .IsDir }}/{{ end }},{{ end }}'",
+        '      isFile: \'{{ isFile "data/ns.txt" }}-{{ isFile "data" }}\'',
+        '      isDir: \'{{ isDir "data/sub" }}-{{ isDir "data/ns.txt" }}\'',
+        "",
+      ].join("\n"),
+      "bootstrap/data/ns.txt": "apps\n",
+      "bootstrap/data/sub/x.txt": "x",
+    });
+    const read = readHelmfiles(repo, ["bootstrap/helmfile.yaml.gotmpl"]);
+    expect(read.findings).toEqual([]);
+    const [a] = read.states[0]?.releases ?? [];
+    expect([a?.namespace, a?.labels.files, a?.labels.isFile, a?.labels.isDir]).toEqual([
+      "apps",
+      "ns.txt,sub/,",
+      "true-false",
+      "true-false",
+    ]);
+    const missing = readHelmfiles(
+      load({ "helmfile.yaml.gotmpl": '{{ readFile "nope.txt" }}\nreleases: []\n' }),
+      ["helmfile.yaml.gotmpl"],
+    );
+    expect(missing.findings.map((f) => f.message)).toEqual([
+      "helmfile.yaml.gotmpl:1: error calling readFile: open nope.txt: no such file or directory",
+    ]);
+  });
+});
