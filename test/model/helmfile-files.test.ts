@@ -79,3 +79,34 @@ describe("what a helmfile's state holds and its templates read", () => {
     ]);
   });
 });
+
+describe("release templates", () => {
+  it("see the release's name, namespace, chart and kube context, and record what chart and version read", () => {
+    const repo = load({
+      "flux/oci.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a}\nspec:\n  ref: {tag: 1.2.3}\n",
+      "flux/label.txt": "l",
+      "bootstrap/helmfile.yaml": [
+        "releases:",
+        "  - name: a",
+        "    namespace: ns",
+        "    chart: oci://r/a",
+        "    kubeContext: home",
+        "    version: '{{ (readFile \"../flux/oci.yaml\" | fromYaml).spec.ref.tag }}'",
+        "    labels:",
+        "      who: '{{ .Release.Name }}/{{ .Release.Namespace }}/{{ .Release.Chart }}/{{ .Release.KubeContext }}'",
+        "      file: '{{ readFile \"../flux/label.txt\" }}'",
+        "",
+      ].join("\n"),
+    });
+    const read = readHelmfiles(repo, ["bootstrap/helmfile.yaml"]);
+    expect(read.findings).toEqual([]);
+    const [a] = read.states[0]?.releases ?? [];
+    expect([a?.version, a?.labels.who, a?.labels.file, a?.chartReads]).toEqual([
+      "1.2.3",
+      "a/ns/oci://r/a/home",
+      "l",
+      ["flux/oci.yaml"],
+    ]);
+  });
+});
