@@ -288,4 +288,10 @@ export const FUNCTION_CASES: FunctionCase[] = [
   c("index", '{{ index "abc" 1 }} {{ index (list (list 1 2)) 0 1 }}', "98 2"),
   c("eq", '{{ eq "1" "1" }} {{ eq true true }} {{ eq 1.5 1.5 }}', "true true true"),
   c("not", '{{ not (eq 1 2) }} {{ not "x" }}', "true false"),
+
+  // How functions take arguments of other types.
+  c("add", '{{ add "3" 1 }} {{ add 1.9 1 }} {{ add true 1 }} {{ add "x" 1 }} {{ add nil 2 }}', "4 2 2 1 2"),
+  c("int", '{{ int "12" }} {{ int 3.9 }} {{ int "-2" }} {{ int "abc" }} {{ int true }}', "12 3 -2 0 1"),
+  c("join", '{{ join "," (list 1 nil "a") }}|{{ join "," nil }}', "1,a|"),
+  c("first", "{{ first (list) }}", "<no value>"),
 ];

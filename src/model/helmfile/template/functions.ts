@@ -291,7 +291,12 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
           .map((p, i) => [`_${i}`, p]),
       ),
     splitList: (sep, s) => str(s).split(str(sep)),
-    join: (sep, list) => toList(list).map(str).join(str(sep)),
+    // sprig's strslice drops nil items before joining.
+    join: (sep, list) =>
+      toList(list)
+        .filter((x) => x !== null && x !== undefined)
+        .map(str)
+        .join(str(sep)),
     toString: (v: unknown) => str(v),
     toStrings: (v) => toList(v).map(str),
     cat: (...a) =>
