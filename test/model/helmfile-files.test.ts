@@ -110,3 +110,35 @@ describe("release templates", () => {
     ]);
   });
 });
+
+describe("a state across its parts", () => {
+  it("merges helmDefaults part over part, and the later defaultInherit wins for releases without inherit", () => {
+    const repo = load({
+      "helmfile.yaml.gotmpl": [
+        "helmDefaults: {timeout: 300, wait: true}",
+        "templates:",
+        "  one: {namespace: first}",
+        "  two: {namespace: second, labels: {from: two}}",
+        "defaultInherit: one",
+        "---",
+        "helmDefaults: {timeout: 600}",
+        "defaultInherit: two",
+        "---",
+        "releases:",
+        "  - {name: a, chart: oci://r/a}",
+        "  - {name: b, chart: oci://r/b, inherit: [{template: two, except: [labels]}]}",
+        "  - {name: c, chart: oci://r/c, inherit: [{template: one}]}",
+        "",
+      ].join("\n"),
+    });
+    const read = readHelmfiles(repo, ["helmfile.yaml.gotmpl"]);
+    expect(read.findings).toEqual([]);
+    const state = read.states[0];
+    expect(state?.helmDefaults).toEqual({ timeout: 600, wait: true });
+    expect(state?.releases.map((r) => [r.name, r.namespace, r.labels.from])).toEqual([
+      ["a", "second", "two"],
+      ["b", "second", undefined],
+      ["c", "first", undefined],
+    ]);
+  });
+});
