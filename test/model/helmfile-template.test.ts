@@ -97,6 +97,14 @@ describe("Go text/template evaluation", () => {
       "exceeded maximum template depth (1000)",
     );
     expect(detail("{{ nil }}")).toBe("nil is not a command");
+    for (const [value, type] of [
+      [1, "int"],
+      [1.5, "float64"],
+      [true, "bool"],
+      [[1], "[]interface {}"],
+    ] as const)
+      expect(detail("{{ .a.b }}", { a: value })).toBe(`can't evaluate field b in type ${type}`);
+    expect(detail("{{ $x = 1 }}")).toMatch(/undefined variable/);
   });
 
   it("ranges over nothing, a number, a map by sorted key, and keeps a variable assigned in the range", () => {
