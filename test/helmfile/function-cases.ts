@@ -294,4 +294,6 @@ export const FUNCTION_CASES: FunctionCase[] = [
   c("int", '{{ int "12" }} {{ int 3.9 }} {{ int "-2" }} {{ int "abc" }} {{ int true }}', "12 3 -2 0 1"),
   c("join", '{{ join "," (list 1 nil "a") }}|{{ join "," nil }}', "1,a|"),
   c("first", "{{ first (list) }}", "<no value>"),
+  c("printf", '{{ printf "%T %T %T %T %T %T" "a" 1 1.5 true (list) (dict) }}', "string int float64 bool []interface {} map[string]interface {}"),
+  c("printf", '{{ printf "%-4d|%4s|%.1s|%x|%X|%o|%5.1f|%e" 7 "ab" "xyz" "hi" 255 8 2.25 1500.0 }}', "7   |  ab|x|6869|FF|10|  2.2|1.500000e+03"),
 ];

@@ -101,7 +101,18 @@ export function sprintf(format: string, args: unknown[]): string {
           out = String(arg);
           break;
         case "f":
-          out = num(arg).toFixed(prec === undefined ? 6 : Number(prec));
+          out = goFixed(num(arg), prec === undefined ? 6 : Number(prec));
+          break;
+        case "e": {
+          const [mantissa, exponent] = num(arg)
+            .toExponential(prec === undefined ? 6 : Number(prec))
+            .split("e") as [string, string];
+          out = `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, "0")}`;
+          break;
+        }
+        case "o":
+          out =
+            typeof arg === "number" ? Math.trunc(arg).toString(8) : `%!o(${typeof arg}=${formatValue(arg)})`;
           break;
         case "x":
           out = typeof arg === "number" ? arg.toString(16) : Buffer.from(str(arg)).toString("hex");
@@ -112,8 +123,7 @@ export function sprintf(format: string, args: unknown[]): string {
           ).toUpperCase();
           break;
         case "T":
-          out =
-            typeof arg === "string" ? "string" : typeof arg === "number" ? "int" : "map[string]interface {}";
+          out = goTypeName(arg);
           break;
         default:
           out = formatValue(arg);
@@ -139,6 +149,20 @@ function formatString(value: unknown): string {
   if (value === null || value === undefined || value === NO_VALUE) return "%!s(<nil>)";
   const type = typeof value === "number" ? (Number.isInteger(value) ? "int" : "float64") : "bool";
   return `%!s(${type}=${formatValue(value)})`;
+}
+
+/**
+ * Go's `%.Nf`: like toFixed, except that an exact tie rounds to even (Go rounds the exact binary value; 2.25 is
+ * exact, so %.1f gives 2.2 where toFixed gives 2.3).
+ */
+function goFixed(x: number, digits: number): string {
+  const long = Math.abs(x).toFixed(Math.min(100, digits + 30));
+  const point = long.indexOf(".");
+  const kept = long.slice(0, point + (digits > 0 ? digits + 1 : 0));
+  const tie = /^50*$/.test(long.slice(point + 1 + digits));
+  const lastKept = kept.at(-1) as string;
+  if (tie && Number(lastKept) % 2 === 0) return `${x < 0 ? "-" : ""}${kept}`;
+  return x.toFixed(digits);
 }
 
 /** Go's json.Marshal escapes what HTML gives meaning to (and JavaScript's line separators) inside strings. */
