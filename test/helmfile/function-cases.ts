@@ -294,6 +294,25 @@ export const FUNCTION_CASES: FunctionCase[] = [
   c("int", '{{ int "12" }} {{ int 3.9 }} {{ int "-2" }} {{ int "abc" }} {{ int true }}', "12 3 -2 0 1"),
   c("join", '{{ join "," (list 1 nil "a") }}|{{ join "," nil }}', "1,a|"),
   c("first", "{{ first (list) }}", "<no value>"),
-  c("printf", '{{ printf "%T %T %T %T %T %T" "a" 1 1.5 true (list) (dict) }}', "string int float64 bool []interface {} map[string]interface {}"),
-  c("printf", '{{ printf "%-4d|%4s|%.1s|%x|%X|%o|%5.1f|%e" 7 "ab" "xyz" "hi" 255 8 2.25 1500.0 }}', "7   |  ab|x|6869|FF|10|  2.2|1.500000e+03"),
+  c(
+    "printf",
+    '{{ printf "%q|%c|%+d|% d|%08.3f|%5.2s|" 65 66 5 5 3.14159 "abcdef" }}',
+    "'A'|B|+5| 5|0003.142|   ab|",
+  ),
+  c("len", '{{ len "é" }} {{ upper "é" }}', "2 É"),
+  c(
+    "substr",
+    '{{ substr 1 3 "abcd" }} {{ substr -1 2 "abcd" }} {{ substr 2 9 "abcd" }} {{ substr 1 -1 "abcd" }}',
+    "bc ab cd bcd",
+  ),
+  c(
+    "printf",
+    '{{ printf "%T %T %T %T %T %T" "a" 1 1.5 true (list) (dict) }}',
+    "string int float64 bool []interface {} map[string]interface {}",
+  ),
+  c(
+    "printf",
+    '{{ printf "%-4d|%4s|%.1s|%x|%X|%o|%5.1f|%e" 7 "ab" "xyz" "hi" 255 8 2.25 1500.0 }}',
+    "7   |  ab|x|6869|FF|10|  2.2|1.500000e+03",
+  ),
 ];

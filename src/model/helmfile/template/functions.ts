@@ -93,9 +93,16 @@ export function sprintf(format: string, args: unknown[]): string {
           break;
         case "d":
           out = typeof arg === "number" ? String(Math.trunc(arg)) : `%!d(${typeof arg}=${formatValue(arg)})`;
+          if (typeof arg === "number" && arg >= 0 && flags.includes("+")) out = `+${out}`;
+          else if (typeof arg === "number" && arg >= 0 && flags.includes(" ")) out = ` ${out}`;
           break;
         case "q":
-          out = JSON.stringify(str(arg));
+          // A number is a rune, quoted as Go quotes one.
+          out =
+            typeof arg === "number" ? `'${String.fromCodePoint(Math.trunc(arg))}'` : JSON.stringify(str(arg));
+          break;
+        case "c":
+          out = String.fromCodePoint(Math.trunc(num(arg)));
           break;
         case "t":
           out = String(arg);
@@ -226,7 +233,9 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     gt: (a, b) => compare(a, b) > 0,
     ge: (a, b) => compare(a, b) >= 0,
     len: (a) => {
-      if (typeof a === "string" || Array.isArray(a)) return a.length;
+      // A string's length is its bytes, as Go counts it.
+      if (typeof a === "string") return Buffer.byteLength(a);
+      if (Array.isArray(a)) return a.length;
       if (isRecord(a)) return Object.keys(a).length;
       throw new Error(`len of type ${typeof a}`);
     },
@@ -301,6 +310,15 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     hasPrefix: (p, s) => str(s).startsWith(str(p)),
     hasSuffix: (p, s) => str(s).endsWith(str(p)),
     repeat: (n, s) => str(s).repeat(Math.max(0, int(n))),
+    // sprig's substr: byte offsets; a negative start is 0, a negative or too large end is the end.
+    substr: (start, end, s) => {
+      const bytes = Buffer.from(str(s));
+      const from = int(start);
+      const to = int(end);
+      if (from < 0) return bytes.subarray(0, to).toString();
+      if (to < 0 || to > bytes.length) return bytes.subarray(from).toString();
+      return bytes.subarray(from, to).toString();
+    },
     trunc: (n, s) => {
       const k = int(n);
       return k >= 0 ? str(s).slice(0, k) : str(s).slice(k);
