@@ -300,6 +300,12 @@ export const FUNCTION_CASES: FunctionCase[] = [
     "'A'|B|+5| 5|0003.142|   ab|",
   ),
   c("len", '{{ len "é" }} {{ upper "é" }}', "2 É"),
+  c("div", "{{ div 7 2 }} {{ div -7 2 }} {{ mod -7 3 }} {{ mul 2.5 2 }} {{ sub 1 2.9 }}", "3 -3 -1 4 -1"),
+  c(
+    "uniq",
+    '{{ uniq (list 1 "1" 1 nil nil) }} {{ sortAlpha (list "b" 10 "a" 9) }} {{ has 1 (list "1") }}',
+    "[1 1 <nil>] [10 9 a b] false",
+  ),
   c(
     "substr",
     '{{ substr 1 3 "abcd" }} {{ substr -1 2 "abcd" }} {{ substr 2 9 "abcd" }} {{ substr 1 -1 "abcd" }}',
