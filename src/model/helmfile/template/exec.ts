@@ -342,7 +342,6 @@ function describe(operand: Operand): string {
   }
 }
 
-/** Go's `%v` for a number: integers plainly, floats in the shortest form, with Go's exponent style. */
 /**
  * Go's `%v` of a number. An integral value is printed as an int (a JavaScript number cannot tell Go's float64
  * 1.0 from int 1); any other is a float64, which Go prints in its shortest form, with an exponent (at least two
