@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderTemplate } from "../../src/model/helmfile/template/exec.ts";
-import { templateFunctions } from "../../src/model/helmfile/template/functions.ts";
 import { FUNCTION_CASES, FUNCTION_ENV, FUNCTION_FILES } from "../helmfile/function-cases.ts";
+import { memoryFunctions } from "../helmfile/memory-functions.ts";
 
 // The same files the differential test gives helmfile, served from memory.
 const dirs: Record<string, { name: string; isDir: boolean }[]> = {
@@ -11,22 +11,7 @@ const dirs: Record<string, { name: string; isDir: boolean }[]> = {
   ],
   "data/sub": [{ name: "b.txt", isDir: false }],
 };
-/**
- * The functions, made for each test: a mutation run credits a test only with what runs in it, and making the
- * table is what runs each function's definition.
- */
-const functionsOf = () =>
-  templateFunctions({
-    readFile: (p) => {
-      const text = FUNCTION_FILES[p];
-      if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
-      return text;
-    },
-    isFile: (p) => p in FUNCTION_FILES,
-    isDir: (p) => p in dirs,
-    readDir: (p) => dirs[p] ?? [],
-    env: (n) => FUNCTION_ENV[n],
-  });
+const functionsOf = () => memoryFunctions(FUNCTION_FILES, dirs, FUNCTION_ENV);
 
 describe("helmfile template functions print what helmfile prints", () => {
   it("has a case for every function kubestrap evaluates", () => {

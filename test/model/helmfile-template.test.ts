@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { renderTemplate } from "../../src/model/helmfile/template/exec.ts";
-import { templateFunctions } from "../../src/model/helmfile/template/functions.ts";
 import { TemplateError } from "../../src/model/helmfile/template/parse.ts";
+import { memoryFunctions } from "../helmfile/memory-functions.ts";
 
 const files: Record<string, string> = { "a.yaml": "x: 1\nlist: [a, b]\n" };
-// The functions are made in each test (by render): a mutation run credits a test only with what runs in it.
-const functionsOf = () =>
-  templateFunctions({
-    readFile: (p) => {
-      const text = files[p];
-      if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
-      return text;
-    },
-    isFile: (p) => p in files,
-    isDir: () => false,
-    readDir: () => [],
-    env: (n) => ({ SET: "yes" })[n],
-  });
+const functionsOf = () => memoryFunctions(files, {}, { SET: "yes" });
 const render = (source: string, dot: unknown = {}) =>
   renderTemplate("t", source, dot, { functions: functionsOf() });
 
