@@ -3,16 +3,18 @@
  * ConfigMaps and Secrets substitution and valuesFrom read, and each HelmRelease's chart and values.
  */
 import { describe, expect, it } from "vitest";
+import { deepMerge, isFluxKustomization, isHelmRelease } from "../../src/model/flux.ts";
 import { loadProject } from "../../src/model/project.ts";
 import { makeRepo } from "../helpers.ts";
 
 const fluxKs = (name: string, spec: string, namespace = "flux-system") =>
   `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec:\n${spec}`;
 const own = "  sourceRef: {kind: GitRepository, name: flux-system}\n";
-const model = (files: Record<string, string>) =>
+const project = (files: Record<string, string>) =>
   loadProject({
     repo: makeRepo({ "kubernetes/flux/cluster/ks.yaml": fluxKs("apps", `  path: ./apps\n${own}`), ...files }),
-  }).model;
+  });
+const model = (files: Record<string, string>) => project(files).model;
 
 describe("Flux Kustomizations as kubestrap reads them", () => {
   it("the entry point's root, and a child with Flux's defaults and only the fields it sets", () => {
@@ -106,10 +108,10 @@ describe("the ConfigMaps and Secrets substitution reads", () => {
       values({
         "apps/ks.yaml": app("      - {kind: ConfigMap, name: vars}\n      - {kind: Secret, name: secret}\n"),
         "elsewhere/vars.yaml": [
-          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: other}\ndata: {A: wrong-namespace}\n",
           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {A: a}\n",
-          "apiVersion: example.com/v1\nkind: Secret\nmetadata: {name: secret}\ndata: {B: not-core}\n",
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: other}\ndata: {A: wrong-namespace}\n",
           `apiVersion: v1\nkind: Secret\nmetadata: {name: secret}\ndata: {B: ${b64("b")}}\nstringData: {C: c}\n`,
+          "apiVersion: example.com/v1\nkind: Secret\nmetadata: {name: secret}\ndata: {B: not-core}\n",
         ].join("---\n"),
       }),
     ).toEqual({ v: "a-b-c" });
@@ -121,7 +123,10 @@ describe("the ConfigMaps and Secrets substitution reads", () => {
         "apps/ks.yaml": app("      - {kind: ConfigMap, name: gen}\n      - {kind: ConfigMap, name: plain}\n"),
         "apps/app/kustomization.yaml":
           "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\nconfigMapGenerator:\n  - {name: gen, namespace: flux-system, literals: [A=generated]}\ngeneratorOptions: {disableNameSuffixHash: true}\n",
-        "vars/plain.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\ndata: {B: b, C: c}\n",
+        "vars/plain.yaml": [
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\ndata: {B: b, C: c}\n",
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: other}\ndata: {B: other, C: other}\n",
+        ].join("---\n"),
       }),
     ).toEqual({ v: "generated-b-c" });
   });
@@ -197,6 +202,104 @@ describe("HelmReleases and their charts", () => {
   });
 });
 
+describe("chart sources field by field", () => {
+  const release = (spec: string, sources: string) => {
+    const m = model({
+      "apps/sources.yaml": sources,
+      "apps/release.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: r, namespace: web}\nspec:\n${spec}`,
+      "charts/local/Chart.yaml": "apiVersion: v2\nname: local\nversion: 0.1.0\n",
+    });
+    const chart = m.helmReleases[0]?.chart;
+    if (!chart) return chart;
+    const { source, ...rest } = chart;
+    return { ...rest, source: source?.name };
+  };
+  const source = (kind: string, spec: string) =>
+    `apiVersion: source.toolkit.fluxcd.io/v1\nkind: ${kind}\nmetadata: {name: s, namespace: web}\nspec: ${spec}\n`;
+
+  it("an OCIRepository's tag before its semver, and no version or URL it does not give", () => {
+    const ref = "  chartRef: {kind: OCIRepository, name: s}\n";
+    expect(
+      release(ref, source("OCIRepository", "{url: oci://r.example/c/web, ref: {tag: 1.2.3, semver: '>=1'}}")),
+    ).toStrictEqual({
+      kind: "OCIRepository",
+      name: "web",
+      url: "oci://r.example/c/web",
+      version: "1.2.3",
+      source: "s",
+    });
+    expect(release(ref, source("OCIRepository", "{}"))).toStrictEqual({
+      kind: "OCIRepository",
+      name: "",
+      url: "",
+      source: "s",
+    });
+  });
+
+  it("a HelmRepository's URL and the chart's version only when given; a local path only from Git", () => {
+    const chart = (name: string, ref: string, version = "") =>
+      `  chart:\n    spec:\n      chart: ${name}\n${version}      sourceRef: ${ref}\n`;
+    expect(
+      release(
+        chart("podinfo", "{kind: HelmRepository, name: s}", "      version: 6.x\n"),
+        source("HelmRepository", "{url: https://c.example}"),
+      ),
+    ).toStrictEqual({
+      kind: "HelmRepository",
+      name: "podinfo",
+      version: "6.x",
+      url: "https://c.example",
+      source: "s",
+    });
+    expect(release(chart("podinfo", "{name: s}"), source("HelmRepository", "{}"))).toStrictEqual({
+      kind: "HelmRepository",
+      name: "podinfo",
+      source: "s",
+    });
+    expect(release(chart("charts/local", "{name: s}"), source("HelmRepository", "{}"))).toStrictEqual({
+      kind: "HelmRepository",
+      name: "local",
+      source: "s",
+    });
+    expect(release(chart("//charts/local", "{kind: GitRepository, name: flux-system}"), "")).toStrictEqual({
+      kind: "GitRepository",
+      name: "local",
+      localPath: "charts/local",
+      source: undefined,
+    });
+  });
+});
+
+describe("deepMerge, as helm-controller merges values", () => {
+  it("merges maps key by key and replaces lists, scalars and nulls", () => {
+    const base = {
+      map: { a: 1, b: { c: 1 } },
+      list: [1, 2],
+      scalar: 1,
+      toScalar: { a: 1 },
+      toList: { a: 1 },
+      toNull: { a: 1 },
+    };
+    const over = {
+      map: { b: { d: 2 } },
+      list: [3],
+      scalar: { now: "map" },
+      toScalar: 2,
+      toList: [1],
+      toNull: null,
+    };
+    expect(deepMerge(base, over)).toStrictEqual({
+      map: { a: 1, b: { c: 1, d: 2 } },
+      list: [3],
+      scalar: { now: "map" },
+      toScalar: 2,
+      toList: [1],
+      toNull: null,
+    });
+    expect(base.map).toStrictEqual({ a: 1, b: { c: 1 } });
+  });
+});
+
 describe("the repository's own source", () => {
   it("is the source most Kustomizations read when none reads flux-system", () => {
     const reads = (name: string, source: string) =>
@@ -228,5 +331,151 @@ describe("the repository's own source", () => {
       "OCIRepository/other",
     ]);
     expect([...m.kustomizations.values()].filter((k) => k.local).map((k) => k.name)).toEqual(["c", "d", "e"]);
+  });
+});
+
+describe("which objects are Flux's", () => {
+  it("a Kustomization or HelmRelease only of Flux's group", () => {
+    expect([
+      isFluxKustomization({ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization" }),
+      isFluxKustomization({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization" }),
+      isFluxKustomization({ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "HelmRelease" }),
+      isHelmRelease({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease" }),
+      isHelmRelease({ apiVersion: "example.com/v1", kind: "HelmRelease" }),
+      isHelmRelease({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "Kustomization" }),
+    ]).toEqual([true, false, false, true, false, false]);
+  });
+});
+
+describe("walking the Flux tree", () => {
+  const pathMissing = (m: ReturnType<typeof model>) =>
+    m.findings.filter((f) => f.ruleId === "path-missing").map((f) => [f.severity, f.message, f.location]);
+
+  it("a Kustomization two parents apply is rendered once; only Flux sources are sources", () => {
+    const m = model({
+      "kubernetes/flux/cluster/more.yaml": fluxKs("more", `  path: ./more\n${own}`),
+      "apps/dup.yaml": fluxKs("dup", `  path: ./nowhere\n${own}`),
+      "more/dup.yaml": fluxKs("dup", `  path: ./nowhere\n${own}`),
+      "more/objects.yaml": [
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: charts}\nspec: {url: https://c.example}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-a-source}\n",
+      ].join("---\n"),
+    });
+    expect(pathMissing(m)).toEqual([
+      [
+        "error",
+        "Kustomization flux-system/dup path ./nowhere does not exist in the repository",
+        { file: "apps/dup.yaml", line: 6 },
+      ],
+    ]);
+    expect([...m.sources.keys()]).toEqual(["HelmRepository/flux-system/charts"]);
+    expect(m.entry).toMatchObject({ path: "kubernetes/flux/cluster" });
+  });
+
+  it("without an entry point every named Flux Kustomization is a root, and the model has no entry", () => {
+    const m = loadProject({
+      repo: makeRepo({
+        "deploy/a.yaml": fluxKs("a", `  path: ./apps\n${own}`),
+        "deploy/unnamed.yaml":
+          "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {namespace: x}\nspec: {path: ./nowhere}\n",
+        "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+      }),
+    }).model;
+    expect("entry" in m).toBe(false);
+    expect([...m.kustomizations.keys()]).toEqual(["flux-system/a"]);
+    expect(m.kustomizations.get("flux-system/a")?.object.source).toStrictEqual({
+      file: "deploy/a.yaml",
+      line: 2,
+      docIndex: 0,
+    });
+    expect(pathMissing(m)).toEqual([]);
+  });
+
+  it("a path with a variable left, outside the repository, or with leading slashes", () => {
+    const m = model({
+      "apps/paths.yaml": [
+        fluxKs("var", `  path: ./\${CLUSTER}/apps\n${own}`),
+        fluxKs("outside", `  path: ../elsewhere\n${own}`),
+        fluxKs("slashes", `  path: //apps/app\n${own}`),
+      ].join(""),
+      "apps/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    });
+    expect(pathMissing(m)).toEqual([
+      [
+        "error",
+        "Kustomization flux-system/var path ./${CLUSTER}/apps still contains a variable after substitution",
+        { file: "apps/paths.yaml", line: 6 },
+      ],
+      [
+        "error",
+        "Kustomization flux-system/outside path ../elsewhere does not exist in the repository",
+        { file: "apps/paths.yaml", line: 13 },
+      ],
+    ]);
+    expect(m.kustomizations.get("flux-system/slashes")?.path).toBe("apps/app");
+  });
+
+  it("an inline patch is read where spec.patches says; a failing substitution is an error there", () => {
+    const { diagnostics } = project({
+      "apps/ks.yaml": fluxKs(
+        "app",
+        [
+          "  path: ./apps/app",
+          own.trimEnd(),
+          "  patches:",
+          "    - patch: |",
+          "        - {op: add, path: /data/x, value: y}",
+          "  postBuild:",
+          "    substitute: {A: a}",
+          "",
+        ].join("\n"),
+      ),
+      "apps/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {v: '${A'}\n",
+    });
+    expect(
+      diagnostics
+        .filter((f) => f.ruleId !== "entry-point")
+        .map((f) => [f.ruleId, f.severity, f.location, f.fix !== undefined]),
+    ).toEqual([
+      ["kustomize-invalid", "error", { file: "apps/ks.yaml", line: 9 }, false],
+      ["substitution-invalid", "error", { file: "apps/app/cm.yaml", line: 1 }, true],
+    ]);
+  });
+});
+
+describe("what is beside the entry point", () => {
+  const beside = (files: Record<string, string>) => {
+    const m = model({ "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", ...files });
+    return {
+      roots: [...m.kustomizations.keys()].sort(),
+      findings: m.findings.filter((f) => f.ruleId === "entry-point").map((f) => [f.severity, f.location]),
+    };
+  };
+
+  it("a Kustomization reading this repository, its kind left to Flux's default, is a root said where", () => {
+    expect(
+      beside({
+        "kubernetes/flux/config/repos.yaml": fluxKs(
+          "repos",
+          "  path: ./apps\n  sourceRef: {name: flux-system}\n",
+        ),
+      }),
+    ).toEqual({
+      roots: ["flux-system/apps", "flux-system/flux-system", "flux-system/repos"],
+      findings: [["info", { file: "kubernetes/flux/config/repos.yaml", line: 2 }]],
+    });
+  });
+
+  it("one reading another repository, one named by a variable, or a copy of one already applied, is not", () => {
+    expect(
+      beside({
+        "kubernetes/flux/config/other.yaml": fluxKs(
+          "other",
+          "  path: ./apps\n  sourceRef: {name: another}\n",
+        ),
+        "kubernetes/flux/config/var.yaml": fluxKs("app-${NAME}", `  path: ./apps\n${own}`),
+        "kubernetes/flux/config/copy.yaml": fluxKs("apps", `  path: ./apps\n${own}`),
+      }),
+    ).toEqual({ roots: ["flux-system/apps", "flux-system/flux-system"], findings: [] });
   });
 });

@@ -20,6 +20,8 @@ const files = {
     `  custom.yaml: ${b64("nested: {y: 2}\nsecret: s\n")}\n`,
     "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: string-values, namespace: web}\n",
     'data: {values.yaml: "late: 1\\na: 2\\n"}\n',
+    "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: targeted, namespace: web}\n",
+    'data: {values.yaml: "targeted: 1\\n", twice.yaml: "twice: 1\\ntwice: 2\\n"}\n',
   ].join(""),
   "apps/app/release.yaml": [
     "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: web}\nspec:\n",
@@ -30,7 +32,8 @@ const files = {
     "    - {kind: ConfigMap, name: not-in-the-repository}\n",
     "    - {kind: ConfigMap, name: base-values, valuesKey: no-such-key}\n",
     "    - {kind: ConfigMap, name: base-values, valuesKey: broken.yaml}\n",
-    "    - {kind: ConfigMap, name: string-values, targetPath: deep.value}\n",
+    "    - {kind: ConfigMap, name: targeted, targetPath: deep.value}\n",
+    "    - {kind: ConfigMap, name: targeted, valuesKey: twice.yaml}\n",
     "    - {name: string-values}\n",
     "  values:\n    list: [9]\n    nested: {z: 3}\n",
   ].join(""),
@@ -46,6 +49,7 @@ describe("HelmRelease values", () => {
       nested: { x: 1, y: 2, z: 3 },
       list: [9],
       secret: "s",
+      twice: 2,
     });
   });
 });
