@@ -375,34 +375,57 @@ function replace(value: string, find: string, by: string, count: number): string
 /** `${V:offset}` and `${V:offset:length}` over the value's bytes; an offset or length that is not a number gives V. */
 function substring(value: string, args: string[]): string {
   const bytes = Buffer.from(value);
-  const slice = (from: number, to?: number) => bytes.subarray(from, to).toString();
   const integer = (s: string | undefined) =>
     s !== undefined && /^[+-]?\d+$/.test(s) ? Number(s) : undefined;
   let offset = integer(args[0]);
   if (offset === undefined) return value;
   if (offset < 0) offset = Math.max(0, bytes.length + offset);
-  if (args.length < 2) return offset < bytes.length ? slice(offset) : "";
+  if (args.length < 2) return goString(bytes.subarray(offset));
   const length = integer(args[1]);
   if (length === undefined) return value;
-  if (length < 0) {
-    const end = bytes.length + length;
-    return end < offset ? "" : slice(offset, end);
-  }
-  if (offset + length >= bytes.length) return offset < bytes.length ? slice(offset) : "";
-  return slice(offset, offset + length);
+  const end = length < 0 ? bytes.length + length : offset + length;
+  return goString(bytes.subarray(offset, Math.max(offset, end)));
 }
 
+/**
+ * The library trims the prefixes of the value's bytes, so a pattern can cut a character in two: a byte that is
+ * not valid UTF-8 on its own is one character to the pattern, as Go decodes it.
+ */
 function trimPrefix(value: string, pattern: string, longest: boolean): string {
   const re = globToRegExp(pattern);
   if (!re) return value;
+  const bytes = Buffer.from(value);
   let cut = 0;
-  // Prefixes from the whole value down to one character: the first match is the longest, the last the shortest.
-  for (let n = value.length; n > 0; n--) {
-    if (!re.test(value.slice(0, n))) continue;
+  // Prefixes from the whole value down to one byte: the first match is the longest, the last the shortest.
+  for (let n = bytes.length; n > 0; n--) {
+    if (!re.test(goString(bytes.subarray(0, n)))) continue;
     cut = n;
     if (longest) break;
   }
-  return value.slice(cut);
+  return goString(bytes.subarray(cut));
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Bytes as Go reads them into runes: each byte that starts no valid UTF-8 sequence is one U+FFFD. */
+function goString(bytes: Uint8Array): string {
+  if (bytes.every((b) => b < 0x80)) return Buffer.from(bytes).toString("latin1");
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const size = [1, 2, 3, 4].find((n) => i + n <= bytes.length && decodes(bytes.subarray(i, i + n)));
+    out += size === undefined ? "\uFFFD" : strictUtf8.decode(bytes.subarray(i, i + size));
+    i += size ?? 1;
+  }
+  return out;
+}
+
+function decodes(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The library trims a suffix by trimming the reversed pattern from the reversed value. */
