@@ -200,8 +200,7 @@ export function buildFluxModel(
       values.addRendered(ks.objects);
       for (const o of ks.objects) {
         if (isFluxKustomization(o)) {
-          const child = toFluxKustomization(o, ks.id, ks.namespace);
-          if (!model.kustomizations.has(child.id)) queue.push(child);
+          queue.push(toFluxKustomization(o, ks.id, ks.namespace));
         } else if (groupOf(o.apiVersion) === SOURCE_GROUP) {
           model.sources.set(`${o.kind}/${o.namespace ?? ks.namespace}/${o.name}`, o);
         }
@@ -209,9 +208,10 @@ export function buildFluxModel(
     }
   };
   walk();
-  const beside = entry ? posix.dirname(entry.path) : ".";
-  // A top-level entry point has no folder beside it worth searching: that would be the whole repository.
-  if (entry && beside !== ".") {
+  // A top-level entry point has no folder beside it worth searching (that would be the whole repository): nothing
+  // is inside ".".
+  if (entry) {
+    const beside = posix.dirname(entry.path);
     // Flux Kustomizations beside the entry point that nothing reached (a `flux/config` folder applied by hand at
     // bootstrap, which syncs the Helm repositories): roots as well, when they read this repository.
     const inside = (file: string, dir: string) => file.startsWith(`${dir}/`);
@@ -377,7 +377,7 @@ function renderKustomization(
   const patches = asArray(spec.patches).flatMap((p, i) =>
     builder.readPatch(p, dir, where("patches", String(i))),
   );
-  if (patches.length > 0) objects = builder.applyPatches(objects, patches);
+  objects = builder.applyPatches(objects, patches);
   const targetNamespace = asString(spec.targetNamespace);
   if (targetNamespace) objects = builder.setNamespace(objects, targetNamespace);
 

@@ -466,6 +466,21 @@ describe("what is beside the entry point", () => {
     });
   });
 
+  it("one applied from beside the entry, into another namespace, is not a root as well", () => {
+    expect(
+      beside({
+        "kubernetes/flux/cluster/config.yaml": fluxKs(
+          "config",
+          `  path: ./kubernetes/flux/config\n  targetNamespace: team\n${own}`,
+        ),
+        "kubernetes/flux/config/repos.yaml": fluxKs("repos", `  path: ./apps\n${own}`),
+      }),
+    ).toEqual({
+      roots: ["flux-system/apps", "flux-system/config", "flux-system/flux-system", "team/repos"],
+      findings: [],
+    });
+  });
+
   it("one reading another repository, one named by a variable, or a copy of one already applied, is not", () => {
     expect(
       beside({
