@@ -405,14 +405,14 @@ function trimPrefix(value: string, pattern: string, longest: boolean): string {
   return goString(bytes.subarray(cut));
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Bytes as Go reads them into runes: each byte that starts no valid UTF-8 sequence is one U+FFFD. */
 function goString(bytes: Uint8Array): string {
   if (bytes.every((b) => b < 0x80)) return Buffer.from(bytes).toString("latin1");
   let out = "";
   for (let i = 0; i < bytes.length; ) {
-    const size = [1, 2, 3, 4].find((n) => i + n <= bytes.length && decodes(bytes.subarray(i, i + n)));
+    const size = [1, 2, 3, 4].find((n) => decodes(bytes.subarray(i, i + n)));
     out += size === undefined ? "\uFFFD" : strictUtf8.decode(bytes.subarray(i, i + size));
     i += size ?? 1;
   }

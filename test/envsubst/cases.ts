@@ -19,6 +19,7 @@ export const VARS: Record<string, string> = {
   _UNDER: "u",
   "1DIGIT": "d",
   EMOJI: "😀x😀",
+  BOM: "\uFEFFbom",
 };
 
 export const TEXTS: string[] = [
@@ -281,6 +282,9 @@ export const TEXTS: string[] = [
   "${ÄPFEL%?}",
   "${ÄPFEL#ä}",
   "${ÄPFEL#[ä]}",
+  "${BOM#b}",
+  "${BOM%m}",
+  "${BOM:0:4}",
   // substitutions the parser builds from nested values
   "${APP/${EMPTY}/x}",
   "${APP//${EMPTY}/x}",
