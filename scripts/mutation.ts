@@ -10,8 +10,6 @@
  *   npm run test:mutation -- analysis report   the parts named so (a word that names no part selects
  *                                              every part whose name contains it: model, charts)
  *   npm run test:mutation -- --summary         only the summary of the reports already written
- *   npm run test:mutation -- flux --retest-undetected
- *                                              forget the part's survivors first, so that all are tested again
  *   npm run test:mutation -- -- --concurrency 2 --checkers ""   options after a second -- go to Stryker
  */
 import { spawnSync } from "node:child_process";
@@ -56,26 +54,7 @@ export function selectParts<P extends { name: string }>(parts: P[], words: strin
   );
 }
 
-/** What the parts' JSON and incremental reports hold, as far as this script reads them. */
-export interface Report {
-  files: Record<string, { mutants: { status: Status }[] }>;
-}
-
-/**
- * Drops the undetected mutants from an incremental report, so that the next run tests them again. Stryker reuses a
- * survivor while no test that covered it changed; a test added since, which covers it, is not always noticed.
- */
-export function forgetUndetected(report: Report): number {
-  let forgotten = 0;
-  for (const file of Object.values(report.files)) {
-    const kept = file.mutants.filter((m) => m.status !== "Survived" && m.status !== "NoCoverage");
-    forgotten += file.mutants.length - kept.length;
-    file.mutants = kept;
-  }
-  return forgotten;
-}
-
-function runPart(base: StrykerConfig, part: Part, strykerArgs: string[], retestUndetected: boolean): number {
+function runPart(base: StrykerConfig, part: Part, strykerArgs: string[]): number {
   mkdirSync(PARTS_DIR, { recursive: true });
   const { $schema: _schema, ...rest } = base;
   const config = {
@@ -88,11 +67,6 @@ function runPart(base: StrykerConfig, part: Part, strykerArgs: string[], retestU
   const file = join(PARTS_DIR, `${part.name}.config.json`);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   console.log(`\n== ${part.name} (${part.glob})`);
-  if (retestUndetected && existsSync(config.incrementalFile)) {
-    const report = JSON.parse(readFileSync(config.incrementalFile, "utf8")) as Report;
-    console.log(`== ${forgetUndetected(report)} undetected mutants to test again`);
-    writeFileSync(config.incrementalFile, JSON.stringify(report));
-  }
   const started = Date.now();
   const run = spawnSync("stryker", ["run", file, ...strykerArgs], { stdio: "inherit" });
   console.log(
@@ -132,6 +106,10 @@ export function score(counts: Counts): number {
 export function folderOf(file: string): string {
   const parts = file.split("/");
   return parts.length > 2 ? parts.slice(0, 2).join("/") : parts.slice(0, -1).join("/");
+}
+
+interface Report {
+  files: Record<string, { mutants: { status: Status }[] }>;
 }
 
 function summary(): void {
@@ -189,7 +167,7 @@ function main(argv: string[]): number {
       return 2;
     }
     for (const part of parts) {
-      const status = runPart(base, part, strykerArgs, ours.includes("--retest-undetected"));
+      const status = runPart(base, part, strykerArgs);
       if (status !== 0) return status;
     }
   }

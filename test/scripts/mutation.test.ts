@@ -1,6 +1,6 @@
 import { globSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { folderOf, forgetUndetected, partName, score, selectParts } from "../../scripts/mutation.ts";
+import { folderOf, partName, score, selectParts } from "../../scripts/mutation.ts";
 
 describe("npm run test:mutation", () => {
   it("names a part after its glob", () => {
@@ -9,20 +9,6 @@ describe("npm run test:mutation", () => {
     expect(partName("src/model/*.ts")).toBe("model");
     expect(partName("src/model/helmfile/**/*.ts")).toBe("model-helmfile");
     expect(partName("src/model/{flux,entry}.ts")).toBe("model-flux-entry");
-  });
-
-  it("forgets a report's survivors and uncovered mutants, and keeps every other status", () => {
-    const report = {
-      files: {
-        "a.ts": { mutants: [{ status: "Killed" }, { status: "Survived" }, { status: "Timeout" }] },
-        "b.ts": { mutants: [{ status: "NoCoverage" }, { status: "Ignored" }, { status: "CompileError" }] },
-      },
-    } as Parameters<typeof forgetUndetected>[0];
-    expect(forgetUndetected(report)).toBe(2);
-    expect(report.files).toEqual({
-      "a.ts": { mutants: [{ status: "Killed" }, { status: "Timeout" }] },
-      "b.ts": { mutants: [{ status: "Ignored" }, { status: "CompileError" }] },
-    });
   });
 
   it("selects a part by its name, or every part whose name contains the word", () => {
