@@ -321,4 +321,59 @@ export const FUNCTION_CASES: FunctionCase[] = [
     '{{ printf "%-4d|%4s|%.1s|%x|%X|%o|%5.1f|%e" 7 "ab" "xyz" "hi" 255 8 2.25 1500.0 }}',
     "7   |  ab|x|6869|FF|10|  2.2|1.500000e+03",
   ),
+  // Edges the mutation run of functions.ts found untested.
+  c("printf", '{{ printf "%+d|% d|%+d|% d|%+s|% s" -5 -5 0 0 "a" "a" }}', "-5|-5|+0| 0|a|a"),
+  c("printf", '{{ printf "%v|%s|%d" nil nil nil }}', "<nil>|%!s(<nil>)|%!d(<nil>)"),
+  c("printf", '{{ printf "%.3v|%-3v|%3v|%.2s" "abcdef" 1 "abcd" "xyz" }}', "abc|1  |abcd|xy"),
+  c("printf", '{{ printf "%s" (list "a" (list "b") (dict "k" "v")) }}', "[a [b] map[k:v]]"),
+  c(
+    "printf",
+    '{{ printf "%s|%s" (dict "b" 2 "a" 1) (list 1 true) }}',
+    "map[a:%!s(int=1) b:%!s(int=2)]|[%!s(int=1) %!s(bool=true)]",
+  ),
+  c(
+    "printf",
+    '{{ printf "%.0f|%.0f|%.1f|%.2f|%.1f|%.0f" 0.5 1.5 -0.25 1.005 0.35 -2.5 }}',
+    "0|2|-0.2|1.00|0.3|-2",
+  ),
+  c("printf", '{{ printf "%.3f|%f|%.1f" 2.0005 -1.5 9.95 }}', "2.001|-1.500000|9.9"),
+  c("toYaml", "{{ toYaml nil }}|{{ toYaml list }}|{{ toYaml dict }}", "null\n|[]\n|{}\n"),
+  c(
+    "toYaml",
+    '{{ toYaml (dict "k" "a: b" "n" "1" "e" "" "t" "true") }}',
+    'e: ""\nk: \'a: b\'\n"n": "1"\nt: "true"\n',
+  ),
+  c(
+    "toYaml",
+    '{{ toYaml (dict "colon" "a:b" "d" "2001-01-01" "f" "1.5" "h" "#c" "nul" "null" "o" "0o17" "on" "on" "y" "y" "yes" "Yes" "off" "OFF" "s" "x\\ny" "sp" " lead" "u" "ü" "x" "0x1F" "tilde" "~" "dash" "-" "star" "*a" "amp" "&a" "bang" "!a" "pct" "%a" "at" "@a" "q" "\\"a" "sq" "\'a" "brace" "{a}" "br" "[a]" "comma" "a, b" "hashin" "a #b" "int" "012" "exp" "1e3" "inf" ".inf" "nan" ".NaN" "neg" "-1") }}',
+    'amp: \'&a\'\nat: \'@a\'\nbang: \'!a\'\nbr: \'[a]\'\nbrace: \'{a}\'\ncolon: a:b\ncomma: a, b\nd: "2001-01-01"\ndash: \'-\'\nexp: "1e3"\nf: "1.5"\nh: \'#c\'\nhashin: \'a #b\'\ninf: ".inf"\nint: "012"\nnan: ".NaN"\nneg: "-1"\nnul: "null"\no: "0o17"\n"off": "OFF"\n"on": "on"\npct: \'%a\'\nq: \'"a\'\ns: |-\n  x\n  y\nsp: \' lead\'\nsq: \'\'\'a\'\nstar: \'*a\'\ntilde: "~"\nu: ü\nx: "0x1F"\n"y": "y"\n"yes": "Yes"\n',
+  ),
+  c("toYaml", '{{ toYaml (list (dict "a" (list 1 2))) }}', "- a:\n    - 1\n    - 2\n"),
+  c(
+    "fromYaml",
+    '{{ fromYaml "" }}|{{ fromYaml "# only a comment" }}|{{ (fromYaml "a: 1").a }}',
+    "<no value>|<no value>|1",
+  ),
+  c(
+    "index",
+    '{{ index (dict "a" 1) "b" }}|{{ index (dict) "x" }}|{{ len (dict) }}|{{ len list }}',
+    "<no value>|<no value>|0|0",
+  ),
+  c("gt", "{{ gt 2 2 }} {{ gt 2.5 2.5 }} {{ lt 2.5 3.5 }} {{ ge 1.5 1.5 }}", "false false true true"),
+  c(
+    "default",
+    '{{ default "d" }}|{{ default "d" nil }}|{{ default "d" dict }}|{{ default "d" 0.0 }}',
+    "d|d|d|d",
+  ),
+  c("kindOf", "{{ kindOf nil }}|{{ typeOf nil }}|{{ toString nil }}", "invalid|<nil>|<nil>"),
+  c(
+    "merge",
+    '{{ merge (dict "a" (dict "x" 1) "b" 2) (dict "a" (dict "y" 2) "b" 3 "c" "") | toJson }}',
+    '{"a":{"x":1,"y":2},"b":2,"c":""}',
+  ),
+  c(
+    "mergeOverwrite",
+    '{{ mergeOverwrite (dict "a" (dict "x" 1) "b" 2 "z" 1) (dict "a" (dict "y" 2) "b" 3 "z" 0) | toJson }}',
+    '{"a":{"x":1,"y":2},"b":3,"z":0}',
+  ),
 ];

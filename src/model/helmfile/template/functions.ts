@@ -4,10 +4,10 @@
  * never reads outside the repository.
  */
 import { createHash } from "node:crypto";
-import jsyaml from "js-yaml";
 import { loadAllManifests, loadManifest } from "../../../load/yaml.ts";
 import { findPath, isRecord } from "../../objects.ts";
 import { type ExecContext, formatValue, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
+import { goYaml } from "./go-yaml.ts";
 
 export interface TemplateIO {
   /** Reads a file relative to the helmfile's folder; throws with a reason when it cannot. */
@@ -92,7 +92,7 @@ export function sprintf(format: string, args: unknown[]): string {
           if (arg === null || arg === undefined) out = "<nil>";
           break;
         case "d":
-          out = typeof arg === "number" ? String(Math.trunc(arg)) : `%!d(${typeof arg}=${formatValue(arg)})`;
+          out = typeof arg === "number" ? String(Math.trunc(arg)) : badVerb("d", arg);
           if (typeof arg === "number" && arg >= 0 && flags.includes("+")) out = `+${out}`;
           else if (typeof arg === "number" && arg >= 0 && flags.includes(" ")) out = ` ${out}`;
           break;
@@ -118,8 +118,7 @@ export function sprintf(format: string, args: unknown[]): string {
           break;
         }
         case "o":
-          out =
-            typeof arg === "number" ? Math.trunc(arg).toString(8) : `%!o(${typeof arg}=${formatValue(arg)})`;
+          out = typeof arg === "number" ? Math.trunc(arg).toString(8) : badVerb("o", arg);
           break;
         case "x":
           out = typeof arg === "number" ? arg.toString(16) : Buffer.from(str(arg)).toString("hex");
@@ -153,9 +152,13 @@ function formatString(value: unknown): string {
       .sort()
       .map((k) => `${k}:${formatString(value[k])}`)
       .join(" ")}]`;
-  if (value === null || value === undefined || value === NO_VALUE) return "%!s(<nil>)";
-  const type = typeof value === "number" ? (Number.isInteger(value) ? "int" : "float64") : "bool";
-  return `%!s(${type}=${formatValue(value)})`;
+  return badVerb("s", value);
+}
+
+/** Go's answer to a verb that does not fit the value: `%!d(string=x)`, `%!d(<nil>)`. */
+function badVerb(verb: string, value: unknown): string {
+  const type = goTypeName(value);
+  return type === "<nil>" ? `%!${verb}(<nil>)` : `%!${verb}(${type}=${formatValue(value)})`;
 }
 
 /**
@@ -187,19 +190,13 @@ function sprint(args: unknown[]): string {
   return out;
 }
 
-/** Go yaml's Marshal output, as helmfile's toYaml returns it (a trailing newline included). */
-export function toYaml(v: unknown): string {
-  if (v === null || v === undefined || v === NO_VALUE) return "null\n";
-  return jsyaml.dump(v, { lineWidth: -1, noRefs: true, noCompatMode: true });
-}
-
 const parsedYaml = new Map<string, unknown>();
 
 /**
  * Go's yaml.Unmarshal into a map, as helmfile's fromYaml: the first document. Templates read the same Flux files
  * for every release, so texts are parsed once; each call gets its own copy (`set` and `merge` change maps).
  */
-function fromYaml(text: string): Record<string, unknown> {
+function fromYaml(text: string): Record<string, unknown> | null {
   let value = parsedYaml.get(text);
   if (!parsedYaml.has(text)) {
     try {
@@ -212,7 +209,8 @@ function fromYaml(text: string): Record<string, unknown> {
     }
     parsedYaml.set(text, value);
   }
-  if (value === null || value === undefined) return {};
+  // A text without a document gives no map at all: it prints as <no value>.
+  if (value === null || value === undefined) return null;
   if (!isRecord(value)) throw new Error(`cannot unmarshal ${typeof value} into map`);
   return structuredClone(value);
 }
@@ -339,7 +337,8 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
         .filter((x) => x !== null && x !== undefined)
         .map(str)
         .join(str(sep)),
-    toString: (v: unknown) => str(v),
+    // sprig's strval: fmt's %v for anything but a string, so nil is <nil>.
+    toString: (v: unknown) => (v === null || v === undefined ? "<nil>" : str(v)),
     toStrings: (v) => toList(v).map(str),
     cat: (...a) =>
       a
@@ -474,7 +473,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
       if (!v) throw new UnresolvedError(`required env var \`${str(name)}\` is not set`);
       return v;
     },
-    toYaml: (v) => toYaml(v),
+    toYaml: (v) => goYaml(v === NO_VALUE ? null : v),
     fromYaml: (s) => fromYaml(str(s)),
     get: (path, ...rest) => {
       const obj = rest.pop();
