@@ -629,4 +629,122 @@ export const HELMFILE_CASES: HelmfileCase[] = [
     file: "helmfile.yaml.gotmpl",
     fails: true,
   },
+  {
+    name: "labels and hook args that are not strings are read as text",
+    files: base({
+      "helmfile.yaml": [
+        "releases:",
+        "  - name: a",
+        "    chart: ./charts/app/",
+        "    labels: {n: 1, b: true, f: 1.5}",
+        "    hooks:",
+        "      - events: [presync]",
+        "        command: echo",
+        "        args: [1, true, x]",
+        "",
+      ].join("\n"),
+    }),
+  },
+  {
+    name: "installed from a template, and a values file named by a template",
+    files: base({
+      "helmfile.yaml.gotmpl": [
+        "releases:",
+        "  - name: a",
+        "    chart: ./charts/app",
+        "    installed: {{ eq 1 2 }}",
+        "  - name: b",
+        "    chart: ./charts/app",
+        "    values:",
+        "      - values/{{ `{{ .Release.Name }}` }}.yaml",
+        "",
+      ].join("\n"),
+      "values/b.yaml": "from: b\n",
+    }),
+    file: "helmfile.yaml.gotmpl",
+  },
+  {
+    name: "a base gives repositories, templates and defaultInherit",
+    files: base({
+      "base.yaml": [
+        "repositories:",
+        "  - {name: jetstack, url: https://charts.jetstack.io}",
+        "templates:",
+        "  t: {namespace: from-base, labels: {from: base}}",
+        "defaultInherit: t",
+        "",
+      ].join("\n"),
+      "helmfile.yaml": "bases: [base.yaml]\nreleases:\n  - name: a\n    chart: jetstack/cert-manager\n",
+    }),
+  },
+  {
+    name: "parts split at --- with trailing spaces; empty parts skipped",
+    files: base({
+      "helmfile.yaml":
+        "---\nenvironments:\n  default:\n    values: [{x: 1}]\n---   \n\n---\nreleases:\n  - name: a\n    chart: ./charts/app\n    values: [{x: 2}]\n",
+    }),
+  },
+  {
+    name: "release templates: name first, then namespace, labels and needs from it",
+    files: base({
+      "helmfile.yaml": [
+        "releases:",
+        "  - name: web",
+        "    namespace: '{{ .Release.Name }}-ns'",
+        "    chart: ./charts/app",
+        "    labels: {ns: '{{ .Release.Namespace }}'}",
+        "    needs: ['{{ .Release.Namespace }}/db']",
+        "  - name: db",
+        "    namespace: web-ns",
+        "    chart: ./charts/app",
+        "",
+      ].join("\n"),
+    }),
+  },
+  {
+    name: "refused: a condition that does not end in .enabled",
+    files: base({
+      "helmfile.yaml":
+        "environments:\n  default:\n    values: [{a: {on: true}}]\n---\nreleases:\n  - name: a\n    chart: ./charts/app\n    condition: a.on\n",
+    }),
+    fails: true,
+  },
+  {
+    name: "refused: a condition whose value does not exist",
+    files: base({
+      "helmfile.yaml": "releases:\n  - name: a\n    chart: ./charts/app\n    condition: nothing.enabled\n",
+    }),
+    fails: true,
+  },
+  {
+    name: "refused: a base that does not exist",
+    files: base({
+      "helmfile.yaml": "bases: [nowhere.yaml]\nreleases:\n  - name: a\n    chart: ./charts/app\n",
+    }),
+    fails: true,
+  },
+  {
+    name: "refused: a values file that does not exist",
+    files: base({
+      "helmfile.yaml": "releases:\n  - name: a\n    chart: ./charts/app\n    values: [missing.yaml]\n",
+    }),
+    fails: true,
+  },
+  {
+    name: "refused: inherit of a template that is not defined",
+    files: base({
+      "helmfile.yaml": "releases:\n  - name: a\n    chart: ./charts/app\n    inherit: [{template: nope}]\n",
+    }),
+    fails: true,
+  },
+  {
+    name: "refused: a part that is a list",
+    files: base({ "helmfile.yaml": "- releases: []\n" }),
+    fails: true,
+  },
+  {
+    name: "refused: YAML that does not parse",
+    files: base({ "helmfile.yaml": "releases:\n  - name: [a\n" }),
+    fails: true,
+  },
 ];

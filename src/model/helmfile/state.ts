@@ -572,7 +572,6 @@ class StateReader {
   }
 }
 
-/** helmfile's default `chart` label: the chart name without its repository. */
 function hasCause(e: unknown, type: new (...args: never[]) => Error): boolean {
   let cur: unknown = e;
   while (cur instanceof Error) {
@@ -582,8 +581,10 @@ function hasCause(e: unknown, type: new (...args: never[]) => Error): boolean {
   return false;
 }
 
+/** helmfile's default `chart` label: the chart name without its repository. */
 function chartLabel(chart: string): string {
-  return chart.replace(/\/+$/, "").split("/").at(-1) ?? chart;
+  // What follows the last slash, as helmfile takes it: nothing, for a chart path that ends in one.
+  return chart.slice(chart.lastIndexOf("/") + 1);
 }
 
 /** Values layers merged in order, as helmfile merges environment values: maps recursively, the rest replaced. */
