@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Repository } from "../../src/load/repository.ts";
 import { loadBootstrap } from "../../src/model/bootstrap.ts";
+import { HelmfileError, helmfileFinding } from "../../src/model/helmfile/state.ts";
 import { makeRepo } from "../helpers.ts";
 
 function refusal(files: Record<string, string>) {
@@ -91,5 +92,42 @@ describe("helmfiles kubestrap refuses, and why", () => {
       { file: "bootstrap/v.yaml.gotmpl", line: 1 },
       ["bootstrap/helmfile.yaml"],
     ]);
+  });
+});
+
+describe("the finding for a helmfile that fails", () => {
+  it("an unexpected error is helmfile-invalid at the file's first line, with the file named", () => {
+    expect([helmfileFinding(new Error("boom"), "h.yaml"), helmfileFinding("odd", "h.yaml")]).toStrictEqual([
+      {
+        ruleId: "helmfile-invalid",
+        severity: "error",
+        message: "h.yaml: boom",
+        location: { file: "h.yaml", line: 1 },
+      },
+      {
+        ruleId: "helmfile-invalid",
+        severity: "error",
+        message: "h.yaml: odd",
+        location: { file: "h.yaml", line: 1 },
+      },
+    ]);
+  });
+
+  it("a refusal keeps its own location; an unknown value is a bootstrap-unresolved warning with the fix", () => {
+    const at = { file: "h.yaml", line: 4 };
+    expect(helmfileFinding(new HelmfileError("h.yaml:4: bad", at), "h.yaml")).toStrictEqual({
+      ruleId: "helmfile-invalid",
+      severity: "error",
+      message: "h.yaml:4: bad",
+      location: at,
+    });
+    const unresolved = helmfileFinding(new HelmfileError("CLUSTER is not set", at, true), "h.yaml");
+    expect([unresolved.ruleId, unresolved.severity, unresolved.message, unresolved.location]).toEqual([
+      "bootstrap-unresolved",
+      "warning",
+      "CLUSTER is not set: its releases are unknown",
+      at,
+    ]);
+    expect(unresolved.fix).toMatch(/^run kubestrap where helmfile runs/);
   });
 });

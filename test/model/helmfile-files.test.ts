@@ -22,6 +22,7 @@ describe("the helmfiles of a target", () => {
       "four/z.yaml": release,
       "four/a.yml": release,
       "four/readme.md": "x",
+      "four/old.yaml.bak": release,
       "helmfile.d/root.yaml": release,
     });
     expect(helmfilesOf(repo, "one/helmfile.d/x.yaml")).toEqual(["one/helmfile.d/x.yaml"]);
@@ -139,6 +140,39 @@ describe("a state across its parts", () => {
       ["a", "second", "two"],
       ["b", "second", undefined],
       ["c", "first", undefined],
+    ]);
+  });
+});
+
+describe("where a release is written", () => {
+  it("at its name's line in its own part: names with dots, quotes and comments; a templated name at the part", () => {
+    const repo = load({
+      "helmfile.yaml.gotmpl": [
+        "releases:",
+        "  - name: a",
+        "    chart: oci://r/a",
+        "  - name: axb",
+        "    chart: oci://r/axb",
+        "  - chart: oci://r/dots",
+        '    name: "a.b"  # the dotted one',
+        "---",
+        "releases:",
+        "  - name: 'a'",
+        "    namespace: second",
+        "    chart: oci://r/a",
+        '  - name: {{ "tmpl" }}',
+        "    chart: oci://r/t",
+        "",
+      ].join("\n"),
+    });
+    const read = readHelmfiles(repo, ["helmfile.yaml.gotmpl"]);
+    expect(read.findings).toEqual([]);
+    expect(read.states[0]?.releases.map((r) => [r.namespace || "-", r.name, r.location.line])).toEqual([
+      ["-", "a", 2],
+      ["-", "axb", 4],
+      ["-", "a.b", 7],
+      ["second", "a", 10],
+      ["-", "tmpl", 9],
     ]);
   });
 });
