@@ -258,6 +258,7 @@ export const FUNCTION_CASES: FunctionCase[] = [
   c("trim markers", "a  {{- 1 -}}  b {{- /* gone */ -}} c", "a1bc"),
   c("comment", "x{{/* a comment */}}y", "xy"),
   c("pipeline", '{{ "a" | printf "%s-%s" "b" }} {{ 3 | add 1 | mul 2 }}', "b-a 8"),
+  c("pipeline", "{{ 1 | }}|{{ 2 | add 1 | }}", "1|3"),
   c("parentheses", "{{ (add 1 2) }} {{ len (list (list 1)) }}", "3 1"),
   c("fields", '{{ (dict "a" (dict "b" (dict "c" 1))).a.b.c }}', "1"),
   c(

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderTemplate } from "../../src/model/helmfile/template/exec.ts";
 import { TemplateError } from "../../src/model/helmfile/template/parse.ts";
 import { memoryFunctions } from "../helmfile/memory-functions.ts";
+import { REFUSAL_CASES } from "../helmfile/refusal-cases.ts";
 
 const files: Record<string, string> = { "a.yaml": "x: 1\nlist: [a, b]\n" };
 const functionsOf = () => memoryFunctions(files, {}, { SET: "yes" });
@@ -79,7 +80,7 @@ describe("Go text/template evaluation", () => {
     expect(detail("{{ $nope }}")).toBe('undefined variable "$nope"');
     expect(detail("{{ and }}")).toBe("wrong number of args for and: want at least 1 got 0");
     expect(detail("{{ .a 1 }}", { a: "x" })).toBe("can't give argument to non-function .a");
-    expect(detail('{{ template "nope" }}')).toBe('no such template "nope"');
+    expect(detail('{{ template "nope" }}')).toBe('template "nope" not defined');
     expect(detail('{{ include "nope" . }}')).toBe('no such template "nope"');
     expect(detail('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" 1 }}')).toBe(
       "exceeded maximum template depth (1000)",
@@ -126,21 +127,10 @@ describe("Go text/template evaluation", () => {
     expect(render("a{{/* one */}}b{{- /* two */}} c{{ /* three */ -}} d")).toBe("ab cd");
   });
 
-  it("refuses malformed templates with Go's reasons", () => {
-    const detail = (source: string) => errorOf(source).detail;
-    expect(detail("{{/* open")).toBe("unclosed comment");
-    expect(detail("{{/* c */ x }}")).toBe("comment ends before closing delimiter");
-    expect(detail("{{ `open }}")).toBe("unterminated raw quoted string");
-    expect(detail("{{ 'ab' }}")).toBe("malformed character constant");
-    expect(detail("{{ end }}")).toBe("unexpected {{end}}");
-    expect(detail("{{ else }}")).toBe("unexpected {{else}}");
-    expect(detail("{{ }}")).toBe("missing value for command");
-    expect(detail('{{ define "x" }}')).toBe("unexpected EOF in define");
-    expect(detail("{{ template x }}")).toBe("template clause needs a template name string");
-    expect(detail("{{ 1 # }}")).toBe('unexpected "#" in command');
-    expect(detail('{{ "a\nb" }}')).toBe("unterminated quoted string");
-    expect(detail("{{ 1")).toBe("unclosed action");
-  });
+  for (const c of REFUSAL_CASES)
+    it(`refuses ${JSON.stringify(c.template)}: ${c.reason}`, () => {
+      expect(errorOf(c.template).detail).toBe(c.reason);
+    });
 
   it("turns Go regular expressions into JavaScript ones", () => {
     expect(render('{{ regexSplit "(?m)^---$" "a\\n---\\nb" -1 | len }}')).toBe("2");

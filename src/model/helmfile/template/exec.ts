@@ -123,7 +123,7 @@ class Executor {
       case "template": {
         this.line = node.line;
         const body = this.defines.get(node.name);
-        if (!body) this.fail(`no such template "${node.name}"`);
+        if (!body) this.fail(`template "${node.name}" not defined`);
         const value = node.pipeline ? this.pipeline(node.pipeline, dot, vars) : undefined;
         this.enter(() => this.walk(body, value, [{ name: "$", value }], out));
         return;
@@ -331,12 +331,15 @@ function goType(value: unknown): string {
   return "interface {}";
 }
 
+/** An operand as Go prints its node in an error: `.a.b`, `$x.a`, `1`, `"s"`, `nil`. */
 function describe(operand: Operand): string {
   switch (operand.kind) {
     case "field":
       return `.${operand.chain.join(".")}`;
     case "variable":
       return [operand.name, ...operand.chain].join(".");
+    case "literal":
+      return typeof operand.value === "string" ? JSON.stringify(operand.value) : formatValue(operand.value);
     default:
       return operand.kind;
   }

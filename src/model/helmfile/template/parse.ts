@@ -68,7 +68,9 @@ type TokenKind =
   | "field"
   | "dot"
   | "identifier"
-  | "keyword";
+  | "keyword"
+  /** Any other printable ASCII character: the parser says where it is unexpected, as Go's does. */
+  | "char";
 
 interface Token {
   kind: TokenKind;
@@ -217,13 +219,14 @@ function lexAction(
       push({ kind: "string", text: s.slice(i, j + 1), value: s.slice(i + 1, j) });
       i = j + 1;
     } else if (c === "'") {
-      const m = s.slice(i).match(/^'(\\.|[^'\\])+'/u);
-      if (!m) fail("malformed character constant");
-      const inner = unquote(`"${(m as RegExpMatchArray)[0].slice(1, -1)}"`, fail) as string;
+      const m = s.slice(i).match(/^'(?:\\.|[^'\\\n])*'/u);
+      if (!m) fail("unterminated character constant");
+      const text = (m as RegExpMatchArray)[0];
+      const inner = unquote(`"${text.slice(1, -1)}"`, fail) as string;
       // One character, as Go's strconv.UnquoteChar reads it: 'ab' is an error, not 'a'.
-      if ([...inner].length !== 1) fail("malformed character constant");
-      push({ kind: "number", text: (m as RegExpMatchArray)[0], value: inner.codePointAt(0) });
-      i += (m as RegExpMatchArray)[0].length;
+      if ([...inner].length !== 1) fail(`malformed character constant: ${text}`);
+      push({ kind: "number", text, value: inner.codePointAt(0) });
+      i += text.length;
     } else if (c === "$") {
       const m = s.slice(i).match(/^\$[A-Za-z0-9_]*/) as RegExpMatchArray;
       push({ kind: "variable", text: m[0] });
@@ -242,22 +245,52 @@ function lexAction(
         i++;
       }
     } else if (/[0-9+-]/.test(c)) {
-      const m = s
-        .slice(i)
-        .match(/^[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9_]*\.?[0-9_]+([eE][+-]?[0-9]+)?)/);
-      if (!m || m[0] === "-" || m[0] === "+") fail(`unexpected "${c}" in command`);
-      const text = (m as RegExpMatchArray)[0];
-      push({ kind: "number", text, value: parseNumber(text) });
+      const text = scanNumber(s, i);
+      if (/[\p{L}\p{Nd}_]/u.test(s[i + text.length] ?? ""))
+        fail(`bad number syntax: "${s.slice(i, i + text.length + 1)}"`);
+      const value = parseNumber(text);
+      if (Number.isNaN(value)) fail(`illegal number syntax: "${text}"`);
+      push({ kind: "number", text, value });
       i += text.length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = s.slice(i).match(/^[A-Za-z_][A-Za-z0-9_]*/) as RegExpMatchArray;
+    } else if (/[\p{L}_]/u.test(c)) {
+      const m = s.slice(i).match(/^[\p{L}_][\p{L}\p{Nd}_]*/u) as RegExpMatchArray;
       const word = m[0];
       if (word === "true" || word === "false") push({ kind: "bool", text: word, value: word === "true" });
       else if (word === "nil") push({ kind: "nil", text: word });
       else push({ kind: KEYWORDS.has(word) ? "keyword" : "identifier", text: word });
       i += word.length;
-    } else fail(`unexpected "${c}" in command`);
+    } else if (/^[\x20-\x7e]$/.test(c)) {
+      push({ kind: "char", text: c });
+      i++;
+    } else {
+      const rune = String.fromCodePoint(s.codePointAt(i) as number);
+      const code = (rune.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0");
+      fail(`unrecognized character in action: U+${code} '${rune}'`);
+    }
   }
+}
+
+/** What Go's lexer takes for a number: a sign, a base prefix, digits, a fraction and an exponent. */
+function scanNumber(s: string, start: number): string {
+  let i = start;
+  if (s[i] === "+" || s[i] === "-") i++;
+  let digits = /[0-9_]/;
+  const prefix = s.slice(i, i + 2).toLowerCase();
+  if (prefix === "0x") digits = /[0-9a-fA-F_]/;
+  else if (prefix === "0o") digits = /[0-7_]/;
+  else if (prefix === "0b") digits = /[01_]/;
+  if (digits.source !== "[0-9_]") i += 2;
+  while (digits.test(s[i] ?? "")) i++;
+  if (s[i] === ".") {
+    i++;
+    while (digits.test(s[i] ?? "")) i++;
+  }
+  if (digits.source === "[0-9_]" && (s[i] === "e" || s[i] === "E")) {
+    i++;
+    if (s[i] === "+" || s[i] === "-") i++;
+    while (/[0-9_]/.test(s[i] ?? "")) i++;
+  }
+  return s.slice(start, i);
 }
 
 function parseNumber(text: string): number {
@@ -280,7 +313,7 @@ function unquote(raw: string, fail: (m: string) => never): string {
       }),
     );
   } catch {
-    return fail(`invalid quoted string ${raw}`);
+    return fail("invalid syntax");
   }
 }
 
@@ -311,14 +344,23 @@ export function parseTemplate(name: string, source: string): Template {
             if (!opener) throw new TemplateError(name, action.line, "unexpected {{end}}");
             return { nodes, stop: { keyword: "end", action, rest } };
           case "else":
-            if (!allowElse) throw new TemplateError(name, action.line, "unexpected {{else}}");
+            if (!allowElse)
+              throw new TemplateError(
+                name,
+                action.line,
+                opener === undefined
+                  ? "unexpected {{else}}"
+                  : opener === "define" || opener === "block"
+                    ? `unexpected {{else}} in ${opener} clause`
+                    : "expected end; found {{else}}",
+              );
             return { nodes, stop: { keyword: "else", action, rest } };
           case "if":
           case "with":
             nodes.push(parseBranches(first.text, rest, action.line));
             continue;
           case "range": {
-            const pipeline = parsePipeline(name, rest, action.line, true);
+            const pipeline = parsePipeline(name, rest, action.line, "range");
             const body = parseList(true, "range");
             let otherwise: Node[] | undefined;
             if (body.stop?.keyword === "else") otherwise = expectEnd(parseList(false, "range"), action.line);
@@ -342,9 +384,9 @@ export function parseTemplate(name: string, source: string): Template {
             continue;
         }
       }
-      nodes.push({ kind: "action", pipeline: parsePipeline(name, tokens, action.line, false) });
+      nodes.push({ kind: "action", pipeline: parsePipeline(name, tokens, action.line, "command") });
     }
-    if (opener) throw new TemplateError(name, lineAt(source, source.length), `unexpected EOF in ${opener}`);
+    if (opener) throw new TemplateError(name, lineAt(source, source.length), "unexpected EOF");
     return { nodes };
   };
 
@@ -356,12 +398,16 @@ export function parseTemplate(name: string, source: string): Template {
   ): Extract<Node, { kind: "template" }> => {
     const nameToken = rest[0];
     if (nameToken?.kind !== "string")
-      throw new TemplateError(name, line, `${keyword} clause needs a template name string`);
+      throw new TemplateError(
+        name,
+        line,
+        `unexpected ${nameToken ? item(nameToken) : '"}}"'} in ${keyword} clause`,
+      );
     const pipeTokens = trimSpaces(rest.slice(1));
     return {
       kind: "template",
       name: nameToken.value as string,
-      pipeline: pipeTokens.length ? parsePipeline(name, pipeTokens, line, false) : undefined,
+      pipeline: pipeTokens.length ? parsePipeline(name, pipeTokens, line, `${keyword} clause`) : undefined,
       line,
     };
   };
@@ -373,7 +419,7 @@ export function parseTemplate(name: string, source: string): Template {
 
   const parseBranches = (kind: "if" | "with", firstTokens: Token[], line: number): Node => {
     const branches: { pipeline: Pipeline; body: Node[] }[] = [];
-    let pipeline = parsePipeline(name, firstTokens, line, kind === "with");
+    let pipeline = parsePipeline(name, firstTokens, line, kind);
     for (;;) {
       const body = parseList(true, kind);
       branches.push({ pipeline, body: body.nodes });
@@ -381,12 +427,7 @@ export function parseTemplate(name: string, source: string): Template {
       const rest = body.stop?.rest ?? [];
       const next = rest[0];
       if (next?.kind === "keyword" && next.text === kind) {
-        pipeline = parsePipeline(
-          name,
-          trimSpaces(rest.slice(1)),
-          body.stop?.action.line ?? line,
-          kind === "with",
-        );
+        pipeline = parsePipeline(name, trimSpaces(rest.slice(1)), body.stop?.action.line ?? line, kind);
         continue;
       }
       const otherwise = expectEnd(parseList(false, kind), line);
@@ -406,12 +447,15 @@ function trimSpaces(tokens: Token[]): Token[] {
   return tokens.slice(a, b);
 }
 
-function parsePipeline(
-  name: string,
-  input: Token[],
-  actionLine: number,
-  allowTwoVariables: boolean,
-): Pipeline {
+/** A token as Go's parser quotes it in an error: a keyword as <end>, anything else quoted, cut at 10 characters. */
+function item(t: Token): string {
+  if (t.kind === "keyword") return `<${t.text}>`;
+  const chars = [...t.text];
+  return chars.length > 10 ? `${JSON.stringify(chars.slice(0, 10).join(""))}...` : JSON.stringify(t.text);
+}
+
+/** `context` is what Go's parser names the pipeline in its errors: command, range, if, with, a clause. */
+function parsePipeline(name: string, input: Token[], actionLine: number, context: string): Pipeline {
   const tokens = trimSpaces(input);
   const line = tokens[0]?.line ?? actionLine;
   const fail = (m: string): never => {
@@ -430,7 +474,8 @@ function parsePipeline(
       head.length % 2 === 1;
     if (isDecl) {
       pipeline.variables = head.filter((t) => t.kind === "variable").map((t) => t.text);
-      if (pipeline.variables.length > (allowTwoVariables ? 2 : 1)) fail("too many declarations");
+      if (pipeline.variables.length > (context === "range" ? 2 : 1))
+        fail(`too many declarations in ${context}`);
       pipeline.assign = nonSpace[declIndex]?.kind === "assign";
       const target = nonSpace[declIndex] as Token;
       start = tokens.indexOf(target) + 1;
@@ -439,7 +484,6 @@ function parsePipeline(
   let pos = start;
   let command: Operand[] = [];
   const flush = () => {
-    if (command.length === 0) fail("missing command");
     pipeline.commands.push({ operands: command });
     command = [];
   };
@@ -450,16 +494,18 @@ function parsePipeline(
       continue;
     }
     if (t.kind === "pipe") {
+      if (command.length === 0) fail('unexpected "|" in command');
       flush();
       pos++;
       continue;
     }
-    const parsed = parseOperand(name, tokens, pos, line);
+    const parsed = parseOperand(name, tokens, pos, line, command.length === 0 ? "command" : "operand");
     command.push(parsed.operand);
     pos = parsed.next;
   }
-  if (command.length === 0 && pipeline.commands.length === 0) fail("missing value for command");
-  flush();
+  if (command.length === 0 && pipeline.commands.length === 0) fail(`missing value for ${context}`);
+  // Go's parser lets a pipeline end in `|`.
+  if (command.length > 0) flush();
   return pipeline;
 }
 
@@ -468,6 +514,8 @@ function parseOperand(
   tokens: Token[],
   pos: number,
   line: number,
+  /** Where the operand is, for Go's error: the start of a command, or after an operand. */
+  context: "command" | "operand",
 ): { operand: Operand; next: number } {
   const t = tokens[pos] as Token;
   const fail = (m: string): never => {
@@ -506,14 +554,14 @@ function parseOperand(
       if (depth !== 0) fail("unclosed left paren");
       operand = {
         kind: "pipeline",
-        pipeline: parsePipeline(name, tokens.slice(pos + 1, j - 1), line, false),
+        pipeline: parsePipeline(name, tokens.slice(pos + 1, j - 1), line, "parenthesized pipeline"),
         chain: [],
       };
       next = j;
       break;
     }
     default:
-      return fail(`unexpected ${JSON.stringify(t.text)} in operand`);
+      return fail(`unexpected ${item(t)} in ${context}`);
   }
   // Field chains written right after an operand: `.a.b`, `$x.a`, `(f).a`.
   while (tokens[next]?.kind === "field") {
