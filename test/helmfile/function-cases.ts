@@ -259,6 +259,13 @@ export const FUNCTION_CASES: FunctionCase[] = [
   c("comment", "x{{/* a comment */}}y", "xy"),
   c("pipeline", '{{ "a" | printf "%s-%s" "b" }} {{ 3 | add 1 | mul 2 }}', "b-a 8"),
   c("pipeline", "{{ 1 | }}|{{ 2 | add 1 | }}", "1|3"),
+  c("slice", "{{ slice list }}|{{ slice (list 1 2) 2 }}|{{ slice (list 1 2) 0 0 }}", "<no value>|[]|[]"),
+  c("eq", '{{ eq 1 1 "a" }} {{ eq nil 1 }} {{ eq "a" nil }} {{ ne 1 nil }}', "true false false true"),
+  c(
+    "uniq",
+    '{{ uniq (list (dict "a" 1) (dict "a" 1) (list 1) (list 1)) }} {{ has (list 1) (list (list 1)) }}',
+    "[map[a:1] [1]] true",
+  ),
   c("parentheses", "{{ (add 1 2) }} {{ len (list (list 1)) }}", "3 1"),
   c("fields", '{{ (dict "a" (dict "b" (dict "c" 1))).a.b.c }}', "1"),
   c(

@@ -1,5 +1,5 @@
 /**
- * Templates Go's text/template refuses, with the reason it gives. The unit test holds kubestrap's template
+ * Templates Go's text/template refuses, while parsing or running them, with the reason it gives. The unit test holds kubestrap's template
  * engine to each reason; the differential integration test renders each template as a helmfile with the real
  * helmfile and finds the same reason in its error, so every reason here is Go's.
  */
@@ -48,4 +48,45 @@ export const REFUSAL_CASES: RefusalCase[] = [
   r("{{ 0x }}", 'illegal number syntax: "0x"'),
   r("{{ 1 2 }}", "can't give argument to non-function 1"),
   r('{{ "a" 2 }}', 'can\'t give argument to non-function "a"'),
+  // Refused while running.
+  r("{{ index (list 1) 5 }}", "error calling index: index out of range: 5"),
+  r("{{ index (list 1) -1 }}", "error calling index: index out of range: -1"),
+  r('{{ index (list 1) "a" }}', "error calling index: cannot index slice/array with type string"),
+  r("{{ index (list 1) nil }}", "error calling index: cannot index slice/array with nil"),
+  r('{{ index "ab" 2 }}', "error calling index: reflect: string index out of range"),
+  r('{{ index "ab" 3 }}', "error calling index: index out of range: 3"),
+  r("{{ index (list 1) 1 }}", "error calling index: reflect: slice index out of range"),
+  r("{{ index nil 1 }}", "error calling index: index of untyped nil"),
+  r("{{ index 1 1 }}", "error calling index: can't index item of type int"),
+  r("{{ index true 1 }}", "error calling index: can't index item of type bool"),
+  r('{{ fail "boom" }}', "error calling fail: boom"),
+  r('{{ required "need" "" }}', "error calling required: need"),
+  r("{{ len 3 }}", "error calling len: len of type int"),
+  r("{{ len 1.5 }}", "error calling len: len of type float64"),
+  r('{{ (dict "a" 1).b }}', 'map has no entry for key "b"'),
+  r("{{ $x := 1 }}{{ $x.a }}", "can't evaluate field a in type int"),
+  r("{{ nil }}", "nil is not a command"),
+  r("{{ and }}", "wrong number of args for and: want at least 1 got 0"),
+  r('{{ eq 1 "a" }}', "error calling eq: incompatible types for comparison: int and string"),
+  r("{{ eq 1 1.5 }}", "error calling eq: incompatible types for comparison: int and float64"),
+  r('{{ ne true "a" }}', "error calling ne: incompatible types for comparison: bool and string"),
+  r("{{ lt (list) 1 }}", "error calling lt: invalid type for comparison"),
+  r("{{ lt true false }}", "error calling lt: invalid type for comparison"),
+  r('{{ lt 1 "a" }}', "error calling lt: incompatible types for comparison: int and string"),
+  r("{{ lt 2.5 3 }}", "error calling lt: incompatible types for comparison: float64 and int"),
+  r("{{ 1 | 2 }}", "non executable command in pipeline stage 2"),
+  r('{{ 1 | len | "a" }}', "non executable command in pipeline stage 3"),
+  r("{{ div 1 0 }}", "error calling div: runtime error: integer divide by zero"),
+  r("{{ mod 1 0 }}", "error calling mod: runtime error: integer divide by zero"),
+  r("{{ break }}", "{{break}} outside {{range}}"),
+  r("{{ range list }}{{ else }}{{ continue }}{{ end }}", "{{continue}} outside {{range}}"),
+  r("{{ range 1.5 }}{{ end }}", "range can't iterate over 1.5"),
+  r("{{ slice (list 1 2) 2 1 }}", "error calling slice: reflect.Value.Slice: slice index out of bounds"),
+  r("{{ slice (list 1) 0 5 }}", "error calling slice: reflect.Value.Slice: slice index out of bounds"),
+  r(
+    '{{ requiredEnv "KUBESTRAP_SURELY_UNSET" }}',
+    "error calling requiredEnv: required env var `KUBESTRAP_SURELY_UNSET` is not set",
+  ),
+  r('{{ readFile "nope.txt" }}', "error calling readFile: open nope.txt: no such file or directory"),
+  r("{{ (list 1).a }}", "can't evaluate field a in type []interface {}"),
 ];

@@ -4,6 +4,7 @@
  * never reads outside the repository.
  */
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { loadAllManifests, loadManifest } from "../../../load/yaml.ts";
 import { findPath, isRecord } from "../../objects.ts";
 import { type ExecContext, formatValue, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
@@ -224,8 +225,8 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
   const fns: Record<string, TemplateFunction> = {
     // Go's built-ins.
     not: (a) => !isTrue(a),
-    eq: (a, ...bs) => bs.some((b) => equal(a, b)),
-    ne: (a, b) => !equal(a, b),
+    eq: (a, ...bs) => bs.some((b) => goEqual(a, b)),
+    ne: (a, b) => !goEqual(a, b),
     lt: (a, b) => compare(a, b) < 0,
     le: (a, b) => compare(a, b) <= 0,
     gt: (a, b) => compare(a, b) > 0,
@@ -235,33 +236,33 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
       if (typeof a === "string") return Buffer.byteLength(a);
       if (Array.isArray(a)) return a.length;
       if (isRecord(a)) return Object.keys(a).length;
-      throw new Error(`len of type ${typeof a}`);
+      throw new Error(`len of type ${goTypeName(a)}`);
     },
     index: (coll, ...keys) => {
       let cur = coll;
       for (const key of keys) {
-        if (Array.isArray(cur)) {
-          const i = int(key);
-          if (i < 0 || i >= cur.length) throw new Error(`index out of range: ${i}`);
-          cur = cur[i];
-        } else if (typeof cur === "string") {
+        if (Array.isArray(cur)) cur = cur[indexArg(key, cur.length, "slice")];
+        else if (typeof cur === "string") {
           // A string is indexed by byte, as Go does: the byte's value.
           const bytes = Buffer.from(cur);
-          const i = int(key);
-          if (i < 0 || i >= bytes.length) throw new Error(`index out of range: ${i}`);
-          cur = bytes[i];
+          cur = bytes[indexArg(key, bytes.length, "string")];
         } else if (isRecord(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
         else if (cur === null || cur === undefined || cur === NO_VALUE)
           throw new Error("index of untyped nil");
-        else throw new Error(`can't index item of type ${typeof cur}`);
+        else throw new Error(`can't index item of type ${goTypeName(cur)}`);
       }
       return cur;
     },
     // sprig's slice replaces Go's built-in, and takes lists only.
     slice: (coll, ...idx) => {
-      const [a, b] = idx.map(int);
-      if (Array.isArray(coll)) return coll.slice(a ?? 0, b);
-      throw new Error(`list should be type of slice or array but ${goKind(coll)}`);
+      if (!Array.isArray(coll)) throw new Error(`list should be type of slice or array but ${goKind(coll)}`);
+      // An empty list slices to nothing at all; bounds outside the list panic in Go's reflect.
+      if (coll.length === 0) return NO_VALUE;
+      const start = idx.length > 0 ? int(idx[0]) : 0;
+      const end = idx.length > 1 ? int(idx[1]) : coll.length;
+      if (start < 0 || end < start || end > coll.length)
+        throw new Error("reflect.Value.Slice: slice index out of bounds");
+      return coll.slice(start, end);
     },
     print: (...a) => sprint(a),
     println: (...a) => `${a.map((x) => formatValue(x)).join(" ")}\n`,
@@ -363,8 +364,8 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     add1: (a) => int(a) + 1,
     sub: (a, b) => int(a) - int(b),
     mul: (...a) => a.reduce<number>((s, x) => s * int(x), 1),
-    div: (a, b) => Math.trunc(int(a) / int(b)),
-    mod: (a, b) => int(a) % int(b),
+    div: (a, b) => Math.trunc(int(a) / nonZero(int(b))),
+    mod: (a, b) => int(a) % nonZero(int(b)),
     max: (...a) => Math.max(...a.map(int)),
     min: (...a) => Math.min(...a.map(int)),
     int: (a) => int(a),
@@ -390,9 +391,9 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
     prepend: (l, v) => [v, ...toList(l)],
     concat: (...ls) => ls.flatMap(toList),
     reverse: (l) => [...toList(l)].reverse(),
-    uniq: (l) => toList(l).filter((v, i, all) => all.findIndex((w) => equal(v, w)) === i),
-    without: (l, ...omit) => toList(l).filter((v) => !omit.some((o) => equal(v, o))),
-    has: (needle, l) => toList(l).some((v) => equal(v, needle)),
+    uniq: (l) => toList(l).filter((v, i, all) => all.findIndex((w) => deepEqual(v, w)) === i),
+    without: (l, ...omit) => toList(l).filter((v) => !omit.some((o) => deepEqual(v, o))),
+    has: (needle, l) => toList(l).some((v) => deepEqual(v, needle)),
     compact: (l) => toList(l).filter((v) => !empty(v)),
     sortAlpha: (l) => toList(l).map(str).sort(),
     dict: (...a) => {
@@ -582,23 +583,52 @@ function goReplacement(repl: string): string {
   return repl.replace(/\$\{(\w+)\}/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`));
 }
 
-function equal(a: unknown, b: unknown): boolean {
-  if (a === NO_VALUE) a = null;
-  if (b === NO_VALUE) b = null;
-  if (a === undefined) a = null;
-  if (b === undefined) b = null;
+const nilToNull = (v: unknown) => (v === NO_VALUE || v === undefined ? null : v);
+
+/** Go's eq: values of one basic kind; nil equals only nil. */
+function goEqual(x: unknown, y: unknown): boolean {
+  const a = nilToNull(x);
+  const b = nilToNull(y);
   if (typeof a === "object" || typeof b === "object") {
     if (a === null && b === null) return true;
     if (a === null || b === null) return false;
     throw new Error("incompatible types for comparison");
   }
+  if (goKind(a) !== goKind(b))
+    throw new Error(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
   return a === b;
 }
 
+/** reflect.DeepEqual, with which sprig's uniq, without and has compare: any two values, never an error. */
+function deepEqual(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(nilToNull(a), nilToNull(b));
+}
+
+/** Go's lt: numbers and strings of one kind only (an int is not a float64). */
 function compare(a: unknown, b: unknown): number {
+  for (const v of [a, b])
+    if (!["int", "float64", "string"].includes(goKind(v))) throw new Error("invalid type for comparison");
+  if (goKind(a) !== goKind(b))
+    throw new Error(`incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`);
   if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  throw new Error("incompatible types for comparison");
+  return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+}
+
+/** Go's index of a list or string: an integer within its length (at the length, reflect's own panic). */
+function indexArg(key: unknown, length: number, kind: "slice" | "string"): number {
+  if (key === null || key === undefined || key === NO_VALUE)
+    throw new Error("cannot index slice/array with nil");
+  if (goKind(key) !== "int") throw new Error(`cannot index slice/array with type ${goTypeName(key)}`);
+  const i = key as number;
+  if (i < 0 || i > length) throw new Error(`index out of range: ${i}`);
+  if (i === length) throw new Error(`reflect: ${kind} index out of range`);
+  return i;
+}
+
+/** sprig's integer division panics on zero, which Go's template reports as the call's error. */
+function nonZero(n: number): number {
+  if (n === 0) throw new Error("runtime error: integer divide by zero");
+  return n;
 }
 
 function goKind(v: unknown): string {

@@ -324,6 +324,8 @@ export function parseTemplate(name: string, source: string): Template {
   let index = 0;
 
   type Stop = { keyword: "end" | "else"; action: Action; rest: Token[] };
+  /** How many ranges the list being parsed is in: break and continue need one. */
+  let rangeDepth = 0;
 
   const parseList = (allowElse: boolean, opener: string | undefined): { nodes: Node[]; stop?: Stop } => {
     const nodes: Node[] = [];
@@ -361,7 +363,9 @@ export function parseTemplate(name: string, source: string): Template {
             continue;
           case "range": {
             const pipeline = parsePipeline(name, rest, action.line, "range");
+            rangeDepth++;
             const body = parseList(true, "range");
+            rangeDepth--;
             let otherwise: Node[] | undefined;
             if (body.stop?.keyword === "else") otherwise = expectEnd(parseList(false, "range"), action.line);
             else expectEnd(body, action.line);
@@ -380,6 +384,8 @@ export function parseTemplate(name: string, source: string): Template {
             continue;
           case "break":
           case "continue":
+            if (rangeDepth === 0)
+              throw new TemplateError(name, action.line, `{{${first.text}}} outside {{range}}`);
             nodes.push({ kind: first.text, line: action.line });
             continue;
         }
@@ -506,6 +512,11 @@ function parsePipeline(name: string, input: Token[], actionLine: number, context
   if (command.length === 0 && pipeline.commands.length === 0) fail(`missing value for ${context}`);
   // Go's parser lets a pipeline end in `|`.
   if (command.length > 0) flush();
+  // A later stage receives the value before it: it must be something that can take it.
+  pipeline.commands.slice(1).forEach((c, i) => {
+    if (["literal", "nil", "dot"].includes((c.operands[0] as Operand).kind))
+      fail(`non executable command in pipeline stage ${i + 2}`);
+  });
   return pipeline;
 }
 
