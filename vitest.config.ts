@@ -16,6 +16,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: ["test/integration/**", "test/corpus/**"],
+          globalSetup: ["test/temp-root.ts"],
           testTimeout: 30_000,
         },
       },
@@ -27,7 +28,7 @@ export default defineConfig({
               test: {
                 name: "integration",
                 include: ["test/integration/**/*.test.ts"],
-                globalSetup: ["test/integration/global-setup.ts"],
+                globalSetup: ["test/temp-root.ts", "test/integration/global-setup.ts"],
                 // One control plane for every file: one file at a time, so that a test that restarts the API
                 // server or counts its writes sees no other test's traffic.
                 fileParallelism: false,
@@ -41,6 +42,7 @@ export default defineConfig({
         test: {
           name: "corpus",
           include: ["test/corpus/**/*.test.ts"],
+          globalSetup: ["test/temp-root.ts"],
           testTimeout: 60_000,
         },
       },

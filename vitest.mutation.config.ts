@@ -7,6 +7,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The registry test reads src/ as text, which Stryker has rewritten with its mutant switches.
     exclude: ["test/integration/**", "test/corpus/**", "test/rules/registry.test.ts"],
+    globalSetup: ["test/temp-root.ts"],
     testTimeout: 30_000,
     // One module graph for every test file: a mutant's run costs its tests, not ~150 ms of imports per file
     // (9.1 min instead of 36.6 for the bootstrap part of src/model). A module's cache can then carry from one
