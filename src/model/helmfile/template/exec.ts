@@ -288,9 +288,8 @@ class Executor {
   private chain(value: unknown, fields: string[], base: string): unknown {
     let current = value;
     for (const field of fields) {
-      if (current === null || current === undefined || current === NO_VALUE)
-        this.fail(`nil pointer evaluating interface {}.${field}`);
-      if (!isRecord(current)) this.fail(`can't evaluate field ${field} in type ${goType(current)}`);
+      if (isNil(current)) this.fail(`nil pointer evaluating interface {}.${field}`);
+      if (!isRecord(current)) this.fail(`can't evaluate field ${field} in type ${goTypeName(current)}`);
       const map = current as Record<string, unknown>;
       if (!Object.hasOwn(map, field)) {
         if ((map as Record<string | symbol, unknown>)[STRUCT] === true)
@@ -313,7 +312,7 @@ export function struct<T extends object>(fields: T): T {
 
 /** Go's truth: false, 0, "", nil and empty collections are false. */
 export function isTrue(value: unknown): boolean {
-  if (value === null || value === undefined || value === NO_VALUE) return false;
+  if (isNil(value)) return false;
   if (typeof value === "boolean") return value;
   if (typeof value === "number") return value !== 0;
   if (typeof value === "string") return value.length > 0;
@@ -323,12 +322,28 @@ export function isTrue(value: unknown): boolean {
   return true;
 }
 
-function goType(value: unknown): string {
-  if (typeof value === "string") return "string";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float64";
-  if (typeof value === "boolean") return "bool";
-  if (Array.isArray(value)) return "[]interface {}";
-  return "interface {}";
+/** Go's nil as kubestrap holds it: null, undefined, or a map lookup that found no key. */
+export function isNil(v: unknown): boolean {
+  return v === null || v === undefined || v === NO_VALUE;
+}
+
+/** Go's reflect kind of a value as kubestrap holds it: YAML and template values only. */
+export function goKind(v: unknown): string {
+  if (isNil(v)) return "invalid";
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float64";
+  if (Array.isArray(v)) return "slice";
+  return "map";
+}
+
+/** Go's name of a value's type, as `%T` and error messages print it. */
+export function goTypeName(v: unknown): string {
+  const kind = goKind(v);
+  if (kind === "slice") return "[]interface {}";
+  if (kind === "map") return "map[string]interface {}";
+  if (kind === "invalid") return "<nil>";
+  return kind;
 }
 
 /** An operand as Go prints its node in an error: `.a.b`, `$x.a`, `1`, `"s"`, `nil`. */

@@ -7,7 +7,16 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { loadAllManifests, loadManifest } from "../../../load/yaml.ts";
 import { findPath, isRecord } from "../../objects.ts";
-import { type ExecContext, formatValue, isTrue, NO_VALUE, type TemplateFunction } from "./exec.ts";
+import {
+  type ExecContext,
+  formatValue,
+  goKind,
+  goTypeName,
+  isNil,
+  isTrue,
+  NO_VALUE,
+  type TemplateFunction,
+} from "./exec.ts";
 import { goYaml } from "./go-yaml.ts";
 
 export interface TemplateIO {
@@ -247,8 +256,7 @@ export function templateFunctions(io: TemplateIO): Record<string, TemplateFuncti
           const bytes = Buffer.from(cur);
           cur = bytes[indexArg(key, bytes.length, "string")];
         } else if (isRecord(cur)) cur = Object.hasOwn(cur, str(key)) ? cur[str(key)] : NO_VALUE;
-        else if (cur === null || cur === undefined || cur === NO_VALUE)
-          throw new Error("index of untyped nil");
+        else if (isNil(cur)) throw new Error("index of untyped nil");
         else throw new Error(`can't index item of type ${goTypeName(cur)}`);
       }
       return cur;
@@ -583,7 +591,7 @@ function goReplacement(repl: string): string {
   return repl.replace(/\$\{(\w+)\}/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`));
 }
 
-const nilToNull = (v: unknown) => (v === NO_VALUE || v === undefined ? null : v);
+const nilToNull = (v: unknown) => (isNil(v) ? null : v);
 
 /** Go's eq: values of one basic kind; nil equals only nil. */
 function goEqual(x: unknown, y: unknown): boolean {
@@ -616,8 +624,7 @@ function compare(a: unknown, b: unknown): number {
 
 /** Go's index of a list or string: an integer within its length (at the length, reflect's own panic). */
 function indexArg(key: unknown, length: number, kind: "slice" | "string"): number {
-  if (key === null || key === undefined || key === NO_VALUE)
-    throw new Error("cannot index slice/array with nil");
+  if (isNil(key)) throw new Error("cannot index slice/array with nil");
   if (goKind(key) !== "int") throw new Error(`cannot index slice/array with type ${goTypeName(key)}`);
   const i = key as number;
   if (i < 0 || i > length) throw new Error(`index out of range: ${i}`);
@@ -629,21 +636,4 @@ function indexArg(key: unknown, length: number, kind: "slice" | "string"): numbe
 function nonZero(n: number): number {
   if (n === 0) throw new Error("runtime error: integer divide by zero");
   return n;
-}
-
-function goKind(v: unknown): string {
-  if (v === null || v === undefined || v === NO_VALUE) return "invalid";
-  if (typeof v === "string") return "string";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float64";
-  if (Array.isArray(v)) return "slice";
-  return "map";
-}
-
-function goTypeName(v: unknown): string {
-  const kind = goKind(v);
-  if (kind === "slice") return "[]interface {}";
-  if (kind === "map") return "map[string]interface {}";
-  if (kind === "invalid") return "<nil>";
-  return kind;
 }
