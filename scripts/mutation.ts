@@ -1,22 +1,31 @@
 /**
  * `npm run test:mutation`: StrykerJS over the core, one part at a time, then the score per folder.
  *
- * Each entry of stryker.config.json's `mutate` is a part with its own incremental file and JSON report under
- * .stryker/parts/. A part that finishes keeps its results, so a long measurement can be made part by part, in
- * several sittings, and a run after a small change retests only the mutants the change touches. The summary
- * merges the reports of every part that has one.
+ * Each entry of stryker.config.json's `mutate` is a part. Its results are Stryker's incremental file, a
+ * mutation-testing-elements report committed as mutation/parts/<part>.json: the baseline. A run retests only what
+ * changed since then, and a part whose files and test files are all as its baseline recorded them is not started
+ * at all (Stryker would reuse every result, after a dry run of the whole unit suite). After the runs,
+ * mutation/report.json is written anew: every part's files in one report, the scores per file of the whole scope.
  *
- *   npm run test:mutation                      every part, then the summary
+ *   npm run test:mutation                      the parts that changed since their baseline, then the summary
  *   npm run test:mutation -- analysis report   the parts named so (a word that names no part selects
  *                                              every part whose name contains it: model, charts)
- *   npm run test:mutation -- --summary         only the summary of the reports already written
- *   npm run test:mutation -- -- --concurrency 2 --checkers ""   options after a second -- go to Stryker
+ *   npm run test:mutation -- --full model      every mutant of the parts selected, whatever the baseline holds
+ *   npm run test:mutation -- --summary         only the summary of the baseline
+ *   npm run test:mutation -- -- --timeoutMS 8000   options after a second -- go to Stryker
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, globSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { removeOrphanRunFolders } from "../test/temp-root.ts";
+import mutationVitestConfig from "../vitest.mutation.config.ts";
 
-const PARTS_DIR = ".stryker/parts";
+/** Committed: each part's incremental file, and the report of the whole scope merged from them. */
+const BASELINE_DIR = "mutation/parts";
+const REPORT_FILE = "mutation/report.json";
+/** Not committed: the configuration Stryker is given for a part, and its HTML report. */
+const WORK_DIR = ".stryker/parts";
 
 interface StrykerConfig {
   $schema?: string;
@@ -54,23 +63,82 @@ export function selectParts<P extends { name: string }>(parts: P[], words: strin
   );
 }
 
+/** A mutation-testing-elements report, as far as this script reads it (Stryker's incremental file is one). */
+interface Report {
+  schemaVersion: string;
+  thresholds: { high: number; low: number };
+  projectRoot?: string;
+  files: Record<string, { language?: string; source: string; mutants: { status: Status }[] }>;
+  testFiles?: Record<string, { source?: string; tests: unknown[] }>;
+  [field: string]: unknown;
+}
+
+function readReport(file: string): Report | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Report) : undefined;
+}
+
+export function baselineFile(part: { name: string }): string {
+  return join(BASELINE_DIR, `${part.name}.json`);
+}
+
+/** The test files Stryker's vitest runner runs: vitest.mutation.config.ts's include less its exclude. */
+function unitTestFiles(): string[] {
+  const { include = [], exclude = [] } = mutationVitestConfig.test ?? {};
+  return globSync(include, { exclude }).sort();
+}
+
+/**
+ * Why a part must run, or undefined when its baseline holds every result Stryker would give: the same files
+ * with the same source, and the same test files with the same source. Stryker itself looks no further (a
+ * change to a file that is neither mutated nor a test, such as test/helpers.ts, retests nothing).
+ */
+export function staleReason(
+  baseline:
+    | { files: Record<string, { source?: string }>; testFiles?: Record<string, { source?: string }> }
+    | undefined,
+  sources: Map<string, string>,
+  tests: Map<string, string>,
+): string | undefined {
+  if (baseline === undefined) return "no baseline";
+  const differs = (recorded: Record<string, { source?: string }>, now: Map<string, string>) => {
+    const changed = [...now].filter(([file, text]) => recorded[file]?.source !== text).map(([f]) => f);
+    const gone = Object.keys(recorded).filter((file) => !now.has(file));
+    return [...changed, ...gone].sort();
+  };
+  const files = differs(baseline.files, sources);
+  if (files.length > 0) return `changed: ${files.slice(0, 3).join(", ")}${files.length > 3 ? ", ..." : ""}`;
+  const testFiles = differs(baseline.testFiles ?? {}, tests);
+  if (testFiles.length > 0)
+    return `tests changed: ${testFiles.slice(0, 3).join(", ")}${testFiles.length > 3 ? ", ..." : ""}`;
+  return undefined;
+}
+
+function contents(files: string[]): Map<string, string> {
+  return new Map(files.map((file) => [file, readFileSync(file, "utf8")]));
+}
+
 function runPart(base: StrykerConfig, part: Part, strykerArgs: string[]): number {
-  mkdirSync(PARTS_DIR, { recursive: true });
-  const { $schema: _schema, ...rest } = base;
+  mkdirSync(WORK_DIR, { recursive: true });
+  mkdirSync(BASELINE_DIR, { recursive: true });
+  const { $schema: _schema, reporters, ...rest } = base;
   const config = {
     ...rest,
     mutate: [part.glob],
-    incrementalFile: join(PARTS_DIR, `${part.name}.incremental.json`),
-    jsonReporter: { fileName: join(PARTS_DIR, `${part.name}.json`) },
-    htmlReporter: { fileName: join(PARTS_DIR, `${part.name}.html`) },
+    // The incremental file is the part's JSON report already; the merged one is written after the runs.
+    reporters: (reporters as string[]).filter((r) => r !== "json"),
+    incrementalFile: baselineFile(part),
+    htmlReporter: { fileName: join(WORK_DIR, `${part.name}.html`) },
   };
-  const file = join(PARTS_DIR, `${part.name}.config.json`);
+  const file = join(WORK_DIR, `${part.name}.config.json`);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   console.log(`\n== ${part.name} (${part.glob})`);
   const started = Date.now();
   const run = spawnSync("stryker", ["run", file, ...strykerArgs], { stdio: "inherit" });
+  // Stryker kills its workers rather than closing them: their run folders outlive them.
+  const orphans = removeOrphanRunFolders();
   console.log(
-    `== ${part.name}: exit ${run.status} after ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+    `== ${part.name}: exit ${run.status} after ${((Date.now() - started) / 60_000).toFixed(1)} min` +
+      (orphans.length > 0 ? `; removed ${orphans.length} run folders of killed workers` : ""),
   );
   return run.status ?? 1;
 }
@@ -108,26 +176,29 @@ export function folderOf(file: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join("/") : parts.slice(0, -1).join("/");
 }
 
-interface Report {
-  files: Record<string, { mutants: { status: Status }[] }>;
+/** One report of the whole scope from the parts' reports: their files, without the tests each part ran. */
+export function mergeReports(reports: Report[]): Report | undefined {
+  const [first] = reports;
+  if (first === undefined) return undefined;
+  const files: Report["files"] = {};
+  for (const report of reports) Object.assign(files, report.files);
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  return { schemaVersion: first.schemaVersion, thresholds: first.thresholds, files: sorted };
 }
 
-function summary(): void {
-  const reports = existsSync(PARTS_DIR)
-    ? readdirSync(PARTS_DIR).filter((f) => /^[a-z-]+\.json$/.test(f))
-    : [];
-  const files = new Map<string, Counts>();
-  for (const name of reports) {
-    const report = JSON.parse(readFileSync(join(PARTS_DIR, name), "utf8")) as Report;
-    for (const [file, { mutants }] of Object.entries(report.files)) {
-      const counts = emptyCounts();
-      for (const m of mutants) add(counts, m.status);
-      files.set(file, counts);
-    }
-  }
-  if (files.size === 0) {
-    console.log(`no report under ${PARTS_DIR} yet: run npm run test:mutation first`);
+function summary(parts: Part[]): void {
+  const reports = parts.flatMap((part) => readReport(baselineFile(part)) ?? []);
+  const merged = mergeReports(reports);
+  if (merged === undefined) {
+    console.log(`no baseline under ${BASELINE_DIR} yet: run npm run test:mutation first`);
     return;
+  }
+  writeFileSync(REPORT_FILE, `${JSON.stringify(merged)}\n`);
+  const files = new Map<string, Counts>();
+  for (const [file, { mutants }] of Object.entries(merged.files)) {
+    const counts = emptyCounts();
+    for (const m of mutants) add(counts, m.status);
+    files.set(file, counts);
   }
   const folders = new Map<string, Counts>();
   const total = emptyCounts();
@@ -145,33 +216,47 @@ function summary(): void {
   console.log(`\n${"folder".padEnd(16)} ${"score".padStart(8)}  detected undetected ignored`);
   for (const [folder, counts] of [...folders].sort()) console.log(row(folder, counts));
   console.log(row("all", total));
+  const missing = parts.filter((part) => !existsSync(baselineFile(part))).map((p) => p.name);
+  if (missing.length > 0)
+    console.log(`parts with no baseline yet (not in the figures): ${missing.join(", ")}`);
   console.log("\nleast detected files:");
   for (const [file, c] of [...files].sort((a, b) => b[1].undetected - a[1].undetected).slice(0, 10))
     console.log(`  ${file.padEnd(48)} ${score(c).toFixed(1).padStart(5)} %  ${c.undetected} undetected`);
+  console.log(`\nreport of the whole scope: ${REPORT_FILE}`);
 }
 
 function main(argv: string[]): number {
   const split = argv.indexOf("--");
   const ours = split < 0 ? argv : argv.slice(0, split);
   const strykerArgs = split < 0 ? [] : argv.slice(split + 1);
+  if (!strykerArgs.includes("--concurrency"))
+    strykerArgs.push("--concurrency", String(availableParallelism()));
+  const full = ours.includes("--full");
+  if (full) strykerArgs.push("--force");
+  const base = JSON.parse(readFileSync("stryker.config.json", "utf8")) as StrykerConfig;
+  const all = partsOf(base);
   if (!ours.includes("--summary")) {
-    const base = JSON.parse(readFileSync("stryker.config.json", "utf8")) as StrykerConfig;
     const words = ours.filter((a) => !a.startsWith("--"));
-    const parts = selectParts(partsOf(base), words);
+    const parts = selectParts(all, words);
     if (parts.length === 0) {
-      console.error(
-        `no part matches ${words.join(", ")}; parts: ${partsOf(base)
-          .map((p) => p.name)
-          .join(", ")}`,
-      );
+      console.error(`no part matches ${words.join(", ")}; parts: ${all.map((p) => p.name).join(", ")}`);
       return 2;
     }
+    const tests = contents(unitTestFiles());
     for (const part of parts) {
+      const reason = full
+        ? "--full"
+        : staleReason(readReport(baselineFile(part)), contents(globSync(part.glob)), tests);
+      if (reason === undefined) {
+        console.log(`== ${part.name}: as its baseline recorded it, nothing to retest`);
+        continue;
+      }
+      console.log(`== ${part.name}: ${reason}`);
       const status = runPart(base, part, strykerArgs);
       if (status !== 0) return status;
     }
   }
-  summary();
+  summary(all);
   return 0;
 }
 
