@@ -6,47 +6,9 @@
  * CustomResourceDefinition, subcharts, dependencies) is left to helm.
  */
 import { readFile } from "node:fs/promises";
+import { readTar } from "../load/tar.ts";
 import { loadManifest } from "../load/yaml.ts";
 import { documentHeader, splitRendered } from "./documents.ts";
-
-interface TarEntry {
-  name: string;
-  data: Buffer;
-}
-
-/** Regular files of a tar stream, with PAX (`x`) and GNU long (`L`) names honoured. */
-export function readTar(tar: Buffer): TarEntry[] {
-  const entries: TarEntry[] = [];
-  let offset = 0;
-  let longName: string | undefined;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number) =>
-      header
-        .subarray(start, start + length)
-        .toString("utf8")
-        .replace(/\0.*$/s, "");
-    const size = Number.parseInt(field(124, 12).trim() || "0", 8);
-    const type = field(156, 1) || "0";
-    const prefix = field(345, 155);
-    const data = tar.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (type === "x") {
-      const path = /\d+ path=([^\n]*)\n/.exec(data.toString("utf8"));
-      if (path) longName = path[1];
-      continue;
-    }
-    if (type === "L") {
-      longName = data.toString("utf8").replace(/\0.*$/s, "");
-      continue;
-    }
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = undefined;
-    if (type === "0" || type === "\0") entries.push({ name, data });
-  }
-  return entries;
-}
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -63,7 +25,7 @@ export interface ArchiveCrd {
  */
 export async function crdsFromArchive(archive: string, bytes?: Buffer): Promise<ArchiveCrd[] | undefined> {
   if (!archive.endsWith(".tgz")) return undefined;
-  const entries = readTar(await gunzip(bytes ?? (await readFile(archive))));
+  const entries = readTar(await gunzip(bytes ?? (await readFile(archive)))).filter((e) => e.type === "file");
   const root = entries[0]?.name.split("/")[0];
   if (!root) return undefined;
   const chartYaml = entries.find((e) => e.name === `${root}/Chart.yaml`);
