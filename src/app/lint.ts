@@ -1,5 +1,9 @@
 /** `kubestrap lint` as a library call. */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { compareWithBaseline, type FindingsChange } from "../analysis/baseline.ts";
 import { type FleetLintOptions, type FleetLintResult, lintFleet } from "../analysis/fleet.ts";
+import { withCheckout } from "../load/git.ts";
 import type { RenderLintOptions } from "./lint-render.ts";
 
 export interface LintRunOptions extends RenderLintOptions, FleetLintOptions {
@@ -17,4 +21,50 @@ export async function lintRepository(options: LintRunOptions): Promise<FleetLint
   const { lintWithCharts } = await import("./lint-render.ts");
   // Each cluster's options carry the render settings along (they are spread from these).
   return lintFleet(options, (one) => lintWithCharts(one as RenderLintOptions));
+}
+
+export interface BaselineComparison extends FindingsChange {
+  /** The baseline as given: a git revision or a folder. */
+  baseline: string;
+  /** The commit the revision names; absent for a folder. */
+  commit?: string;
+  /** Why the baseline could not be linted, when it could not (every finding then counts as introduced). */
+  unreadable?: string;
+}
+
+export interface BaselineLintResult extends FleetLintResult {
+  comparison: BaselineComparison;
+}
+
+/** Errors that say the baseline is not a repository kubestrap can read, rather than a bug. */
+const UNREADABLE = new Set(["UsageError", "RepositoryError", "HelmfileError"]);
+
+/**
+ * `lint --baseline REV`: the repository linted as it is and as it was at REV (a git revision of the repository
+ * that holds `repo`, or a folder), and the findings compared. A folder is taken when one exists at that path.
+ * A baseline that cannot be linted (the cluster did not exist yet, its kubestrap.yaml was broken) is reported,
+ * and every finding of the change counts as introduced.
+ */
+export async function lintAgainstBaseline(
+  options: LintRunOptions,
+  baseline: string,
+): Promise<BaselineLintResult> {
+  const result = await lintRepository(options);
+  const { repository: _r, config: _c, ...rest } = options;
+  const lintBaseline = async (dir: string, commit?: string): Promise<BaselineComparison> => {
+    const base: Pick<BaselineComparison, "baseline" | "commit"> = { baseline, ...(commit ? { commit } : {}) };
+    try {
+      const past = await lintRepository({ ...rest, repo: dir });
+      return { ...base, ...compareWithBaseline(result.findings, past.findings) };
+    } catch (error) {
+      if (!(error instanceof Error && UNREADABLE.has(error.name))) throw error;
+      return { ...base, ...compareWithBaseline(result.findings, []), unreadable: error.message };
+    }
+  };
+  const folder = resolve(baseline);
+  const comparison =
+    existsSync(folder) && statSync(folder).isDirectory()
+      ? await lintBaseline(folder)
+      : await withCheckout(options.repo, baseline, (c) => lintBaseline(c.dir, c.commit));
+  return { ...result, comparison };
 }

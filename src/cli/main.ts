@@ -78,6 +78,7 @@ interface LintFlags extends RenderFlags {
   output: string;
   color: boolean;
   render?: boolean;
+  baseline?: string;
 }
 
 /** The rendering flags `lint --render` and `crds` share. */
@@ -153,7 +154,7 @@ export function createProgram(
       .command("lint")
       .description(
         "Load the repository, build the Flux and CRD graphs, run the rules and print the findings.\n" +
-          "Exit status: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable repository.",
+          "Exit status: 0 no error-level finding, 1 at least one (with --baseline: at least one the change introduces), 2 bad usage, unreadable repository or unknown baseline revision.",
       ),
   )
     .addOption(
@@ -182,9 +183,19 @@ export function createProgram(
       "after",
       `\nRules:\n${rules.map((r) => `  ${r.id.padEnd(24)} ${r.severity.padEnd(8)}`).join("\n")}\n\nEach rule is documented in docs/rules/<rule>.md.`,
     )
+    .option(
+      "--baseline <rev>",
+      "report only what the change does: lint the repository as it was at a git revision (or a folder of that name) too, print the findings the change introduces and those it fixes, and exit 1 only on new errors",
+    )
     .action(async (flags: CommonFlags & LintFlags) => {
+      const options = lintRunOptions(flags);
+      const color = flags.color && isTTY && !process.env.NO_COLOR;
+      if (flags.baseline !== undefined) {
+        process.exitCode = await runLintBaseline(options, flags.baseline, flags.output, color, out);
+        return;
+      }
       const { lintRepository } = await import("../app/lint.ts");
-      const result = await lintRepository(lintRunOptions(flags));
+      const result = await lintRepository(options);
       const { formatGithub, formatJson, formatSarif, formatText } = await reporters();
       switch (flags.output) {
         case "json":
@@ -197,7 +208,7 @@ export function createProgram(
           out(formatGithub(result));
           break;
         default:
-          out(formatText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }));
+          out(formatText(result, { color }));
       }
       process.exitCode = result.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
     });
@@ -780,6 +791,27 @@ async function runCrds(
     }
     throw error;
   }
+}
+
+/** `lint --baseline`: the exit status counts only the errors the change introduces. */
+async function runLintBaseline(
+  options: LintRunOptions,
+  baseline: string,
+  output: string,
+  color: boolean,
+  out: (s: string) => void,
+): Promise<number> {
+  const { lintAgainstBaseline } = await import("../app/lint.ts");
+  const result = await lintAgainstBaseline(options, baseline);
+  const report = await import("../report/baseline.ts");
+  const introduced = new Set(result.comparison.introduced);
+  if (output === "json") out(report.formatBaselineJson(result));
+  else if (output === "github") out(report.formatBaselineGithub(result));
+  else if (output === "sarif") {
+    const { formatSarif } = await import("../report/sarif.ts");
+    out(formatSarif(result, pkg.version, (f) => (introduced.has(f) ? "new" : "unchanged")));
+  } else out(report.formatBaselineText(result, { color }));
+  return result.comparison.introduced.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
 }
 
 function kubeTarget(flags: { kubeconfig?: string; context?: string }): KubeTarget {

@@ -1,5 +1,5 @@
 import { ALL_RULES } from "../analysis/rules/index.ts";
-import type { Severity } from "../findings.ts";
+import type { Finding, Severity } from "../findings.ts";
 import type { LintReport } from "./text.ts";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -10,9 +10,14 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
 
 /**
  * SARIF 2.1.0, for GitHub code scanning and other SARIF consumers. Paths are repository-relative; a finding of
- * one cluster says which in its message (`[infra] ...`) and in `properties.cluster`.
+ * one cluster says which in its message (`[infra] ...`) and in `properties.cluster`. With a baseline
+ * (`lint --baseline`), each result says whether the change introduced it (`baselineState`).
  */
-export function formatSarif(result: LintReport, version: string): string {
+export function formatSarif(
+  result: LintReport,
+  version: string,
+  baselineState?: (f: Finding) => "new" | "unchanged",
+): string {
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -53,6 +58,7 @@ export function formatSarif(result: LintReport, version: string): string {
                 },
               ]
             : [],
+          ...(baselineState ? { baselineState: baselineState(f) } : {}),
           ...(f.cluster ? { properties: { cluster: f.cluster } } : {}),
           relatedLocations: (f.related ?? []).map((r, i) => ({
             id: i,
