@@ -7,15 +7,12 @@
 import { compareFindings, type Finding } from "../findings.ts";
 import { Repository } from "../load/repository.ts";
 import { loadConfig } from "../model/config.ts";
-import { type FleetCluster, findClusters, selectClusters } from "../model/fleet.ts";
+import { chooseClusters, type FleetCluster, type FleetProjectOptions } from "../model/fleet.ts";
 import type { ClusterContext, FleetContext } from "./context.ts";
 import { type Inventory, type LintOptions, type LintResult, lint } from "./lint.ts";
 import { FLEET_RULES } from "./rules/index.ts";
 
-export interface FleetLintOptions extends LintOptions {
-  /** Clusters to analyse (`--cluster`, repeatable); by default every one. */
-  clusters?: string[];
-}
+export interface FleetLintOptions extends LintOptions, FleetProjectOptions {}
 
 export interface ClusterLint {
   name: string;
@@ -42,25 +39,10 @@ export async function lintFleet(
 ): Promise<FleetLintResult> {
   const repository = options.repository ?? Repository.load(options.repo);
   const config = options.config ?? loadConfig(repository);
-  const { clusters: names = options.cluster ? [options.cluster] : [], cluster: _c, ...rest } = options;
-  const fleet = findClusters(repository, config.config, options.helmfiles);
-  const chosen = options.entry
-    ? [{ name: names[0] ?? fleet[0]?.name ?? "default", from: "--entry", entry: options.entry }]
-    : selectClusters(fleet, names, { defaultAll: true });
-  const tag = fleet.length > 1;
+  const { fleet, several: tag, chosen } = chooseClusters(options, repository, config);
   const results: ClusterLint[] = [];
-  for (const c of chosen) {
-    const one: LintOptions = { ...rest, repository, config };
-    if (c.entry) {
-      one.entry = c.entry;
-      // The cluster's name also selects the helmfile environment of the same name.
-      if (tag) one.cluster = c.name;
-    }
-    const environment = options.environment ?? c.environment;
-    if (environment) one.environment = environment;
-    if (c.config?.env) one.clusterEnv = c.config.env;
+  for (const { cluster: c, options: one } of chosen)
     results.push({ name: c.name, from: c.from, result: await lintOne(one) });
-  }
   const findings = [...withSettings(config.findings, options.rules), ...mergeClusters(results, tag)];
   const ctx: FleetContext = {
     repo: repository,

@@ -10,11 +10,11 @@
  */
 import type { Repository } from "../load/repository.ts";
 import { findBootstrapHelmfiles } from "./bootstrap.ts";
-import type { ClusterConfig, Config } from "./config.ts";
+import type { ClusterConfig, Config, LoadedConfig } from "./config.ts";
 import { clusterName, findEntryPoints } from "./entry.ts";
 import type { EntryPoint } from "./flux.ts";
 import { helmfileEnvironments, helmfilesOf } from "./helmfile/state.ts";
-import { UsageError } from "./project.ts";
+import { type ProjectOptions, UsageError } from "./project.ts";
 
 export interface FleetCluster {
   name: string;
@@ -102,4 +102,45 @@ export function selectClusters(
   throw new UsageError(
     `this repository has several clusters (${known}): choose one with --cluster NAME${options.command ? ` (${options.command} takes several: repeat --cluster, or --all-clusters)` : ""}`,
   );
+}
+
+export interface FleetProjectOptions extends ProjectOptions {
+  /** Clusters to load (`--cluster`, repeatable); by default every one. */
+  clusters?: string[];
+}
+
+export interface ChosenCluster<T> {
+  cluster: FleetCluster;
+  /** The options to load this cluster's project with. */
+  options: T;
+}
+
+/**
+ * The clusters named by `clusters` (or `cluster`), every one by default, each with the options its project loads
+ * with: its entry point, its helmfile environment (the cluster's name selects the environment of the same name in
+ * a repository of several) and its variables. The repository and kubestrap.yaml are read once for all of them.
+ */
+export function chooseClusters<T extends FleetProjectOptions>(
+  options: T,
+  repository: Repository,
+  config: LoadedConfig,
+): { fleet: FleetCluster[]; several: boolean; chosen: ChosenCluster<Omit<T, "clusters">>[] } {
+  const { clusters: names = options.cluster ? [options.cluster] : [], cluster: _c, ...rest } = options;
+  const fleet = findClusters(repository, config.config, options.helmfiles);
+  const picked = options.entry
+    ? [{ name: names[0] ?? fleet[0]?.name ?? "default", from: "--entry", entry: options.entry }]
+    : selectClusters(fleet, names, { defaultAll: true });
+  const several = fleet.length > 1;
+  const chosen = picked.map((cluster) => {
+    const one = { ...rest, repository, config } as Omit<T, "clusters">;
+    if (cluster.entry) {
+      one.entry = cluster.entry;
+      if (several) one.cluster = cluster.name;
+    }
+    const environment = options.environment ?? cluster.environment;
+    if (environment) one.environment = environment;
+    if (cluster.config?.env) one.clusterEnv = cluster.config.env;
+    return { cluster, options: one };
+  });
+  return { fleet, several, chosen };
 }
