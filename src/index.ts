@@ -1,6 +1,13 @@
 // The library: every command is one call in ./app; the layers below it are exported for tools that build on
 // the model or the analysis.
 
+export {
+  type Change,
+  compareModels,
+  type ObjectChange,
+  type ReleaseState,
+  type UnitChange,
+} from "./analysis/changes.ts";
 export type {
   AnalysisContext,
   ClusterContext,
@@ -29,9 +36,16 @@ export { KustomizationGraph } from "./analysis/graph.ts";
 export { type Inventory, type LintOptions, type LintResult, lint, UsageError } from "./analysis/lint.ts";
 export { ALL_RULES, FLEET_RULES, RULES } from "./analysis/rules/index.ts";
 export { bootstrapCrds, type CrdPhase, type CrdsOptions, type CrdsResult, crds } from "./app/crds.ts";
+export { type ClusterDiff, type DiffOptions, diffAgainstBaseline, type RepositoryDiff } from "./app/diff.ts";
 export { kustomizationGraph } from "./app/graph.ts";
 export { type InitOptions, type InitResult, initConfig } from "./app/init.ts";
-export { type LintRunOptions, lintRepository } from "./app/lint.ts";
+export {
+  type BaselineComparison,
+  type BaselineLintResult,
+  type LintRunOptions,
+  lintAgainstBaseline,
+  lintRepository,
+} from "./app/lint.ts";
 export { lintWithCharts, type RenderLintOptions } from "./app/lint-render.ts";
 export {
   type LoadedPlan,

@@ -36,8 +36,12 @@ export interface BaselineLintResult extends FleetLintResult {
   comparison: BaselineComparison;
 }
 
-/** Errors that say the baseline is not a repository kubestrap can read, rather than a bug. */
 const UNREADABLE = new Set(["UsageError", "RepositoryError", "HelmfileError"]);
+
+/** An error that says a baseline is not a repository kubestrap can read (or lacks the cluster), not a bug. */
+export function isUnreadableRepository(error: unknown): error is Error {
+  return error instanceof Error && UNREADABLE.has(error.name);
+}
 
 /**
  * `lint --baseline REV`: the repository linted as it is and as it was at REV (a git revision of the repository
@@ -57,7 +61,7 @@ export async function lintAgainstBaseline(
       const past = await lintRepository({ ...rest, repo: dir });
       return { ...base, ...compareWithBaseline(result.findings, past.findings) };
     } catch (error) {
-      if (!(error instanceof Error && UNREADABLE.has(error.name))) throw error;
+      if (!isUnreadableRepository(error)) throw error;
       return { ...base, ...compareWithBaseline(result.findings, []), unreadable: error.message };
     }
   };

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { RuleInfo } from "../analysis/context.ts";
 import type { LintOptions, SeveritySetting } from "../analysis/lint.ts";
 import type { CrdsOptions } from "../app/crds.ts";
+import type { DiffOptions } from "../app/diff.ts";
 import type { LintRunOptions } from "../app/lint.ts";
 import type { RenderSettings } from "../charts/render.ts";
 import type { KubeTarget } from "../cluster/kube.ts";
@@ -233,6 +234,36 @@ export function createProgram(
       if (flags.output === "dot") out(formatDot(dag));
       else if (flags.output === "json") out(`${JSON.stringify(dag, null, 2)}\n`);
       else out(formatMermaid(dag));
+    });
+
+  addCommon(
+    program
+      .command("diff")
+      .description(
+        "Print what a change does to each cluster, offline: the repository read as it is and as it was at --baseline, and per Flux Kustomization the objects added, removed and changed, per HelmRelease its chart, version and values (as helm-controller merges them). Secret data is never printed. Details: docs/pull-requests.md.\n\n" +
+          "Exit status: 0 done (with or without changes), 2 bad usage, unreadable repository or unknown baseline revision.",
+      ),
+  )
+    .requiredOption("--baseline <rev>", "the git revision (or a folder of that name) to compare with")
+    .addOption(
+      new Option("-o, --output <format>", "unified diff, Markdown for a pull-request comment, or JSON")
+        .choices(["text", "markdown", "json"])
+        .default("text"),
+    )
+    .option("--no-color", "never colour text output")
+    .action(async (flags: CommonFlags & { baseline: string; output: string; color: boolean }) => {
+      const options: DiffOptions = { repo: flags.repo };
+      if (flags.cluster && !flags.allClusters) options.clusters = flags.cluster;
+      if (flags.allClusters && flags.cluster)
+        throw new CliUsageError("--cluster and --all-clusters exclude each other");
+      if (flags.environment) options.environment = flags.environment;
+      if (flags.entry) options.entry = flags.entry;
+      const { diffAgainstBaseline } = await import("../app/diff.ts");
+      const result = await diffAgainstBaseline(options, flags.baseline);
+      const report = await import("../report/diff.ts");
+      if (flags.output === "json") out(report.formatDiffJson(result));
+      else if (flags.output === "markdown") out(report.formatDiffMarkdown(result));
+      else out(report.formatDiffText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }));
     });
 
   addCommon(
