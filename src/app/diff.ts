@@ -1,14 +1,12 @@
 /** `kubestrap diff --baseline REV` as a library call: what a change does to each cluster, offline. */
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { compareModels, type UnitChange } from "../analysis/changes.ts";
-import { withCheckout } from "../load/git.ts";
+import { withBaseline } from "../load/git.ts";
 import { Repository } from "../load/repository.ts";
-import { loadConfig } from "../model/config.ts";
+import { type LoadedConfig, loadConfig } from "../model/config.ts";
 import { chooseClusters, type FleetProjectOptions } from "../model/fleet.ts";
 import type { FluxModel } from "../model/flux.ts";
 import { loadProject } from "../model/project.ts";
-import { isUnreadableRepository } from "./lint.ts";
+import { isUnreadableRepository } from "./baseline.ts";
 
 /** The clusters to compare (every one by default), and how to read them. */
 export type DiffOptions = FleetProjectOptions;
@@ -52,44 +50,41 @@ export async function diffAgainstBaseline(options: DiffOptions, baseline: string
   }));
   const { repository: _r, config: _c, clusters: _n, cluster: _o, ...rest } = options;
 
-  const compare = (dir: string): ClusterDiff[] => {
-    let past: { repository: Repository; config: ReturnType<typeof loadConfig> } | undefined;
-    let unreadable: string | undefined;
-    try {
-      const repo = Repository.load(dir);
-      past = { repository: repo, config: loadConfig(repo) };
-    } catch (error) {
-      if (!isUnreadableRepository(error)) throw error;
-      unreadable = error.message;
-    }
-    return now.map(({ name, model }) => {
-      if (!past) return withUnreadable({ name, changes: compareModels(model, EMPTY) }, unreadable);
-      try {
-        const { chosen: then } = chooseClusters(
-          { ...rest, repo: dir, clusters: [name] },
-          past.repository,
-          past.config,
-        );
-        const pastModel = then[0] ? loadProject(then[0].options).model : EMPTY;
-        return { name, changes: compareModels(model, pastModel) };
-      } catch (error) {
-        if (!isUnreadableRepository(error)) throw error;
-        return withUnreadable({ name, changes: compareModels(model, EMPTY) }, error.message);
-      }
+  return withBaseline(options.repo, baseline, (dir, commit) => {
+    const past = readRepository(dir);
+    const clusters = now.map(({ name, model }): ClusterDiff => {
+      const then =
+        typeof past === "string" ? past : pastModel(past, { ...rest, repo: dir, clusters: [name] });
+      if (typeof then === "string") return { name, changes: compareModels(model, EMPTY), unreadable: then };
+      return { name, changes: compareModels(model, then) };
     });
-  };
-
-  const folder = resolve(baseline);
-  if (existsSync(folder) && statSync(folder).isDirectory())
-    return { baseline, several, clusters: compare(folder) };
-  return withCheckout(options.repo, baseline, (c) => ({
-    baseline,
-    commit: c.commit,
-    several,
-    clusters: compare(c.dir),
-  }));
+    return { baseline, ...(commit ? { commit } : {}), several, clusters };
+  });
 }
 
-function withUnreadable(diff: ClusterDiff, why: string | undefined): ClusterDiff {
-  return why === undefined ? diff : { ...diff, unreadable: why };
+interface ReadRepository {
+  repository: Repository;
+  config: LoadedConfig;
+}
+
+/** The baseline's repository and kubestrap.yaml, read once for every cluster; or why they cannot be read. */
+function readRepository(dir: string): ReadRepository | string {
+  try {
+    const repository = Repository.load(dir);
+    return { repository, config: loadConfig(repository) };
+  } catch (error) {
+    if (!isUnreadableRepository(error)) throw error;
+    return error.message;
+  }
+}
+
+/** One cluster's Flux model in the baseline; or why it cannot be read (the cluster did not exist yet, say). */
+function pastModel(past: ReadRepository, options: DiffOptions): FluxModel | string {
+  try {
+    const { chosen } = chooseClusters(options, past.repository, past.config);
+    return chosen[0] ? loadProject(chosen[0].options).model : EMPTY;
+  } catch (error) {
+    if (!isUnreadableRepository(error)) throw error;
+    return error.message;
+  }
 }

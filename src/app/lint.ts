@@ -1,9 +1,8 @@
 /** `kubestrap lint` as a library call. */
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { compareWithBaseline, type FindingsChange } from "../analysis/baseline.ts";
 import { type FleetLintOptions, type FleetLintResult, lintFleet } from "../analysis/fleet.ts";
-import { withCheckout } from "../load/git.ts";
+import { withBaseline } from "../load/git.ts";
+import { isUnreadableRepository } from "./baseline.ts";
 import type { RenderLintOptions } from "./lint-render.ts";
 
 export interface LintRunOptions extends RenderLintOptions, FleetLintOptions {
@@ -36,13 +35,6 @@ export interface BaselineLintResult extends FleetLintResult {
   comparison: BaselineComparison;
 }
 
-const UNREADABLE = new Set(["UsageError", "RepositoryError", "HelmfileError"]);
-
-/** An error that says a baseline is not a repository kubestrap can read (or lacks the cluster), not a bug. */
-export function isUnreadableRepository(error: unknown): error is Error {
-  return error instanceof Error && UNREADABLE.has(error.name);
-}
-
 /**
  * `lint --baseline REV`: the repository linted as it is and as it was at REV (a git revision of the repository
  * that holds `repo`, or a folder), and the findings compared. A folder is taken when one exists at that path.
@@ -55,20 +47,22 @@ export async function lintAgainstBaseline(
 ): Promise<BaselineLintResult> {
   const result = await lintRepository(options);
   const { repository: _r, config: _c, ...rest } = options;
-  const lintBaseline = async (dir: string, commit?: string): Promise<BaselineComparison> => {
-    const base: Pick<BaselineComparison, "baseline" | "commit"> = { baseline, ...(commit ? { commit } : {}) };
-    try {
-      const past = await lintRepository({ ...rest, repo: dir });
-      return { ...base, ...compareWithBaseline(result.findings, past.findings) };
-    } catch (error) {
-      if (!isUnreadableRepository(error)) throw error;
-      return { ...base, ...compareWithBaseline(result.findings, []), unreadable: error.message };
-    }
-  };
-  const folder = resolve(baseline);
-  const comparison =
-    existsSync(folder) && statSync(folder).isDirectory()
-      ? await lintBaseline(folder)
-      : await withCheckout(options.repo, baseline, (c) => lintBaseline(c.dir, c.commit));
+  const comparison = await withBaseline(
+    options.repo,
+    baseline,
+    async (dir, commit): Promise<BaselineComparison> => {
+      const base: Pick<BaselineComparison, "baseline" | "commit"> = {
+        baseline,
+        ...(commit ? { commit } : {}),
+      };
+      try {
+        const past = await lintRepository({ ...rest, repo: dir });
+        return { ...base, ...compareWithBaseline(result.findings, past.findings) };
+      } catch (error) {
+        if (!isUnreadableRepository(error)) throw error;
+        return { ...base, ...compareWithBaseline(result.findings, []), unreadable: error.message };
+      }
+    },
+  );
   return { ...result, comparison };
 }

@@ -107,13 +107,19 @@ function lintRunOptions(flags: CommonFlags & LintFlags): LintRunOptions {
     ...renderSettings(flags),
     render: flags.render ?? false,
   };
-  // Every cluster unless some are named (--all-clusters says the default out loud).
-  if (flags.cluster && !flags.allClusters) options.clusters = flags.cluster;
+  Object.assign(options, fleetOptions(flags));
+  if (flags.rule) options.rules = flags.rule;
+  return options;
+}
+
+/** The clusters of lint and diff: every one unless some are named (--all-clusters says the default out loud). */
+function fleetOptions(flags: CommonFlags): Omit<DiffOptions, "repo"> {
   if (flags.allClusters && flags.cluster)
     throw new CliUsageError("--cluster and --all-clusters exclude each other");
+  const options: Omit<DiffOptions, "repo"> = {};
+  if (flags.cluster) options.clusters = flags.cluster;
   if (flags.environment) options.environment = flags.environment;
   if (flags.entry) options.entry = flags.entry;
-  if (flags.rule) options.rules = flags.rule;
   return options;
 }
 
@@ -252,12 +258,7 @@ export function createProgram(
     )
     .option("--no-color", "never colour text output")
     .action(async (flags: CommonFlags & { baseline: string; output: string; color: boolean }) => {
-      const options: DiffOptions = { repo: flags.repo };
-      if (flags.cluster && !flags.allClusters) options.clusters = flags.cluster;
-      if (flags.allClusters && flags.cluster)
-        throw new CliUsageError("--cluster and --all-clusters exclude each other");
-      if (flags.environment) options.environment = flags.environment;
-      if (flags.entry) options.entry = flags.entry;
+      const options: DiffOptions = { repo: flags.repo, ...fleetOptions(flags) };
       const { diffAgainstBaseline } = await import("../app/diff.ts");
       const result = await diffAgainstBaseline(options, flags.baseline);
       const report = await import("../report/diff.ts");

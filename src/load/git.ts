@@ -4,7 +4,7 @@
  * touched, and uncommitted changes of the work tree do not leak into the baseline.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { RepositoryError } from "./repository.ts";
@@ -105,4 +105,19 @@ export async function withCheckout<T>(
     for (const s of SIGNALS) process.removeListener(s, onSignal);
     removeCheckout(c);
   }
+}
+
+/**
+ * Runs `use` on the baseline of a change: the folder `baseline` when one exists at that path, otherwise a
+ * checkout of the git revision `baseline` of the repository that holds `repoDir` (with its commit), removed
+ * afterwards as `withCheckout` removes it.
+ */
+export async function withBaseline<T>(
+  repoDir: string,
+  baseline: string,
+  use: (dir: string, commit?: string) => T | Promise<T>,
+): Promise<T> {
+  const folder = resolve(baseline);
+  if (existsSync(folder) && statSync(folder).isDirectory()) return use(folder);
+  return withCheckout(repoDir, baseline, (c) => use(c.dir, c.commit));
 }

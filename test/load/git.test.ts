@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkout, removeCheckout, resolveCommit, withCheckout } from "../../src/load/git.ts";
+import { checkout, removeCheckout, resolveCommit, withBaseline, withCheckout } from "../../src/load/git.ts";
 import { git, gitRepo } from "../git-repo.ts";
 import { makeRepo } from "../helpers.ts";
 
@@ -80,5 +80,21 @@ describe("checkout", () => {
     child.kill("SIGINT");
     expect(await exited).toBe("SIGINT");
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe("withBaseline", () => {
+  it("takes a folder that exists as it is, and otherwise checks out the revision and removes it after", async () => {
+    const root = gitRepo({ "a.yaml": "a: 1\n" });
+    const folder = makeRepo({ "b.yaml": "b: 1\n" });
+    expect(await withBaseline(root, folder, (dir, commit) => [dir, commit])).toEqual([folder, undefined]);
+    let seen = "";
+    const commit = await withBaseline(root, "HEAD", (dir, c) => {
+      seen = dir;
+      expect(readFileSync(join(dir, "a.yaml"), "utf8")).toBe("a: 1\n");
+      return c;
+    });
+    expect(commit).toBe(git(root, "rev-parse", "HEAD"));
+    expect(existsSync(seen)).toBe(false);
   });
 });
