@@ -56,6 +56,17 @@ interface Response {
   status: number;
   body: string;
   retryAfter?: string;
+  /** The API server's `Warning` headers (`299 - "unknown field \"spec.x\""`), as their text. */
+  warnings?: string[];
+}
+
+/** What a server-side apply with `dryRun=All` says of an object, without changing anything. */
+export interface DryRunVerdict {
+  accepted: boolean;
+  /** The API server's message when it refused the object. */
+  message?: string;
+  /** Its warnings either way (pruned unknown fields, deprecations). */
+  warnings: string[];
 }
 
 /** A message from the API server that means "try again shortly", even with a 500. */
@@ -168,6 +179,28 @@ export class KubeClient {
       "application/apply-patch+yaml",
     );
     return this.check<T>(res, `apply ${path}`);
+  }
+
+  /** Server-side apply with `dryRun=All`: whether the API server accepts the object, and its warnings. */
+  async dryRunApply(path: string, object: unknown, fieldManager: string): Promise<DryRunVerdict> {
+    const query = `?fieldManager=${encodeURIComponent(fieldManager)}&force=true&dryRun=All`;
+    const res = await this.request(
+      "PATCH",
+      `${path}${query}`,
+      JSON.stringify(object),
+      "application/apply-patch+yaml",
+    );
+    const warnings = res.warnings ?? [];
+    if (res.status >= 200 && res.status < 300) return { accepted: true, warnings };
+    // Transient failures were retried; what is left is the verdict. A field of the wrong type is a 500 from
+    // server-side apply ("failed to create typed patch object"), not a 422.
+    if (res.status === 401 || res.status === 403 || res.status === 404) this.check(res, `apply ${path}`);
+    try {
+      this.check(res, `apply ${path}`);
+    } catch (error) {
+      return { accepted: false, message: (error as Error).message, warnings };
+    }
+    return { accepted: true, warnings };
   }
 
   /** A JSON merge patch (RFC 7386). */
@@ -321,6 +354,8 @@ export class KubeClient {
             const response: Response = { status: res.statusCode ?? 0, body: text };
             const retryAfter = res.headers["retry-after"];
             if (typeof retryAfter === "string") response.retryAfter = retryAfter;
+            const warning = res.headers.warning;
+            if (warning) response.warnings = warningTexts(warning);
             resolve(response);
           });
           res.on("error", reject);
@@ -349,4 +384,14 @@ export class KubeClient {
     } catch {}
     throw new KubeError(`${what}: ${message} (HTTP ${res.status})`, res.status, reason);
   }
+}
+
+/** `299 - "text"` warning headers (one, or several joined by commas) as their texts. */
+export function warningTexts(header: string | string[]): string[] {
+  const out: string[] = [];
+  for (const h of Array.isArray(header) ? header : [header]) {
+    for (const m of h.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g))
+      out.push((m[1] ?? "").replace(/\\(.)/g, "$1"));
+  }
+  return out;
 }
