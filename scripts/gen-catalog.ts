@@ -1,18 +1,36 @@
 /**
  * Generates src/model/catalog/crds.generated.json from the real CRD manifests in
  * ../shared/fixtures/crds (or the directory given as the first argument): per project, every CRD's
- * name, group, kind, plural, scope, served versions and storage version.
+ * name, group, kind, plural, scope, served versions and storage version; and data/crd-schemas/<project>.json.gz:
+ * the `openAPIV3Schema` of every served version, without descriptions, for schema validation (one file per
+ * project, so that lint parses only the projects a repository uses).
  *
  *   node scripts/gen-catalog.ts [CRD_DIR]
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { parseAllDocuments } from "yaml";
 import type { CatalogCrd } from "../src/model/catalog/charts.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const crdDir = resolve(process.argv[2] ?? join(here, "../../shared/fixtures/crds"));
 const out = join(here, "../src/model/catalog/crds.generated.json");
+const schemasDir = join(here, "../data/crd-schemas");
+
+/** Descriptions are most of a CRD's bytes and play no part in validation; a field named `description` stays. */
+function withoutDescriptions(v: unknown, fieldNames = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => withoutDescriptions(x));
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (!fieldNames && k === "description") continue;
+    out[k] = withoutDescriptions(x, !fieldNames && k === "properties");
+  }
+  return out;
+}
+
+const schemas: Record<string, Record<string, unknown>> = {};
 
 const projects: Record<string, CatalogCrd[]> = {};
 for (const project of readdirSync(crdDir, { withFileTypes: true })) {
@@ -24,7 +42,19 @@ for (const project of readdirSync(crdDir, { withFileTypes: true })) {
       // biome-ignore lint/suspicious/noExplicitAny: CRD YAML is untyped
       const crd = doc.toJS() as Record<string, any> | null;
       if (crd?.kind !== "CustomResourceDefinition") continue;
-      const versions = (crd.spec.versions ?? []) as { name: string; served: boolean; storage: boolean }[];
+      const versions = (crd.spec.versions ?? []) as {
+        name: string;
+        served: boolean;
+        storage: boolean;
+        schema?: { openAPIV3Schema?: unknown };
+      }[];
+      for (const v of versions) {
+        if (!v.served || !v.schema?.openAPIV3Schema) continue;
+        const key = `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`;
+        const projectSchemas = schemas[project.name] ?? {};
+        projectSchemas[key] = withoutDescriptions(v.schema.openAPIV3Schema);
+        schemas[project.name] = projectSchemas;
+      }
       crds.push({
         name: crd.metadata.name,
         group: crd.spec.group,
@@ -39,6 +69,14 @@ for (const project of readdirSync(crdDir, { withFileTypes: true })) {
   projects[project.name] = crds;
 }
 writeFileSync(out, `${JSON.stringify({ source: "shared/fixtures/crds", projects }, null, 1)}\n`);
+rmSync(schemasDir, { recursive: true, force: true });
+mkdirSync(schemasDir, { recursive: true });
+for (const [name, byKey] of Object.entries(schemas)) {
+  const sorted = Object.fromEntries(Object.entries(byKey).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const json = JSON.stringify({ source: `shared/fixtures/crds/${name}`, schemas: sorted });
+  writeFileSync(join(schemasDir, `${name}.json.gz`), gzipSync(json, { level: 9 }));
+}
+console.log(`wrote ${schemasDir}: ${Object.values(schemas).flatMap(Object.keys).length} CRD versions`);
 console.log(
   `wrote ${out}: ${Object.values(projects).flat().length} CRDs from ${Object.keys(projects).length} projects`,
 );

@@ -55,7 +55,7 @@ describe("the published package", () => {
   it("ships JavaScript and declarations, not the sources or the tests", () => {
     const files = readdirSync(join(prefix, "node_modules/kubestrap"));
     expect(files.sort()).toEqual(
-      ["LICENSE", "README.md", "bin", "dist", "docs", "package.json", "schema"].sort(),
+      ["LICENSE", "README.md", "bin", "data", "dist", "docs", "package.json", "schema"].sort(),
     );
     expect(readdirSync(join(prefix, "node_modules/kubestrap/dist"))).toContain("index.d.ts");
   });
