@@ -82,6 +82,9 @@ export function ks(name: string, spec: KsSpec = {}): string {
     }
   }
   if (spec.extra) lines.push(spec.extra);
+  // Last, so that the lines of everything above stay where tests expect them; required by the Kustomization CRD.
+  if (!spec.extra?.includes("interval:")) lines.push("  interval: 10m");
+  if (!spec.extra?.includes("prune:")) lines.push("  prune: true");
   return `${lines.join("\n")}\n`;
 }
 
@@ -107,8 +110,8 @@ metadata:
   namespace: ${namespace}
 spec:
   url: ${chartUrl}
-${insecure ? "  insecure: true\n" : ""}  ref:
-    tag: 1.0.0
+${insecure ? "  insecure: true\n" : ""}  ref: {tag: 1.0.0}
+  interval: 1h
 ---
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -119,14 +122,17 @@ spec:
   chartRef:
     kind: OCIRepository
     name: ${name}
-${dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join("")}` : ""}${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}`;
+${dependsOn.length ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join("")}` : ""}${values ? `  values:\n${values.replace(/^/gm, "    ")}\n` : ""}  interval: 1h
+`;
 }
 
+/** A namespaced custom resource; `spec` is a YAML flow mapping that its CRD's schema accepts. */
 export function customResource(
   apiVersion: string,
   kind: string,
   name: string,
   namespace = "default",
+  spec = "{}",
 ): string {
   return `---
 apiVersion: ${apiVersion}
@@ -134,12 +140,26 @@ kind: ${kind}
 metadata:
   name: ${name}
   namespace: ${namespace}
-spec: {}
+spec: ${spec}
 `;
 }
 
+/** A Deployment's `spec:` line that the API server accepts. */
+export const DEPLOYMENT_SPEC =
+  "spec: {selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}, spec: {containers: [{name: x, image: x}]}}}\n";
+
+/** A KEDA ScaledObject's spec that the real CRD accepts. */
+export const SCALED_OBJECT_SPEC =
+  "{scaleTargetRef: {name: app}, triggers: [{type: cpu, metadata: {value: '50'}}]}";
+
 /** A CRD manifest with the given group and kind. */
-export function crd(group: string, kind: string, plural = `${kind.toLowerCase()}s`): string {
+/** A CRD of one version, v1; `schema` is its openAPIV3Schema as YAML (default: anything is kept). */
+export function crd(
+  group: string,
+  kind: string,
+  plural = `${kind.toLowerCase()}s`,
+  schema = "type: object\nx-kubernetes-preserve-unknown-fields: true",
+): string {
   return `---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -157,7 +177,7 @@ spec:
       storage: true
       schema:
         openAPIV3Schema:
-          type: object
+${schema.replace(/^/gm, "          ")}
 `;
 }
 

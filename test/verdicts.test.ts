@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/analysis/lint.ts";
-import { crd, customResource, helmRelease, ks, lintFlux, makeRepo, ruleIds } from "./helpers.ts";
+import {
+  crd,
+  customResource,
+  helmRelease,
+  ks,
+  lintFlux,
+  makeRepo,
+  ruleIds,
+  SCALED_OBJECT_SPEC,
+} from "./helpers.ts";
 
 // One small repository per CRD verdict of DESIGN §4.5, each checked for its exact rule id.
 const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
@@ -82,7 +91,13 @@ describe("CRD verdicts", () => {
 
   it("missing: nothing provides the CRD", () => {
     const r = lintFlux([ks("app")], {
-      "apps/app/so.yaml": customResource("keda.sh/v1alpha1", "ScaledObject", "so"),
+      "apps/app/so.yaml": customResource(
+        "keda.sh/v1alpha1",
+        "ScaledObject",
+        "so",
+        "default",
+        SCALED_OBJECT_SPEC,
+      ),
     });
     expect(ruleIds(r)).toEqual(["crd-missing"]);
     expect(r.findings[0]?.location).toEqual({ file: "apps/app/so.yaml", line: 2 });

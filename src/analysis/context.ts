@@ -6,6 +6,7 @@ import type { FluxModel } from "../model/flux.ts";
 import type { KubeObject } from "../model/objects.ts";
 import type { CrdAnalysis } from "./crds.ts";
 import type { KustomizationGraph } from "./graph.ts";
+import type { SchemaIndex } from "./schema/sources.ts";
 
 /** Everything a rule can read. Rules never load files themselves. */
 export interface AnalysisContext {
@@ -16,6 +17,8 @@ export interface AnalysisContext {
   crds: CrdAnalysis;
   /** Findings produced while loading and building (YAML, kustomize, Flux paths), by rule id. */
   diagnostics: Finding[];
+  /** The schemas objects are validated against; absent when schema validation is not wanted. */
+  schemas?: SchemaIndex;
   /** The 1-based line of a field of an object, e.g. `["spec", "dependsOn", 0]`. */
   lineOf(o: KubeObject, path: (string | number)[]): number;
 }

@@ -11,6 +11,7 @@ import type { AnalysisContext } from "./context.ts";
 import { analyseCrds, type CrdAnalysis, isFluxGroup } from "./crds.ts";
 import { KustomizationGraph } from "./graph.ts";
 import { RULES } from "./rules/index.ts";
+import { type CrdDefinition, chooseKubeVersion, crdDefinitions, SchemaIndex } from "./schema/sources.ts";
 
 export { UsageError } from "../model/project.ts";
 
@@ -21,6 +22,10 @@ export interface LintOptions extends ProjectOptions {
   rules?: Record<string, SeveritySetting>;
   /** Chart CRD resolvers tried before the bundled catalog (a helm renderer, say). */
   resolvers?: ChartCrdResolver[];
+  /** The Kubernetes version built-in kinds are validated for (a bundled one); the newest bundled by default. */
+  kubeVersion?: string;
+  /** CRDs rendered from charts (`--render`), whose schemas custom resources are validated against. */
+  renderedCrds?: CrdDefinition[];
 }
 
 export interface Count {
@@ -72,13 +77,20 @@ export function lint(options: LintOptions): LintResult {
   // The one chart-release model: the bootstrap's charts as the CRD phase (and `up`) resolve and render them.
   const bootstrapCharts = crdReleases(bootstrap, model, options.repo).releases;
   const crds = analyseCrds(model, bootstrap, graph, resolvers, bootstrapCharts);
+  const kubeVersion = chooseKubeVersion(options.kubeVersion);
+  const allDiagnostics: Finding[] = kubeVersion.substitute
+    ? [...diagnostics, { ruleId: "schema-version", severity: "info", message: kubeVersion.substitute }]
+    : diagnostics;
+  const repositoryCrds = crdDefinitions([...model.kustomizations.values()].flatMap((ks) => ks.objects));
+  const schemas = new SchemaIndex(kubeVersion.minor, [...repositoryCrds, ...(options.renderedCrds ?? [])]);
   const ctx: AnalysisContext = {
     repo,
     model,
     bootstrap,
     graph,
     crds,
-    diagnostics,
+    diagnostics: allDiagnostics,
+    schemas,
     lineOf: (o, path) =>
       o.source.docIndex < 0
         ? o.source.line

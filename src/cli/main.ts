@@ -182,7 +182,7 @@ export function createProgram(
     .option("--helm <path>", "helm binary for --render (default: $KUBESTRAP_HELM, helm on PATH)")
     .option(
       "--kube-version <version>",
-      "Kubernetes version charts render for with --render (default: helm's)",
+      "Kubernetes version built-in kinds are validated for (bundled: data/openapi; default: the newest bundled), and charts render for with --render (default: helm's)",
     )
     .option("--offline", "with --render, use only charts already in the cache")
     .option("--plain-http", "with --render, pull oci:// charts over plain HTTP")

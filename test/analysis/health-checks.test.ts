@@ -4,7 +4,7 @@
  * workload the release alone installs into its namespace. Anything less leaves the consumer unwaited.
  */
 import { describe, expect, it } from "vitest";
-import { customResource, helmRelease, ks, lintFlux, ruleIds } from "../helpers.ts";
+import { customResource, DEPLOYMENT_SPEC, helmRelease, ks, lintFlux, ruleIds } from "../helpers.ts";
 
 const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
 const cluster = customResource("postgresql.cnpg.io/v1", "Cluster", "db");
@@ -69,8 +69,7 @@ describe("a health check on a workload the release installs", () => {
   });
 
   it("does not take a workload the Kustomization applies itself for the release's", () => {
-    const own =
-      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cnpg-operator, namespace: database}\nspec: {}\n";
+    const own = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cnpg-operator, namespace: database}\n${DEPLOYMENT_SPEC}`;
     expect(verdictWith([deployment("database")], { "apps/cnpg/own.yaml": own })).toEqual(["crd-unwaited"]);
   });
 

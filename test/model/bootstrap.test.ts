@@ -233,7 +233,7 @@ describe("CRDs the bootstrap's hooks apply", () => {
     ].join("\n");
   const consumer = {
     "kubernetes/flux/cluster/ks.yaml":
-      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n  interval: 10m\n  prune: true\n",
     "apps/w.yaml":
       "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {}\n",
     "apps/route.yaml":
@@ -277,7 +277,7 @@ describe("CRDs the bootstrap's hooks apply", () => {
 describe("kubestrap.yaml for bootstraps without helmfile", () => {
   const consumer = {
     "kubernetes/flux/cluster/ks.yaml":
-      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n",
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: flux-system}\n  interval: 10m\n  prune: true\n",
     "apps/cert.yaml":
       "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: letsencrypt}\nspec: {}\n",
   };

@@ -5,7 +5,7 @@ import { clusterName, findEntryPoints } from "../../src/model/entry.ts";
 import { makeRepo, ruleIds } from "../helpers.ts";
 
 const fluxKs = (name: string, path: string, extra = "") =>
-  `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  path: ${path}\n  sourceRef: {kind: GitRepository, name: flux-system}\n${extra}`;
+  `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  path: ${path}\n  sourceRef: {kind: GitRepository, name: flux-system}\n  interval: 10m\n  prune: true\n${extra}`;
 const entries = (files: Record<string, string>) =>
   findEntryPoints(Repository.load(makeRepo(files))).map((e) => [e.path, clusterName(e)]);
 const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n";
@@ -116,7 +116,7 @@ describe("entry points, source by source", () => {
 
 describe("the repository's own source and what is applied beside the entry point", () => {
   const helmRelease = (chart: string, source: string) =>
-    `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: app, namespace: default}\nspec:\n  chart:\n    spec:\n      chart: ${chart}\n      sourceRef: ${source}\n`;
+    `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: app, namespace: default}\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: ${chart}\n      sourceRef: ${source}\n`;
 
   it("a Kustomization beside the entry point that nothing applies is a root: its HelmRepositories exist", () => {
     const root = makeRepo({

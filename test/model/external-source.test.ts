@@ -7,7 +7,8 @@ apiVersion: source.toolkit.fluxcd.io/v1
 kind: ${sourceKind}
 metadata: {name: vendor, namespace: flux-system}
 spec:
-  url: https://github.com/example/vendor
+  url: ${sourceKind === "OCIRepository" ? "oci://ghcr.io/example/vendor" : "https://github.com/example/vendor"}
+  interval: 1h
 ---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization

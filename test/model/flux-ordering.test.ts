@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customResource, helmRelease, ks, lintFlux, ruleIds } from "../helpers.ts";
+import { customResource, DEPLOYMENT_SPEC, helmRelease, ks, lintFlux, ruleIds } from "../helpers.ts";
 
 // The ordering Flux gives through the tree of Kustomizations, not only through dependsOn.
 const CNPG = "oci://ghcr.io/cloudnative-pg/charts/cloudnative-pg";
@@ -69,8 +69,7 @@ describe("health checks that wait for a release", () => {
   });
 
   it("unwaited: a health check on a Deployment the Kustomization applies itself", () => {
-    const deployment =
-      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other, namespace: default}\nspec: {}\n";
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other, namespace: default}\n${DEPLOYMENT_SPEC}`;
     expect(ruleIds(withHealthCheck("Deployment", "other", { "apps/cnpg/deploy.yaml": deployment }))).toEqual([
       "crd-unwaited",
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { crd, customResource, ks, lintFlux, ruleIds } from "../helpers.ts";
+import { crd, customResource, ks, lintFlux, ruleIds, SCALED_OBJECT_SPEC } from "../helpers.ts";
 
-const scaledObject = customResource("keda.sh/v1alpha1", "ScaledObject", "app");
+const scaledObject = customResource("keda.sh/v1alpha1", "ScaledObject", "app", "default", SCALED_OBJECT_SPEC);
 
 describe("crd-missing", () => {
   it("valid: the CRD manifest is applied with the custom resource (staged apply)", () => {

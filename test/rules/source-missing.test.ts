@@ -38,7 +38,7 @@ describe("source-missing", () => {
       [
         "HelmRelease db/y takes its chart from HelmRepository flux-system/charts, which no Kustomization applies",
         "define HelmRepository charts in namespace flux-system next to the HelmRelease",
-        18,
+        19,
         "HelmRelease db/y",
       ],
     ]);

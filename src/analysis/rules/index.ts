@@ -14,6 +14,8 @@ import { dependsOnCycle } from "./dependson-cycle.ts";
 import { dependsOnMissing } from "./dependson-missing.ts";
 import { duplicateObject } from "./duplicate-object.ts";
 import { lbIpOutsidePool } from "./lb-ip-outside-pool.ts";
+import { schemaInvalid } from "./schema-invalid.ts";
+import { schemaRuleUnsupported } from "./schema-rule-unsupported.ts";
 import { sourceMissing } from "./source-missing.ts";
 import { substitutionUndefined } from "./substitution-undefined.ts";
 
@@ -29,6 +31,8 @@ export const RULES: Rule[] = [
   dependsOnCycle,
   duplicateObject,
   substitutionUndefined,
+  schemaInvalid,
+  schemaRuleUnsupported,
   diagnosticRule(
     "path-missing",
     "error",
@@ -82,6 +86,11 @@ export const RULES: Rule[] = [
     "chart-render-failed",
     "error",
     "A chart that helm cannot pull or render (kubestrap crds, kubestrap lint --render).",
+  ),
+  diagnosticRule(
+    "schema-version",
+    "info",
+    "The Kubernetes version asked for (--kube-version) is not bundled: built-in kinds are validated against the nearest bundled one.",
   ),
   diagnosticRule("entry-point", "info", "How the Flux entry point was chosen, when it is not certain."),
   diagnosticRule(

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { lint } from "../../src/analysis/lint.ts";
+import { crd, ks, lintFlux, makeRepo } from "../helpers.ts";
+
+const deployment = (replicas: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+`;
+
+const widgetCrd = crd(
+  "example.com",
+  "Widget",
+  "widgets",
+  `type: object
+properties:
+  spec:
+    type: object
+    properties:
+      min: {type: integer}
+      max: {type: integer}
+    x-kubernetes-validations:
+      - rule: self.min <= self.max
+        message: min must not exceed max`,
+);
+
+const widget = (min: number, max: number) => `---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  namespace: default
+spec:
+  min: ${min}
+  max: ${max}
+`;
+
+const schemaFindings = (r: ReturnType<typeof lint>) =>
+  r.findings.filter((f) => f.ruleId.startsWith("schema-"));
+
+describe("schema-invalid", () => {
+  it("valid: a Deployment and a custom resource that meet their schemas", () => {
+    const r = lintFlux([ks("crds"), ks("app", { dependsOn: ["crds"] })], {
+      "apps/crds/widgets.yaml": widgetCrd,
+      "apps/app/deploy.yaml": deployment("2"),
+      "apps/app/widget.yaml": widget(1, 2),
+    });
+    expect(schemaFindings(r)).toEqual([]);
+  });
+
+  it("invalid: a built-in field of the wrong type, at the field's line, naming the schema", () => {
+    const r = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment("two") });
+    expect(
+      schemaFindings(r).map((f) => [f.ruleId, f.severity, f.location?.file, f.location?.line, f.object]),
+    ).toEqual([["schema-invalid", "error", "apps/app/deploy.yaml", 8, "Deployment default/web"]]);
+    expect(schemaFindings(r)[0]?.message).toMatch(
+      /^spec\.replicas: must be of type integer, not string \(schema: Kubernetes 1\.\d+\.\d+\)$/,
+    );
+  });
+
+  it("invalid: a CEL rule of a CRD in the repository fails, with the rule's message", () => {
+    const r = lintFlux([ks("crds"), ks("app", { dependsOn: ["crds"] })], {
+      "apps/crds/widgets.yaml": widgetCrd,
+      "apps/app/widget.yaml": widget(3, 2),
+    });
+    const found = schemaFindings(r);
+    expect(found.map((f) => f.ruleId)).toEqual(["schema-invalid"]);
+    expect(found[0]?.message).toBe(
+      "spec: min must not exceed max (schema: CRD widgets.example.com (apps/crds/widgets.yaml:2))",
+    );
+    expect(found[0]?.location).toEqual({ file: "apps/app/widget.yaml", line: 8 });
+  });
+
+  it("valid: a field that postBuild substitution turns into a number", () => {
+    const r = lintFlux([ks("app", { substitute: { REPLICAS: "3" } })], {
+      "apps/app/deploy.yaml": deployment("${REPLICAS}"),
+    });
+    expect(schemaFindings(r)).toEqual([]);
+  });
+
+  it("valid: a field that still holds a variable is not failed for its type", () => {
+    const r = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment("${REPLICAS:=2}") });
+    expect(schemaFindings(r)).toEqual([]);
+  });
+
+  it("invalid: a Flux Kustomization without its required interval and prune (the catalog's Flux CRDs)", () => {
+    const r = lint({
+      repo: makeRepo({
+        "kubernetes/flux/cluster/ks.yaml": `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: app, namespace: flux-system}
+spec:
+  path: ./apps/app
+  sourceRef: {kind: GitRepository, name: flux-system}
+`,
+        "apps/app/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+      }),
+    });
+    expect(schemaFindings(r).map((f) => f.message)).toEqual([
+      "spec.interval: Required value (schema: the catalog's flux CRDs)",
+      "spec.prune: Required value (schema: the catalog's flux CRDs)",
+    ]);
+  });
+
+  it("--rule schema-invalid=off turns it off", () => {
+    const r = lint({
+      repo: makeRepo({
+        "kubernetes/flux/cluster/ks.yaml": ks("app"),
+        "apps/app/deploy.yaml": deployment("two"),
+      }),
+      rules: { "schema-invalid": "off" },
+    });
+    expect(schemaFindings(r)).toEqual([]);
+  });
+});
+
+describe("schema-invalid: undeclared fields", () => {
+  const certificate = (field: string) => `---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+  namespace: default
+spec:
+  secretName: web-tls
+  ${field}: [example.com]
+  issuerRef: {name: letsencrypt, kind: ClusterIssuer}
+`;
+
+  it("valid: every field is declared", () => {
+    const r = lintFlux([ks("app")], { "apps/app/cert.yaml": certificate("dnsNames") });
+    expect(schemaFindings(r)).toEqual([]);
+  });
+
+  it("invalid: a misspelt field of a custom resource, which server-side apply refuses, at its line", () => {
+    const r = lintFlux([ks("app")], { "apps/app/cert.yaml": certificate("dnsName") });
+    expect(schemaFindings(r).map((f) => [f.ruleId, f.severity, f.location?.line, f.message])).toEqual([
+      [
+        "schema-invalid",
+        "error",
+        9,
+        "spec.dnsName: field not declared in schema (schema: the catalog's cert-manager CRDs)",
+      ],
+    ]);
+  });
+
+  it("invalid: a misspelt field of a built-in kind", () => {
+    const r = lintFlux([ks("app")], {
+      "apps/app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndatas: {a: b}\n",
+    });
+    expect(schemaFindings(r).map((f) => [f.ruleId, f.message])).toEqual([
+      ["schema-invalid", expect.stringMatching(/^datas: field not declared in schema/)],
+    ]);
+  });
+});
