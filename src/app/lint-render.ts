@@ -66,9 +66,14 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
     message: f.message,
     location: f.release.location,
   }));
+  // The CRDs as the charts render them are the schemas their custom resources meet, ahead of the catalog's.
+  const renderedCrds = render.rendered.flatMap((r) =>
+    r.crds.map((c) => ({ body: c.object, origin: `helm template of ${r.release.id}` })),
+  );
   return lint({
     ...options,
     resolvers: [new RenderedChartResolver(byRelease), ...(options.resolvers ?? [])],
+    renderedCrds: [...(options.renderedCrds ?? []), ...renderedCrds],
     chartObjects,
     diagnostics: [...(options.diagnostics ?? []), ...diagnostics],
   });

@@ -28,6 +28,30 @@ function kubestrap(args: string[]): Promise<{ code: number; stdout: string; stde
 
 let platformRef = "";
 let webappRef = "";
+let widgetsRef = "";
+
+const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.render.example.com
+spec:
+  group: render.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer, maximum: 10}
+`;
 
 beforeAll(async () => {
   platformRef = await pushChart(
@@ -36,6 +60,9 @@ beforeAll(async () => {
       version: "1.0.0",
       crds: { "scaledobjects.yaml": fixtureCrd("keda", "scaledobjects.keda.sh") },
     }),
+  );
+  widgetsRef = await pushChart(
+    writeChart({ name: "widget-crds", version: "1.0.0", crds: { "widgets.yaml": WIDGET_CRD } }),
   );
   webappRef = await pushChart(
     writeChart({
@@ -108,6 +135,32 @@ describe("kubestrap lint --render", () => {
       expect(run.stdout).toContain("0 errors, 0 warnings");
       expect(run.code).toBe(0);
     }
+  });
+
+  test("a custom resource is validated against the CRD its provider's chart renders", async () => {
+    const dir = makeRepo({
+      "kubernetes/flux/cluster/ks.yaml":
+        ks("platform", { wait: true }) + ks("widgets", { dependsOn: ["platform"] }),
+      "apps/platform/release.yaml": helmRelease("widget-crds", widgetsRef, "", {
+        namespace: "platform",
+        insecure: true,
+      }),
+      "apps/widgets/widget.yaml":
+        "apiVersion: render.example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec:\n  size: 11\n",
+    });
+    const rendered = await kubestrap(["lint", "--repo", dir, "--render", "-o", "json"]);
+    const findings = (JSON.parse(rendered.stdout) as { findings: { ruleId: string; message: string }[] })
+      .findings;
+    expect(findings.filter((f) => f.ruleId === "schema-invalid").map((f) => f.message)).toEqual([
+      "spec.size: should be less than or equal to 10 (schema: CRD widgets.render.example.com (helm template of platform/widget-crds))",
+    ]);
+    expect(rendered.code).toBe(1);
+    // Without rendering, the CRD is not known: the object is not validated.
+    const statically = await kubestrap(["lint", "--repo", dir, "-o", "json"]);
+    const ruleIds = (JSON.parse(statically.stdout) as { findings: { ruleId: string }[] }).findings.map(
+      (f) => f.ruleId,
+    );
+    expect(ruleIds).not.toContain("schema-invalid");
   });
 
   test("a chart that cannot be pulled is a chart-render-failed error", async () => {
