@@ -67,7 +67,8 @@ export function ks(name: string, spec: KsSpec = {}): string {
   }
   if (spec.substitute || spec.substituteFrom) {
     lines.push("  postBuild:");
-    if (spec.substitute) {
+    if (spec.substitute && Object.keys(spec.substitute).length === 0) lines.push("    substitute: {}");
+    else if (spec.substitute) {
       lines.push("    substitute:");
       for (const [k, v] of Object.entries(spec.substitute)) lines.push(`      ${k}: "${v}"`);
     }

@@ -1,7 +1,7 @@
 /**
  * Validates one object against the schema of its exact API version, as the API server does on a server-side
- * apply (Flux's kustomize-controller applies that way): for a custom resource, defaults are applied and
- * non-nullable nulls dropped first, then the structural schema and its CEL rules are checked; for a built-in
+ * apply (Flux's kustomize-controller applies that way): for a custom resource, defaults are applied first
+ * (a non-nullable null without a default is refused), then the structural schema and its CEL rules; for a built-in
  * kind nothing is defaulted (built-in defaults are Go code). An undeclared field is an error for both: server-side
  * apply refuses it ("field not declared in schema") where a client-side apply would prune it silently.
  */
@@ -147,8 +147,8 @@ class Validator {
   }
 
   /**
-   * Custom resources: non-nullable nulls are dropped, then defaults applied, before validation. Copy on write:
-   * an object the schema leaves as it is, is returned as it is.
+   * Custom resources: defaults are applied before validation, to absent fields and to non-nullable nulls.
+   * Copy on write: an object the schema leaves as it is, is returned as it is.
    */
   defaults(value: unknown, schema: Schema): unknown {
     if (value === null || typeof value !== "object") return value;
@@ -172,9 +172,11 @@ class Validator {
       const prop = s.properties?.[key] ?? additional;
       if (!prop) continue;
       if (v === null) {
-        if (this.structure(prop).nullable) continue;
+        // A non-nullable null with a default is defaulted; without one, the API server refuses it.
+        const p = this.structure(prop);
+        if (p.nullable || p.default === undefined) continue;
         copy ??= { ...obj };
-        delete copy[key];
+        copy[key] = this.defaults(structuredClone(p.default), prop);
       } else if (typeof v === "object") {
         const d = this.defaults(v, prop);
         if (d === v) continue;
@@ -300,7 +302,7 @@ class Validator {
   checkObject(value: Record<string, unknown>, s: Schema, keys: Keys, full: boolean): void {
     const present = Object.keys(value);
     for (const required of s.required ?? []) {
-      if (!(required in value) || (value[required] === null && !this.opts.builtin)) {
+      if (!(required in value)) {
         this.report("invalid", [...keys, required], "Required value");
       }
     }

@@ -89,9 +89,15 @@ describe("structural schema", () => {
     expect(verdicts(widget, spec)).toEqual([expected]);
   });
 
-  it("drops a non-nullable null, as the API server prunes it, and rejects a null required field", () => {
-    expect(verdicts(widget, { size: 1, name: null })).toEqual([]);
-    expect(verdicts(widget, { size: null })).toEqual(["invalid spec.size: Required value"]);
+  it("refuses a non-nullable null (server-side apply does), and defaults it when the field has a default", () => {
+    expect(verdicts(widget, { size: 1, name: null })).toEqual([
+      "invalid spec.name: must be of type string, not null",
+    ]);
+    expect(verdicts(widget, { size: null })).toEqual([
+      "invalid spec.size: must be of type integer, not null",
+    ]);
+    const defaulted: Schema = { type: "object", properties: { mode: { type: "string", default: "fast" } } };
+    expect(verdicts(defaulted, { mode: null })).toEqual([]);
   });
 
   it("applies defaults before checking required fields and rules", () => {
