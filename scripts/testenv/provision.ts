@@ -107,6 +107,13 @@ const RECIPES: Record<string, Recipe> = {
     bench: true,
     build: (out, work, run) => goInstall(`github.com/mikefarah/yq/v4@v${VERSIONS.yq}`, out, work, run),
   },
+  kubeconform: {
+    dir: `kubeconform-v${VERSIONS.kubeconform}`,
+    files: ["bin/kubeconform"],
+    bench: true,
+    build: (out, work, run) =>
+      goInstall(`github.com/yannh/kubeconform/cmd/kubeconform@v${VERSIONS.kubeconform}`, out, work, run),
+  },
   envsubst: {
     // The wrapper is this repository's code: its hash is part of the key, so an edit builds it afresh.
     dir: `envsubst-v${VERSIONS.envsubst}-${envsubstWrapperHash()}`,
@@ -161,8 +168,12 @@ export function toolPaths(): ToolPaths {
 }
 
 /** helmfile (the reference of the differential tests, and a benchmark baseline) and yq, for the benchmarks. */
-export function benchToolPaths(): { helmfile: string; yq: string } {
-  return { helmfile: helmfilePath(), yq: binPath("yq", "yq") };
+export function benchToolPaths(): { helmfile: string; yq: string; kubeconform: string } {
+  return {
+    helmfile: helmfilePath(),
+    yq: binPath("yq", "yq"),
+    kubeconform: binPath("kubeconform", "kubeconform"),
+  };
 }
 
 export function helmfilePath(): string {

@@ -22,6 +22,8 @@ export const VERSIONS = {
   /** kustomize: the reference of the kustomize builder's differential tests (replacements, components). */
   kustomize: "5.8.2",
   yq: "4.53.6",
+  /** kubeconform: the baseline of the schema validation benchmark (bench/schema.ts). */
+  kubeconform: "0.8.0",
   /**
    * github.com/fluxcd/pkg/envsubst, kustomize-controller's postBuild substitution: the reference of the
    * substitution's differential test (test/envsubst/main.go wraps it). 1.9 needs Go 1.27.
