@@ -15,8 +15,6 @@ export interface ValidateOptions {
   resolve?: RefResolver;
   /** A built-in kind: no defaults from the schema, nulls are unset fields, `$ref`s are followed. */
   builtin?: boolean;
-  /** The ObjectMeta schema, for `metadata` at the root and in embedded resources. */
-  objectMeta?: Schema;
   /**
    * The object went through Flux's postBuild substitution, which substitutes the YAML text and parses it
    * again: a string that reads as a number or boolean in YAML may be one on the API server.
@@ -228,11 +226,13 @@ class Validator {
     else if (typeof value === "object") this.checkObject(value as Record<string, unknown>, s, keys, full);
     this.checkCombinators(value, s, keys);
     if (full && this.out.length === before) this.checkRules(value, s, keys);
-    return this.out.slice(before).every((v) => v.kind !== "invalid");
+    for (let i = before; i < this.out.length; i++) if (this.out[i]?.kind === "invalid") return false;
+    return true;
   }
 
   checkString(value: string, s: Schema, keys: Keys): void {
-    const length = [...value].length;
+    // Lengths count code points, as Go's utf8.RuneCountInString does.
+    const length = s.minLength !== undefined || s.maxLength !== undefined ? [...value].length : 0;
     if (s.minLength !== undefined && length < s.minLength) {
       this.report("invalid", keys, `should be at least ${s.minLength} chars long`);
     }
@@ -342,10 +342,6 @@ class Validator {
 
   /** A custom resource's metadata is ObjectMeta whatever its schema says (only name constraints apply). */
   checkMetadata(value: unknown, keys: Keys, full: boolean): void {
-    if (this.opts.objectMeta) {
-      this.check(value, this.opts.objectMeta, keys, full);
-      return;
-    }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       this.report("invalid", keys, `must be of type object, not ${describe(value)}`);
       return;
@@ -373,6 +369,7 @@ class Validator {
   }
 
   checkCombinators(value: unknown, s: Schema, keys: Keys): void {
+    if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
     // A branch is tried on the value as written: re-reading a substituted string as YAML would let `"1"`
     // match both the string and the number branch of a Quantity.
     const probeOptions = { ...this.opts, substituted: false };
