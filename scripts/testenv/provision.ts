@@ -114,6 +114,16 @@ const RECIPES: Record<string, Recipe> = {
     build: (out, work, run) =>
       goInstall(`github.com/yannh/kubeconform/cmd/kubeconform@v${VERSIONS.kubeconform}`, out, work, run),
   },
+  flate: {
+    dir: `flate-v${VERSIONS.flate}`,
+    files: ["bin/flate"],
+    bench: true,
+    build: (out, work, run) =>
+      goInstall(`github.com/home-operations/flate/cmd/flate@v${VERSIONS.flate}`, out, work, run, "-s -w", {
+        // flate's go.mod needs Go 1.27: the go command fetches that toolchain from the module proxy.
+        GOTOOLCHAIN: VERSIONS.flateGoToolchain,
+      }),
+  },
   envsubst: {
     // The wrapper is this repository's code: its hash is part of the key, so an edit builds it afresh.
     dir: `envsubst-v${VERSIONS.envsubst}-${envsubstWrapperHash()}`,
@@ -168,11 +178,12 @@ export function toolPaths(): ToolPaths {
 }
 
 /** helmfile (the reference of the differential tests, and a benchmark baseline) and yq, for the benchmarks. */
-export function benchToolPaths(): { helmfile: string; yq: string; kubeconform: string } {
+export function benchToolPaths(): { helmfile: string; yq: string; kubeconform: string; flate: string } {
   return {
     helmfile: helmfilePath(),
     yq: binPath("yq", "yq"),
     kubeconform: binPath("kubeconform", "kubeconform"),
+    flate: binPath("flate", "flate"),
   };
 }
 
@@ -358,10 +369,17 @@ async function buildKwok(out: string, work: string, run: Runner) {
   writeFileSync(join(out, "..", "stages.yaml"), `${stages.join("\n---\n")}\n`);
 }
 
-async function goInstall(pkgAtVersion: string, out: string, work: string, run: Runner, ldflags = "-s -w") {
+async function goInstall(
+  pkgAtVersion: string,
+  out: string,
+  work: string,
+  run: Runner,
+  ldflags = "-s -w",
+  env: Record<string, string> = {},
+) {
   await run(["go", "install", "-trimpath", `-ldflags=${ldflags}`, pkgAtVersion], {
     cwd: work,
-    env: { GOBIN: out },
+    env: { GOBIN: out, ...env },
   });
 }
 

@@ -24,6 +24,10 @@ export const VERSIONS = {
   yq: "4.53.6",
   /** kubeconform: the baseline of the schema validation benchmark (bench/schema.ts). */
   kubeconform: "0.8.0",
+  /** flate: the baseline of the lint benchmark (bench/flate.ts); it needs Go 1.27 (below). */
+  flate: "0.6.5",
+  /** The Go toolchain flate's go.mod requires, fetched from the Go module proxy by the go command. */
+  flateGoToolchain: "go1.27.3",
   /**
    * github.com/fluxcd/pkg/envsubst, kustomize-controller's postBuild substitution: the reference of the
    * substitution's differential test (test/envsubst/main.go wraps it). 1.9 needs Go 1.27.
