@@ -255,3 +255,163 @@ describe("formatPath", () => {
     );
   });
 });
+
+describe("structural schema: bounds and value validations", () => {
+  it.each([
+    [
+      { type: "object", minProperties: 2, additionalProperties: { type: "integer" } },
+      { a: 1 },
+      "invalid spec: should have at least 2 properties",
+    ],
+    [
+      { type: "object", maxProperties: 1, additionalProperties: { type: "integer" } },
+      { a: 1, b: 2 },
+      "invalid spec: should have at most 1 properties",
+    ],
+    [{ type: "integer", multipleOf: 5 }, 7, "invalid spec: should be a multiple of 5"],
+    [{ type: "integer", minimum: 1, exclusiveMinimum: true }, 1, "invalid spec: should be greater than 1"],
+    [{ type: "integer", maximum: 9, exclusiveMaximum: true }, 9, "invalid spec: should be less than 9"],
+    [{ type: "array", minItems: 2 }, [1], "invalid spec: should have at least 2 items"],
+    [{ type: "array", uniqueItems: true }, [{ a: 1 }, { a: 1 }], 'invalid spec[1]: duplicate value {"a":1}'],
+    [{ type: "string", minLength: 3 }, "ab", "invalid spec: should be at least 3 chars long"],
+    [{ type: "string", maxLength: 2 }, "été", "invalid spec: may not be more than 2 chars long"],
+    [{ type: "boolean" }, "true", "invalid spec: must be of type boolean, not string"],
+    [{ type: "array" }, {}, "invalid spec: must be of type array, not object"],
+    [{ type: "object" }, [], "invalid spec: must be of type object, not array"],
+    [{ type: "number" }, "1", "invalid spec: must be of type number, not string"],
+    [
+      { anyOf: [{ type: "integer" }, { type: "boolean" }] },
+      "x",
+      "invalid spec: must match at least one schema in anyOf",
+    ],
+    [{ not: { type: "string" } }, "x", "invalid spec: must not match the schema in not"],
+    [
+      { allOf: [{ type: "string" }, { maxLength: 1 }] },
+      "xy",
+      "invalid spec: may not be more than 1 chars long",
+    ],
+    [
+      { type: "array", items: { type: "string" } },
+      [null],
+      "invalid spec[0]: must be of type string, not null",
+    ],
+  ] as [Schema, unknown, string][])("%j on %j", (schema, spec, expected) => {
+    expect(verdicts(schema, spec)).toEqual([expected]);
+  });
+
+  it.each([
+    [{ type: "string", maxLength: 3 }, "été"],
+    [{ type: "integer", minimum: 1, exclusiveMinimum: true }, 2],
+    [{ type: "integer", maximum: 9 }, 9],
+    [{ type: "integer", multipleOf: 5 }, 10],
+    [{ anyOf: [{ type: "integer" }, { type: "boolean" }] }, true],
+    [{ type: "object", additionalProperties: true }, { any: 1 }],
+    [{ type: "string", nullable: true }, null],
+    [
+      { type: "object", properties: { a: { type: "string" } }, "x-kubernetes-preserve-unknown-fields": true },
+      { b: 1 },
+    ],
+  ] as [Schema, unknown][])("%j accepts %j", (schema, spec) => {
+    expect(verdicts(schema, spec)).toEqual([]);
+  });
+
+  it("additionalProperties false refuses every undeclared field", () => {
+    expect(verdicts({ type: "object", additionalProperties: false }, { a: 1 })).toEqual([
+      "invalid spec.a: field not declared in schema",
+    ]);
+  });
+
+  it("a built-in null is an unset field; a built-in object with no properties keeps anything (RawExtension)", () => {
+    expect(verdicts({ type: "integer" }, null, true)).toEqual([]);
+    expect(verdicts({ type: "object" }, { raw: { any: 1 } }, true)).toEqual([]);
+  });
+
+  it("an embedded resource needs apiVersion and kind, and its metadata is ObjectMeta", () => {
+    const embedded: Schema = {
+      type: "object",
+      "x-kubernetes-embedded-resource": true,
+      "x-kubernetes-preserve-unknown-fields": true,
+    };
+    expect(verdicts(embedded, { apiVersion: "v1", kind: "" })).toEqual([
+      "invalid spec.kind: must not be empty",
+    ]);
+    expect(verdicts(embedded, { apiVersion: "v1", kind: "ConfigMap", metadata: { nmae: "x" } })).toEqual([
+      "invalid spec.metadata.nmae: field not declared in schema",
+    ]);
+  });
+
+  it("metadata that is not an object, or labels that are not a map", () => {
+    expect(validateObject(obj({}, "x"), root({ type: "object" })).map((v) => v.message)).toEqual([
+      "must be of type object, not string",
+    ]);
+    expect(
+      validateObject(obj({}, { name: "x", labels: ["a"] }), root({ type: "object" })).map((v) => v.path),
+    ).toEqual(["metadata.labels"]);
+    expect(
+      validateObject(obj({}, { name: "x", annotations: { a: "${VALUE}" } }), root({ type: "object" })),
+    ).toEqual([]);
+  });
+
+  it("follows $ref and an allOf wrapper of one $ref, as the built-in documents write them", () => {
+    const components: Record<string, Schema> = { Port: { type: "integer" } };
+    const resolve = (ref: string) => components[ref.replace("#/components/schemas/", "")];
+    const schema = root({
+      type: "object",
+      properties: {
+        a: { $ref: "#/components/schemas/Port" },
+        b: { allOf: [{ $ref: "#/components/schemas/Port" }], default: 0 },
+      },
+    });
+    const v = validateObject(obj({ a: "x", b: "y" }), schema, { builtin: true, resolve });
+    expect(v.map((x) => `${x.path}: ${x.message}`)).toEqual([
+      "spec.a: must be of type integer, not string",
+      "spec.b: must be of type integer, not string",
+    ]);
+  });
+
+  it("defaults nested objects from their own defaults, and items of a list", () => {
+    const schema: Schema = {
+      type: "object",
+      properties: {
+        outer: {
+          type: "object",
+          default: {},
+          properties: { inner: { type: "string", default: "x" } },
+          "x-kubernetes-validations": [{ rule: "self.inner == 'x'" }],
+        },
+        list: {
+          type: "array",
+          items: { type: "object", properties: { n: { type: "integer", default: 1 } }, required: ["n"] },
+        },
+      },
+    };
+    expect(verdicts(schema, { list: [{}, { n: 2 }] })).toEqual([]);
+  });
+});
+
+describe("validateObject: the CEL rules of a node", () => {
+  it("are not run where a field still holds a variable, nor under a type error", () => {
+    const schema: Schema = {
+      type: "object",
+      properties: { a: { type: "string" } },
+      "x-kubernetes-validations": [{ rule: "self.a == 'x'" }],
+    };
+    expect(verdicts(schema, { a: "${A}" })).toEqual([]);
+    expect(verdicts(schema, { a: 1 })).toEqual(["invalid spec.a: must be of type string, not integer"]);
+  });
+
+  it("fieldPath accepts indexes and quoted keys", () => {
+    const schema: Schema = {
+      type: "object",
+      properties: { l: { type: "array", items: { type: "string" } } },
+      "x-kubernetes-validations": [
+        { rule: "false", fieldPath: ".l[1]" },
+        { rule: "false", fieldPath: ".m['a.b']" },
+      ],
+    };
+    expect(validateObject(obj({ l: ["a", "b"] }), root(schema)).map((v) => v.path)).toEqual([
+      "spec.l[1]",
+      "spec.m[a.b]",
+    ]);
+  });
+});
