@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_TOOLS, benchToolPaths, provision } from "../scripts/testenv/provision.ts";
-import { VERSIONS } from "../scripts/testenv/versions.ts";
+import { VERSIONS } from "../src/cluster/local/versions.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const CORPUS = join(ROOT, "../shared/corpus");

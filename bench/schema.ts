@@ -25,11 +25,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { BENCH_TOOLS, benchToolPaths, provision } from "../scripts/testenv/provision.ts";
-import { VERSIONS } from "../scripts/testenv/versions.ts";
 import { lintFleet } from "../src/analysis/fleet.ts";
 import { chooseKubeVersion, type ObjectSchema, SchemaIndex } from "../src/analysis/schema/sources.ts";
 import type { Schema } from "../src/analysis/schema/types.ts";
 import { validateObject } from "../src/analysis/schema/validate.ts";
+import { VERSIONS } from "../src/cluster/local/versions.ts";
 import { groupOf, isRecord, type KubeObject, versionOf } from "../src/model/objects.ts";
 
 const ROOT = join(import.meta.dirname, "..");
