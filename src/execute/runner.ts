@@ -67,60 +67,67 @@ export async function runGraph(nodes: RunNode[], options: RunnerOptions): Promis
 
   await new Promise<void>((resolve) => {
     const schedule = () => {
-      for (const id of [...waiting]) {
-        const node = byId.get(id) as RunNode;
-        const deps = node.needs.map((d) => outcomes.get(d));
-        const broken = node.needs.find((d) => {
-          const o = outcomes.get(d);
-          return o !== undefined && o !== "done" && o !== "skipped";
-        });
-        if (broken) {
-          waiting.delete(id);
-          const why = outcomes.get(broken);
-          finish(
-            id,
-            why === "failed" || why === "blocked" ? "blocked" : "not-started",
-            `not run: ${broken} ${why === "failed" ? "failed" : why === "blocked" ? "was blocked" : "did not run"}`,
-            at(),
-          );
-          continue;
-        }
-        if (options.stop?.aborted || abort.aborted) {
-          waiting.delete(id);
-          finish(id, "not-started", "not run: the run was stopped", at());
-          continue;
-        }
-        if (deps.some((d) => d === undefined) || running >= options.concurrency) continue;
-        waiting.delete(id);
-        running++;
-        const start = at();
-        options.emit({ type: "step-start", id, time: now() });
-        const run: StepRun = {
-          signal: abort,
-          progress: (message) =>
-            options.emit({ type: "step-progress", id, message: redact(message), time: now() }),
-          log: (line) => options.emit({ type: "step-log", id, line: redact(line), time: now() }),
-        };
-        node
-          .execute(run)
-          .then(
-            (r) => finish(id, r.outcome, r.detail, start),
-            (error: unknown) =>
-              finish(
-                id,
-                abort.aborted
-                  ? "interrupted"
-                  : (error as Error).name === "BlockedError"
-                    ? "blocked"
-                    : "failed",
-                (error as Error).message ?? String(error),
-                start,
-              ),
-          )
-          .finally(() => {
-            running--;
-            schedule();
+      // A node that ends here (blocked, not started) may decide nodes seen earlier in this pass: pass again.
+      let settled = false;
+      while (!settled) {
+        settled = true;
+        for (const id of [...waiting]) {
+          const node = byId.get(id) as RunNode;
+          const deps = node.needs.map((d) => outcomes.get(d));
+          const broken = node.needs.find((d) => {
+            const o = outcomes.get(d);
+            return o !== undefined && o !== "done" && o !== "skipped";
           });
+          if (broken) {
+            waiting.delete(id);
+            const why = outcomes.get(broken);
+            settled = false;
+            finish(
+              id,
+              why === "failed" || why === "blocked" ? "blocked" : "not-started",
+              `not run: ${broken} ${why === "failed" ? "failed" : why === "blocked" ? "was blocked" : "did not run"}`,
+              at(),
+            );
+            continue;
+          }
+          if (options.stop?.aborted || abort.aborted) {
+            settled = false;
+            waiting.delete(id);
+            finish(id, "not-started", "not run: the run was stopped", at());
+            continue;
+          }
+          if (deps.some((d) => d === undefined) || running >= options.concurrency) continue;
+          waiting.delete(id);
+          running++;
+          const start = at();
+          options.emit({ type: "step-start", id, time: now() });
+          const run: StepRun = {
+            signal: abort,
+            progress: (message) =>
+              options.emit({ type: "step-progress", id, message: redact(message), time: now() }),
+            log: (line) => options.emit({ type: "step-log", id, line: redact(line), time: now() }),
+          };
+          node
+            .execute(run)
+            .then(
+              (r) => finish(id, r.outcome, r.detail, start),
+              (error: unknown) =>
+                finish(
+                  id,
+                  abort.aborted
+                    ? "interrupted"
+                    : (error as Error).name === "BlockedError"
+                      ? "blocked"
+                      : "failed",
+                  (error as Error).message ?? String(error),
+                  start,
+                ),
+            )
+            .finally(() => {
+              running--;
+              schedule();
+            });
+        }
       }
       if (waiting.size === 0 && running === 0) resolve();
     };

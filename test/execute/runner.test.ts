@@ -84,6 +84,20 @@ describe("runGraph", () => {
     expect(log).not.toContain("start b");
   });
 
+  test("a failure blocks its dependents whatever order the steps are listed in", async () => {
+    const log: string[] = [];
+    // The dependents come first: the block must still reach c through b, in one run that ends.
+    const result = await runGraph(
+      [node("c", ["b"], 5, log), node("b", ["a"], 5, log), node("a", [], 5, log, { fail: true })],
+      { concurrency: 8, emit: () => {} },
+    );
+    expect(Object.fromEntries(result.steps.map((s) => [s.id, s.outcome]))).toEqual({
+      c: "blocked",
+      b: "blocked",
+      a: "failed",
+    });
+  });
+
   test("a skipped step counts as done for its dependents", async () => {
     const log: string[] = [];
     const result = await runGraph([node("a", [], 1, log, { skip: true }), node("b", ["a"], 1, log)], {
