@@ -57,20 +57,22 @@ export async function applyObject(
   object: KubeObject,
   options: ApplyOptions,
 ): Promise<ChangeSetEntry> {
-  const info = await discovery.resource(object.apiVersion ?? "", object.kind ?? "");
   const body: KubeObject = { ...object, metadata: { ...object.metadata } };
-  if (info.namespaced && !body.metadata?.namespace && options.defaultNamespace)
-    (body.metadata as Record<string, unknown>).namespace = options.defaultNamespace;
-  if (!info.namespaced) delete (body.metadata as Record<string, unknown>).namespace;
-  const ref = refOf(body);
-  const path = await discovery.path(ref);
-  const apply = (dryRun: boolean) =>
-    client.apply<KubeObject>(path, body, {
-      fieldManager: options.fieldManager,
-      force: options.force,
-      dryRun,
-    });
+  let ref = refOf(body, options.defaultNamespace);
   try {
+    // A kind the cluster does not serve (its CRD is not installed) is an error of this object.
+    const info = await discovery.resource(object.apiVersion ?? "", object.kind ?? "");
+    if (info.namespaced && !body.metadata?.namespace && options.defaultNamespace)
+      (body.metadata as Record<string, unknown>).namespace = options.defaultNamespace;
+    if (!info.namespaced) delete (body.metadata as Record<string, unknown>).namespace;
+    ref = refOf(body);
+    const path = await discovery.path(ref);
+    const apply = (dryRun: boolean) =>
+      client.apply<KubeObject>(path, body, {
+        fieldManager: options.fieldManager,
+        force: options.force,
+        dryRun,
+      });
     const live = await client.get<KubeObject>(path);
     if (!live) {
       await apply(false);
