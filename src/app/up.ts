@@ -10,6 +10,7 @@ import { type Emit, now, type RunEvent } from "../execute/events.ts";
 import { Redactor } from "../execute/redact.ts";
 import type { RunResult } from "../execute/runner.ts";
 import { executePlan } from "../execute/up.ts";
+import { rehearsalPlan } from "../plan/rehearsal.ts";
 import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.ts";
 
 export interface UpOptions
@@ -33,6 +34,8 @@ export interface UpOptions
   stop?: AbortSignal;
   /** Interrupt running steps. */
   abort?: AbortSignal;
+  /** A rehearsal's bootstrap: no `before` commands, no pinned identity (plan/rehearsal.ts). */
+  rehearsal?: boolean;
 }
 
 export interface UpResult {
@@ -45,30 +48,10 @@ export interface UpResult {
 
 export async function up(options: UpOptions): Promise<UpResult> {
   const loaded = loadPlan(options);
+  if (options.rehearsal) loaded.plan = rehearsalPlan(loaded.plan);
   const redactor = new Redactor();
   if (loaded.plan.findings.some((f) => f.severity === "error")) return { loaded, redactor };
-  const render: RenderSettings = {};
-  if (options.offline) render.offline = true;
-  if (options.plainHttp) render.plainHttp = true;
-  const helm = new Helm(options.helm);
-  const ctx = new ExecuteContext({
-    repoDir: options.repo,
-    cluster: loaded.plan.cluster,
-    target: loaded.target,
-    config: loaded.config,
-    helm,
-    cache: new ChartCache(options.cacheDir),
-    redactor,
-    settings: {
-      forceConflicts: options.forceConflicts ?? false,
-      waitTimeoutMs: (options.waitTimeoutSeconds ?? 600) * 1000,
-      apiTimeoutMs: (options.apiTimeoutSeconds ?? 300) * 1000,
-      waitFlux: options.waitFlux ?? false,
-      render,
-      mirrors: { ...loaded.config.registries.mirrors, ...options.mirrors },
-      ...(options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}),
-    },
-  });
+  const ctx = executeContext(options, loaded, redactor);
   options.emit({
     type: "run-start",
     cluster: loaded.plan.cluster,
@@ -87,6 +70,36 @@ export async function up(options: UpOptions): Promise<UpResult> {
   } finally {
     await ctx.close();
   }
+}
+
+/** What the steps of a run share: the cluster session, helm, the chart cache, the redactor and the settings. */
+export function executeContext(
+  options: Omit<UpOptions, "emit">,
+  loaded: LoadedPlan,
+  redactor: Redactor,
+): ExecuteContext {
+  const render: RenderSettings = {};
+  if (options.offline) render.offline = true;
+  if (options.plainHttp) render.plainHttp = true;
+  const helm = new Helm(options.helm);
+  return new ExecuteContext({
+    repoDir: options.repo,
+    cluster: loaded.plan.cluster,
+    target: loaded.target,
+    config: loaded.config,
+    helm,
+    cache: new ChartCache(options.cacheDir),
+    redactor,
+    settings: {
+      forceConflicts: options.forceConflicts ?? false,
+      waitTimeoutMs: (options.waitTimeoutSeconds ?? 600) * 1000,
+      apiTimeoutMs: (options.apiTimeoutSeconds ?? 300) * 1000,
+      waitFlux: options.waitFlux ?? false,
+      render,
+      mirrors: { ...loaded.config.registries.mirrors, ...options.mirrors },
+      ...(options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}),
+    },
+  });
 }
 
 export interface FleetUpOptions extends Omit<UpOptions, "cluster" | "emit" | "context"> {

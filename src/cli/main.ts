@@ -320,6 +320,7 @@ export function createProgram(
     });
 
   addBootstrapCommands(program, out, err, isTTY);
+  addRehearseCommand(program, out, err, isTTY);
   return program;
 }
 
@@ -554,6 +555,100 @@ function addBootstrapCommands(
         };
       });
     });
+}
+
+interface RehearseFlags extends CommonFlags, RenderFlags {
+  output: "text" | "json";
+  timeout: number;
+  nodes?: number;
+  keep?: boolean;
+  registryMirror?: Record<string, string>;
+  color: boolean;
+}
+
+function addRehearseCommand(
+  program: Command,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): void {
+  addCommon(
+    program
+      .command("rehearse")
+      .description(
+        "Prove that the repository converges from zero before it touches the real cluster: start a throwaway control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok fake nodes) on loopback in a temporary folder, run the bootstrap on it (without kubestrap.yaml's before commands), then converge every Flux Kustomization in dependsOn order as kustomize-controller would (server-side apply, CRDs and Namespaces first, wait and healthChecks) and install every HelmRelease with helm from its chart. Reports each Kustomization and HelmRelease as converged (with the time it was Ready) or not, in the API server's own words with file and line; a chart that cannot be fetched is listed as not rehearsed, never as converged. The control plane is removed at the end, on Ctrl-C, and if kubestrap is killed. The binaries are built once from the Go module proxy into the cache (Go 1.26+ needed the first time). Details: docs/rehearse.md.\n\n" +
+          "Exit status: 0 everything rehearsed converged, 1 something did not (or the bootstrap failed), 2 bad usage or a plan with errors, 130 interrupted.",
+      ),
+  )
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--helm <path>", "helm binary, 3.14+ or 4.x (default: the helm 3 the rehearsal builds)")
+    .option("--kube-version <version>", "Kubernetes version charts render for (default: the control plane's)")
+    .option("--offline", "use only charts already in the cache")
+    .option("--plain-http", "pull oci:// charts over plain HTTP (a local registry without TLS)")
+    .option("--concurrency <n>", "steps at once", parsePositive, 8)
+    .option(
+      "--nodes <n>",
+      "fake nodes (default: kubestrap.yaml's nodes for the cluster, at least 3)",
+      parsePositive,
+    )
+    .option(
+      "--timeout <seconds>",
+      "how long a step waits for what it applied or installed to be ready",
+      parsePositive,
+      300,
+    )
+    .option(
+      "--registry-mirror <host=mirror>",
+      "pull charts of a registry from a mirror (ghcr.io=registry.internal/ghcr; http://... without TLS); repeatable",
+      (value: string, previous: Record<string, string> = {}) => {
+        const m = /^([^=\s]+)=(\S+)$/.exec(value);
+        if (!m) throw new InvalidArgumentError("expected HOST=MIRROR");
+        return { ...previous, [m[1] as string]: m[2] as string };
+      },
+    )
+    .option("--keep", "leave the control plane running at the end and print its kubeconfig")
+    .option("--no-color", "never colour text output")
+    .action(async (flags: RehearseFlags) => {
+      process.exitCode = await runRehearse(flags, out, err, isTTY);
+    });
+}
+
+async function runRehearse(
+  flags: RehearseFlags,
+  out: (s: string | Uint8Array) => void,
+  err: (s: string) => void,
+  isTTY: boolean,
+): Promise<number> {
+  const { rehearse } = await import("../app/rehearse.ts");
+  const { formatRehearsalJson, formatRehearsalText } = await import("../report/rehearsal.ts");
+  const { plainLines } = await import("../report/run.ts");
+  const signals = interruptions(err);
+  const progress = plainLines((s) => err(s));
+  try {
+    const result = await rehearse({
+      ...planOptions(flags, "rehearse"),
+      ...renderSettings(flags),
+      concurrency: flags.concurrency ?? 8,
+      waitTimeoutSeconds: flags.timeout,
+      ...(flags.nodes ? { nodes: flags.nodes } : {}),
+      ...(flags.keep ? { keep: true } : {}),
+      ...(flags.registryMirror ? { mirrors: flags.registryMirror } : {}),
+      stop: signals.stop,
+      abort: signals.abort,
+      log: (line) => err(`kubestrap rehearse: ${line}\n`),
+      emit: progress,
+    });
+    if (result.planErrors && printPlanErrors(result.planErrors, err)) return EXIT.usage;
+    out(
+      flags.output === "json"
+        ? formatRehearsalJson(result)
+        : formatRehearsalText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+    );
+    if (result.outcome === "ok") return EXIT.ok;
+    return result.outcome === "interrupted" ? EXIT_INTERRUPTED : EXIT.findings;
+  } finally {
+    signals.dispose();
+  }
 }
 
 /** Ctrl-C once stops starting steps; twice (or SIGTERM) interrupts the running ones. */

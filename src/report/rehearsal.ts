@@ -1,0 +1,95 @@
+/**
+ * The rehearsal's report: every Flux Kustomization and HelmRelease with whether it converged and when it was
+ * Ready, or why not in the API server's (or helm's) own words with the file and line of the object at fault,
+ * what could not be rehearsed, the critical path and where the time went.
+ */
+import pc from "picocolors";
+import type { RehearsalResult, Verdict } from "../app/rehearse.ts";
+
+const MARK: Record<Verdict, string> = {
+  converged: "ok",
+  failed: "FAILED",
+  blocked: "blocked",
+  "not-rehearsed": "not rehearsed",
+  interrupted: "INTERRUPTED",
+};
+
+export function formatRehearsalText(result: RehearsalResult, { color = false } = {}): string {
+  const paint = (verdict: Verdict, text: string) =>
+    !color
+      ? text
+      : verdict === "converged"
+        ? pc.green(text)
+        : verdict === "failed" || verdict === "interrupted"
+          ? pc.red(text)
+          : pc.yellow(text);
+  const lines: string[] = [];
+  const { controlPlane, bootstrap, convergence } = result.timings;
+  const total = controlPlane + bootstrap + convergence;
+  lines.push(
+    `kubestrap rehearse: cluster ${result.cluster}, ${result.outcome === "ok" ? "converged" : result.outcome === "interrupted" ? "interrupted" : "did not converge"} in ${total.toFixed(1)} s (control plane ${controlPlane.toFixed(1)} s, bootstrap ${bootstrap.toFixed(1)} s, convergence ${convergence.toFixed(1)} s)`,
+  );
+  if (result.bootstrap?.run && result.bootstrap.run.outcome !== "ok") {
+    lines.push("", "the bootstrap did not complete:");
+    for (const s of result.bootstrap.run.steps)
+      if (s.outcome === "failed" || s.outcome === "interrupted") lines.push(`  ${s.id}: ${s.detail}`);
+  }
+  const width = Math.max(0, ...result.objects.map((o) => `${o.kind} ${o.id}`.length));
+  if (result.objects.length > 0) lines.push("");
+  for (const o of result.objects) {
+    const name = `${o.kind} ${o.id}`.padEnd(width);
+    const mark = paint(o.verdict, MARK[o.verdict].padEnd(13));
+    const what =
+      o.verdict === "converged"
+        ? `Ready at ${(o.readyAt ?? 0).toFixed(1)} s${o.message.startsWith("converged only") ? `; ${o.message}` : ""}`
+        : `${o.location.file}:${o.location.line}: ${o.message}${predicted(o.predicted)}`;
+    lines.push(`  ${mark} ${name}  ${what}`);
+  }
+  if (result.notRehearsed.length > 0) {
+    lines.push("", "not rehearsed (never counted as converged):");
+    for (const n of result.notRehearsed)
+      lines.push(`  ${n.kind} ${n.id} (${n.location.file}:${n.location.line}): ${n.reason}`);
+  }
+  if (result.converge && result.converge.criticalPath.length > 0)
+    lines.push("", `critical path: ${result.converge.criticalPath.join(" -> ")}`);
+  const count = (v: Verdict) => result.objects.filter((o) => o.verdict === v).length;
+  lines.push(
+    "",
+    `${count("converged")} converged, ${count("failed")} failed, ${count("blocked")} blocked, ${result.notRehearsed.length} not rehearsed`,
+    "pods do not run on the rehearsal's fake nodes: workloads are Ready as kwok makes them, and kubestrap does the Flux controllers' work",
+  );
+  if (result.kept) lines.push(`control plane kept running: --kubeconfig ${result.kept.kubeconfig}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function predicted(rules: string[] | undefined): string {
+  if (rules === undefined) return "";
+  return rules.length > 0 ? ` (lint: ${rules.join(", ")})` : " (lint did not predict it)";
+}
+
+export function formatRehearsalJson(result: RehearsalResult): string {
+  return `${JSON.stringify(
+    {
+      cluster: result.cluster,
+      outcome: result.outcome,
+      timings: result.timings,
+      objects: result.objects,
+      notRehearsed: result.notRehearsed,
+      criticalPath: result.converge?.criticalPath ?? [],
+      bootstrap: result.bootstrap?.run
+        ? {
+            outcome: result.bootstrap.run.outcome,
+            steps: result.bootstrap.run.steps.map((s) => ({
+              id: s.id,
+              outcome: s.outcome,
+              detail: s.detail,
+            })),
+          }
+        : undefined,
+      ...(result.planErrors ? { planErrors: result.planErrors } : {}),
+      ...(result.kept ? { kubeconfig: result.kept.kubeconfig } : {}),
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,228 @@
+/**
+ * `kubestrap rehearse` end to end: each rehearsal starts a throwaway control plane of its own (not the shared
+ * test environment, whose Flux stand-in would mark everything Ready), bootstraps it, converges the repository and
+ * removes it. One repository that converges, one with six independent ways of not converging, each caught with the
+ * right object, file and line, and a rehearsal killed with SIGKILL that leaves nothing behind.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { type RehearsalResult, type RehearsedObject, rehearse } from "../../src/app/rehearse.ts";
+import { deployment, helmRelease, kustomization, rehearsalRepo, WEB_CHART } from "../rehearse-repo.ts";
+
+const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
+
+function rehearsalFolders(): string[] {
+  return readdirSync(tmpdir()).filter((e) => e.startsWith("kubestrap-rehearse-"));
+}
+
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) found.push(Number(entry));
+    } catch {}
+  }
+  return found;
+}
+
+const object = (result: RehearsalResult, kind: string, id: string): RehearsedObject => {
+  const found = result.objects.find((o) => o.kind === kind && o.id === id);
+  if (!found) throw new Error(`no ${kind} ${id} in ${JSON.stringify(result.objects)}`);
+  return found;
+};
+
+describe("kubestrap rehearse", () => {
+  test("a repository that converges: every Kustomization and HelmRelease Ready, in dependsOn order", async () => {
+    const before = rehearsalFolders();
+    const repo = rehearsalRepo(
+      {
+        app: {
+          ks: kustomization("app"),
+          files: { "deployment.yaml": deployment("app", { readyAfter: "2s" }) },
+        },
+        web: {
+          ks: kustomization("web", { dependsOn: ["app"] }),
+          files: { "helmrelease.yaml": helmRelease("web", "web", "{ replicas: 2 }") },
+        },
+      },
+      WEB_CHART,
+    );
+    const lines: string[] = [];
+    const result = await rehearse({
+      repo,
+      emit: () => {},
+      log: (l) => lines.push(l),
+      waitTimeoutSeconds: 60,
+    });
+    expect(result.outcome).toBe("ok");
+    expect(result.objects.map((o) => `${o.kind} ${o.id} ${o.verdict}`).sort()).toEqual([
+      "HelmRelease demo/web converged",
+      "Kustomization flux-system/app converged",
+      "Kustomization flux-system/cluster-apps converged",
+      "Kustomization flux-system/flux-system converged",
+      "Kustomization flux-system/web converged",
+    ]);
+    const app = object(result, "Kustomization", "flux-system/app");
+    const web = object(result, "HelmRelease", "demo/web");
+    // app waits for its Deployment, which kwok makes Ready 2 s after its Pod started; web depends on app.
+    expect(app.readyAt).toBeGreaterThanOrEqual(2);
+    expect(web.readyAt).toBeGreaterThan(app.readyAt as number);
+    expect(result.converge?.criticalPath).toEqual(
+      expect.arrayContaining(["ready/flux-system/app", "helmrelease/demo/web"]),
+    );
+    expect(result.timings.controlPlane).toBeGreaterThan(0);
+    expect(result.notRehearsed).toEqual([]);
+    // The throwaway control plane is gone.
+    expect(rehearsalFolders()).toEqual(before);
+    const dir = lines.find((l) => l.startsWith("control plane: starting in "))?.slice(27) ?? "";
+    expect(dir).toContain("kubestrap-rehearse-");
+    expect(existsSync(dir)).toBe(false);
+    expect(processesMentioning(`${dir}/`)).toEqual([]);
+  }, 180_000);
+
+  test("what does not converge is named with the API server's words, its file and line", async () => {
+    const repo = rehearsalRepo(
+      {
+        // The API server refuses the object: replicas is an integer.
+        schema: {
+          ks: kustomization("schema"),
+          files: { "deployment.yaml": deployment("schema", { replicas: '"two"' }) },
+        },
+        // The namespace does not exist, and nothing creates it.
+        nowhere: {
+          ks: kustomization("nowhere", { targetNamespace: "nowhere" }),
+          files: {
+            "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n",
+          },
+        },
+        // A custom resource applied before its CRD: the Kustomization that installs the CRD depends on this one.
+        widgets: {
+          ks: kustomization("widgets"),
+          files: {
+            "widget.yaml": "apiVersion: example.dev/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {}\n",
+          },
+        },
+        "widget-crd": {
+          ks: kustomization("widget-crd", { dependsOn: ["widgets"] }),
+          files: {
+            "crd.yaml": `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.dev
+spec:
+  group: example.dev
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`,
+          },
+        },
+        // The chart's values schema wants an integer.
+        web: {
+          ks: kustomization("web"),
+          files: { "helmrelease.yaml": helmRelease("web", "web", '{ replicas: "many" }') },
+        },
+        // The health check's Deployment is not Ready within the timeout.
+        slow: {
+          ks: kustomization("slow", {
+            wait: false,
+            extra:
+              "  healthChecks:\n    - apiVersion: apps/v1\n      kind: Deployment\n      name: slow\n      namespace: demo\n",
+          }),
+          files: { "deployment.yaml": deployment("slow", { readyAfter: "1h" }) },
+        },
+        // A second Kustomization changes an immutable field of the first one's Deployment.
+        first: { ks: kustomization("first"), files: { "deployment.yaml": deployment("shared") } },
+        second: {
+          ks: kustomization("second", { dependsOn: ["first"] }),
+          files: {
+            "deployment.yaml": deployment("shared")
+              .replace("matchLabels: { app: shared }", "matchLabels: { app: shared, tier: two }")
+              .replace("labels: { app: shared }", "labels: { app: shared, tier: two }"),
+          },
+        },
+      },
+      WEB_CHART,
+    );
+    const result = await rehearse({ repo, emit: () => {}, waitTimeoutSeconds: 15 });
+    expect(result.outcome).toBe("failed");
+    const at = (o: RehearsedObject) => `${o.location.file}:${o.location.line}`;
+
+    const schema = object(result, "Kustomization", "flux-system/schema");
+    expect(schema.verdict).toBe("failed");
+    expect(schema.message).toMatch(/Deployment demo\/schema: .*replicas/);
+    expect(at(schema)).toBe("kubernetes/apps/schema/app/deployment.yaml:1");
+    expect(schema.predicted).toContain("schema-invalid");
+
+    const nowhere = object(result, "Kustomization", "flux-system/nowhere");
+    expect(nowhere.verdict).toBe("failed");
+    expect(nowhere.message).toMatch(/namespaces "nowhere" not found/);
+    expect(at(nowhere)).toBe("kubernetes/apps/nowhere/app/configmap.yaml:1");
+
+    // Retried as Flux retries, until the timeout: the CRD never comes.
+    const widgets = object(result, "Kustomization", "flux-system/widgets");
+    expect(widgets.verdict).toBe("failed");
+    expect(widgets.message).toMatch(/Widget demo\/w: the cluster serves no Widget in example.dev\/v1/);
+    expect(at(widgets)).toBe("kubernetes/apps/widgets/app/widget.yaml:1");
+    expect(object(result, "Kustomization", "flux-system/widget-crd").verdict).toBe("blocked");
+
+    const web = object(result, "HelmRelease", "demo/web");
+    expect(web.verdict).toBe("failed");
+    expect(web.message).toMatch(/replicas/);
+    expect(at(web)).toBe("kubernetes/apps/web/app/helmrelease.yaml:1");
+    // The Kustomization waits for its HelmRelease, which failed.
+    expect(object(result, "Kustomization", "flux-system/web").verdict).toBe("blocked");
+
+    const slow = object(result, "Kustomization", "flux-system/slow");
+    expect(slow.verdict).toBe("failed");
+    expect(slow.message).toMatch(/not ready after 15 s: Deployment demo\/slow/);
+    expect(at(slow)).toBe("kubernetes/apps/slow/ks.yaml:1");
+
+    expect(object(result, "Kustomization", "flux-system/first").verdict).toBe("converged");
+    const second = object(result, "Kustomization", "flux-system/second");
+    expect(second.verdict).toBe("failed");
+    expect(second.message).toMatch(/field is immutable/);
+    expect(at(second)).toBe("kubernetes/apps/second/app/deployment.yaml:1");
+  }, 240_000);
+
+  test("a rehearsal killed with SIGKILL leaves no process and no folder behind", async () => {
+    const repo = rehearsalRepo({
+      app: {
+        ks: kustomization("app"),
+        files: { "deployment.yaml": deployment("app", { readyAfter: "1h" }) },
+      },
+    });
+    const child = spawn(process.execPath, [BIN, "rehearse", "--repo", repo, "--timeout", "120"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    const dir = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no control plane started:\n${stderr}`)), 120_000);
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // Killed while it converges: the Deployment is never Ready, so it is waiting.
+        const started = /control plane: starting in (\S+)/.exec(stderr);
+        if (started && stderr.includes("ready/flux-system/app")) {
+          clearTimeout(timer);
+          resolve(started[1] as string);
+        }
+      });
+    });
+    expect(processesMentioning(`${dir}/`).length).toBeGreaterThanOrEqual(5);
+    child.kill("SIGKILL");
+    const deadline = Date.now() + 20_000;
+    while ((existsSync(dir) || processesMentioning(`${dir}/`).length > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(processesMentioning(`${dir}/`)).toEqual([]);
+    expect(existsSync(join(dir, ".."))).toBe(false);
+  }, 180_000);
+});
