@@ -104,13 +104,14 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   const dir = join(root, "control-plane");
   const timings = { controlPlane: 0, bootstrap: 0, convergence: 0 };
   let kept: ControlPlane | undefined;
-  const started = performance.now();
+  let lapStart = performance.now();
+  /** Seconds since the previous lap. */
   const lap = () => {
-    const seconds = (performance.now() - (lap.last ?? started)) / 1000;
-    lap.last = performance.now();
+    const now = performance.now();
+    const seconds = (now - lapStart) / 1000;
+    lapStart = now;
     return seconds;
   };
-  lap.last = started;
   try {
     await provisionRecipes(ENVIRONMENT_RECIPES, TOOLS, (line) => log(`tools: ${line}`));
     log(`control plane: starting in ${dir}`);
@@ -130,6 +131,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       kubeconfig: env.kubeconfig,
       helm: options.helm ?? toolPaths().helm3,
       rehearsal: true,
+      // The throwaway control plane, never kubestrap.yaml's kubeconfig or context: those are the real cluster.
+      loaded: { ...first, target: { kubeconfig: env.kubeconfig } },
       emit: options.emit,
     };
     let bootstrap: UpResult;

@@ -36,6 +36,8 @@ export interface UpOptions
   abort?: AbortSignal;
   /** A rehearsal's bootstrap: no `before` commands, no pinned identity (plan/rehearsal.ts). */
   rehearsal?: boolean;
+  /** The plan as already loaded from these options (the rehearsal reads it before it starts anything). */
+  loaded?: LoadedPlan;
 }
 
 export interface UpResult {
@@ -47,7 +49,7 @@ export interface UpResult {
 }
 
 export async function up(options: UpOptions): Promise<UpResult> {
-  const loaded = loadPlan(options);
+  const loaded = options.loaded ?? loadPlan(options);
   if (options.rehearsal) loaded.plan = rehearsalPlan(loaded.plan);
   const redactor = new Redactor();
   if (loaded.plan.findings.some((f) => f.severity === "error")) return { loaded, redactor };
