@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLUSTER_APPS_KUSTOMIZATION } from "./bootstrap-repo.ts";
 import { makeRepo } from "./helpers.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -117,19 +118,7 @@ spec:
       join(FIXTURES, "stand-ins/flux-operator/crds/fluxinstances.fluxcd.controlplane.io.yaml"),
       "utf8",
     ),
-    "kubernetes/flux/cluster/ks.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: cluster-apps
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./kubernetes/apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`,
+    "kubernetes/flux/cluster/ks.yaml": CLUSTER_APPS_KUSTOMIZATION,
     "kubernetes/apps/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n",
     "kubernetes/apps/kustomization.yaml": `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization

@@ -10,6 +10,7 @@
  */
 import { Discovery } from "../../src/cluster/discovery.ts";
 import { KubeClient } from "../../src/cluster/kube.ts";
+import { markReady } from "../../src/execute/converge/flux-status.ts";
 
 const KINDS = [
   { apiVersion: "fluxcd.controlplane.io/v1", kind: "FluxInstance" },
@@ -62,25 +63,15 @@ async function reconcile(apiVersion: string, kind: string): Promise<void> {
     const key = `${kind}/${o.metadata.namespace}/${o.metadata.name}/${o.metadata.generation}`;
     if (!firstSeen.has(key)) firstSeen.set(key, Date.now());
     if (Date.now() - (firstSeen.get(key) ?? 0) < delayOf(o)) continue;
-    const path = `${await discovery.path({ apiVersion, kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })}/status`;
-    const generation = o.metadata.generation ?? 1;
-    await client
-      .mergePatch(path, {
-        status: {
-          observedGeneration: generation,
-          conditions: [
-            {
-              type: "Ready",
-              status: "True",
-              reason: "ReconciliationSucceeded",
-              message: "stand-in: reconciled",
-              observedGeneration: generation,
-              lastTransitionTime: new Date().toISOString(),
-            },
-          ],
-        },
-      })
-      .catch((error: Error) => console.error(`${kind} ${o.metadata.name}: ${error.message}`));
+    const ref = {
+      apiVersion,
+      kind,
+      name: o.metadata.name,
+      ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+    };
+    await markReady(client, discovery, ref, "stand-in: reconciled").catch((error: Error) =>
+      console.error(`${kind} ${o.metadata.name}: ${error.message}`),
+    );
   }
 }
 

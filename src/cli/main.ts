@@ -517,11 +517,7 @@ function addBootstrapCommands(
     .option(
       "--registry-mirror <host=mirror>",
       "pull charts of a registry from a mirror (ghcr.io=registry.internal/ghcr; http://... without TLS); repeatable",
-      (value: string, previous: Record<string, string> = {}) => {
-        const m = /^([^=\s]+)=(\S+)$/.exec(value);
-        if (!m) throw new InvalidArgumentError("expected HOST=MIRROR");
-        return { ...previous, [m[1] as string]: m[2] as string };
-      },
+      parseMirror,
     )
     .option("--no-color", "never colour text output")
     .action(async (flags: UpFlags) => {
@@ -566,6 +562,13 @@ interface RehearseFlags extends CommonFlags, RenderFlags {
   color: boolean;
 }
 
+/** `--registry-mirror HOST=MIRROR`, repeatable. */
+function parseMirror(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const m = /^([^=\s]+)=(\S+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError("expected HOST=MIRROR");
+  return { ...previous, [m[1] as string]: m[2] as string };
+}
+
 function addRehearseCommand(
   program: Command,
   out: (s: string | Uint8Array) => void,
@@ -600,11 +603,7 @@ function addRehearseCommand(
     .option(
       "--registry-mirror <host=mirror>",
       "pull charts of a registry from a mirror (ghcr.io=registry.internal/ghcr; http://... without TLS); repeatable",
-      (value: string, previous: Record<string, string> = {}) => {
-        const m = /^([^=\s]+)=(\S+)$/.exec(value);
-        if (!m) throw new InvalidArgumentError("expected HOST=MIRROR");
-        return { ...previous, [m[1] as string]: m[2] as string };
-      },
+      parseMirror,
     )
     .option("--keep", "leave the control plane running at the end and print its kubeconfig")
     .option("--no-color", "never colour text output")

@@ -5,28 +5,19 @@
  * right object, file and line, and a rehearsal killed with SIGKILL that leaves nothing behind.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { type RehearsalResult, type RehearsedObject, rehearse } from "../../src/app/rehearse.ts";
+import { controlPlaneProcesses } from "../../src/cluster/local/control-plane.ts";
+import { crd } from "../helpers.ts";
 import { deployment, helmRelease, kustomization, rehearsalRepo, WEB_CHART } from "../rehearse-repo.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
 
 function rehearsalFolders(): string[] {
   return readdirSync(tmpdir()).filter((e) => e.startsWith("kubestrap-rehearse-"));
-}
-
-function processesMentioning(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) found.push(Number(entry));
-    } catch {}
-  }
-  return found;
 }
 
 const object = (result: RehearsalResult, kind: string, id: string): RehearsedObject => {
@@ -81,7 +72,7 @@ describe("kubestrap rehearse", () => {
     const dir = lines.find((l) => l.startsWith("control plane: starting in "))?.slice(27) ?? "";
     expect(dir).toContain("kubestrap-rehearse-");
     expect(existsSync(dir)).toBe(false);
-    expect(processesMentioning(`${dir}/`)).toEqual([]);
+    expect(controlPlaneProcesses(dir)).toEqual([]);
   }, 180_000);
 
   test("what does not converge is named with the API server's words, its file and line", async () => {
@@ -109,21 +100,7 @@ describe("kubestrap rehearse", () => {
         "widget-crd": {
           ks: kustomization("widget-crd", { dependsOn: ["widgets"] }),
           files: {
-            "crd.yaml": `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.dev
-spec:
-  group: example.dev
-  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
-`,
+            "crd.yaml": crd("example.dev", "Widget"),
           },
         },
         // The chart's values schema wants an integer.
@@ -217,12 +194,12 @@ spec:
         }
       });
     });
-    expect(processesMentioning(`${dir}/`).length).toBeGreaterThanOrEqual(5);
+    expect(controlPlaneProcesses(dir).length).toBeGreaterThanOrEqual(5);
     child.kill("SIGKILL");
     const deadline = Date.now() + 20_000;
-    while ((existsSync(dir) || processesMentioning(`${dir}/`).length > 0) && Date.now() < deadline)
+    while ((existsSync(dir) || controlPlaneProcesses(dir).length > 0) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
-    expect(processesMentioning(`${dir}/`)).toEqual([]);
+    expect(controlPlaneProcesses(dir)).toEqual([]);
     expect(existsSync(join(dir, ".."))).toBe(false);
   }, 180_000);
 });

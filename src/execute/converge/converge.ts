@@ -30,7 +30,7 @@ import { type ChartRelease, fluxChartReleases, mirroredChart } from "../../model
 import type { PlanStep } from "../../plan/plan.ts";
 import type { ExecuteContext } from "../context.ts";
 import type { RunNode } from "../runner.ts";
-import { runRelease } from "../steps/release.ts";
+import { runRelease, waitProgress } from "../steps/release.ts";
 import { markReady } from "./flux-status.ts";
 
 export const FIELD_MANAGER = "kustomize-controller";
@@ -232,14 +232,7 @@ export function convergence(
             timeoutMs: settings.timeoutMs,
             readiness: readinessOf,
             signal: run.signal,
-            onProgress: (states) => {
-              const pending = states.filter((s) => s.status !== "Current");
-              const first = pending[0];
-              if (first)
-                run.progress(
-                  `${states.length - pending.length}/${states.length} ready; ${first.ref.kind} ${first.ref.name}: ${first.message}`,
-                );
-            },
+            onProgress: waitProgress(run),
           });
         }
         if (ks.object.source.docIndex !== SYNTHETIC_ROOT)

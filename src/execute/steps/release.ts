@@ -18,7 +18,7 @@ import {
   releaseRecords,
   unlockPending,
 } from "../../cluster/helm-storage.ts";
-import { pause, waitForObjects } from "../../cluster/wait.ts";
+import { type ObjectState, pause, waitForObjects } from "../../cluster/wait.ts";
 import { resolveHook, SYNC_EVENTS_AFTER, SYNC_EVENTS_BEFORE } from "../../model/hooks.ts";
 import { chartName, mirroredChart } from "../../model/releases.ts";
 import type { PlanStep } from "../../plan/plan.ts";
@@ -32,6 +32,18 @@ const TRANSIENT =
 
 export function isTransientHelmError(text: string): boolean {
   return TRANSIENT.test(text);
+}
+
+/** A wait's progress as one line: how many are ready, and the first that is not with its reason. */
+export function waitProgress(run: StepRun): (states: ObjectState[]) => void {
+  return (states) => {
+    const pending = states.filter((s) => s.status !== "Current");
+    const first = pending[0];
+    if (first)
+      run.progress(
+        `${states.length - pending.length}/${states.length} ready; ${first.ref.kind} ${first.ref.name}: ${first.message}`,
+      );
+  };
 }
 
 export async function runRelease(
@@ -105,14 +117,7 @@ export async function runRelease(
   await waitForObjects(client, discovery, refs, {
     timeoutMs: Math.max(deadline - Date.now(), 1_000),
     signal: run.signal,
-    onProgress: (states) => {
-      const pending = states.filter((s) => s.status !== "Current");
-      const first = pending[0];
-      if (first)
-        run.progress(
-          `${states.length - pending.length}/${states.length} ready; ${first.ref.kind} ${first.ref.name}: ${first.message}`,
-        );
-    },
+    onProgress: waitProgress(run),
   });
 
   await runHooks(step, SYNC_EVENTS_AFTER, ctx, run, deadline);
