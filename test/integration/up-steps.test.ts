@@ -4,7 +4,8 @@
  * --wait-flux, helm 4, and a release that fails and is fixed.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -125,8 +126,44 @@ describe("a hook that meets a webhook that is not serving yet", () => {
   test("is retried with backoff until the webhook answers", async () => {
     const ns = testNamespace("hook");
     const ca = readFileSync(join(env.dir, "pki", "ca.crt"));
+    // The webhook's server listens from the start, on a port the kernel picks, so no other process can
+    // take that port; until `serving` is set it drops every connection, as a webhook that is not up yet.
+    let serving = false;
+    let reviews = 0;
+    const server = createServer(
+      {
+        cert: readFileSync(join(env.dir, "apiserver-certs", "apiserver.crt")),
+        key: readFileSync(join(env.dir, "apiserver-certs", "apiserver.key")),
+      },
+      (req, res) => {
+        if (!serving) {
+          req.socket.destroy();
+          return;
+        }
+        let body = "";
+        req.on("data", (c) => {
+          body += c;
+        });
+        req.on("end", () => {
+          reviews++;
+          const review = JSON.parse(body) as { request: { uid: string } };
+          res.setHeader("content-type", "application/json");
+          res.end(
+            JSON.stringify({
+              apiVersion: "admission.k8s.io/v1",
+              kind: "AdmissionReview",
+              response: { uid: review.request.uid, allowed: true },
+            }),
+          );
+        });
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", resolve);
+    });
+    const port = (server.address() as AddressInfo).port;
     // A chart installing a CRD and a webhook that validates it, served by this test at a URL on loopback.
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
     const chart = await pushChart(
       writeChart({
         name: `guarded-${ns}`,
@@ -181,34 +218,12 @@ webhooks:
           "apiVersion: keda.sh/v1alpha1\nkind: TriggerAuthentication\nmetadata:\n  name: guarded\nspec:\n  secretTargetRef: []\n",
       },
     });
-    let reviews = 0;
-    let server: Server | undefined;
     const run = startKubestrap(upArgs(repo));
     try {
       await run.waitFor((e) => e.type === "step-progress" && /^postsync hook: kubectl apply/.test(e.message));
       // The hook fails ("failed calling webhook") for a few seconds; then the webhook starts serving.
       await new Promise((r) => setTimeout(r, 3_000));
-      const certs = readFileSync(join(env.dir, "apiserver-certs", "apiserver.crt"));
-      const key = readFileSync(join(env.dir, "apiserver-certs", "apiserver.key"));
-      server = createServer({ cert: certs, key }, (req, res) => {
-        let body = "";
-        req.on("data", (c) => {
-          body += c;
-        });
-        req.on("end", () => {
-          reviews++;
-          const review = JSON.parse(body) as { request: { uid: string } };
-          res.setHeader("content-type", "application/json");
-          res.end(
-            JSON.stringify({
-              apiVersion: "admission.k8s.io/v1",
-              kind: "AdmissionReview",
-              response: { uid: review.request.uid, allowed: true },
-            }),
-          );
-        });
-      });
-      await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
+      serving = true;
       const result = await run.done;
       expect(result.code, result.stdout.slice(-3000)).toBe(0);
       const attempts = result.events.filter(
@@ -219,7 +234,7 @@ webhooks:
       expect((await kubectl(["get", "triggerauthentication", "guarded", "-n", ns])).code).toBe(0);
     } finally {
       run.kill();
-      server?.close();
+      server.close();
       await kubectl(["delete", "validatingwebhookconfiguration", ns, "--ignore-not-found"]);
     }
   });
