@@ -170,6 +170,8 @@ async function track(
       // A kind whose CRD is still being installed: read discovery again shortly.
       if (!(error instanceof KubeError && error.status === 404)) throw error;
       report({ ref, status: "NotFound", message: error.message });
+      // Given up (the timeout, a failure elsewhere): an aborted pause returns at once, so stop here.
+      if (signal.aborted) return;
       await pause(1_000, signal);
     }
   }
@@ -208,6 +210,9 @@ function nextChange(
   signal: AbortSignal,
 ): Promise<boolean> {
   return new Promise((resolve) => {
+    // Aborted while the object was being read: an abort listener added now would never fire, and the watch
+    // opened would hold its connection (and the process) until the API server ends it.
+    if (signal.aborted) return resolve(false);
     let settled = false;
     const finish = (value: boolean) => {
       if (settled) return;
