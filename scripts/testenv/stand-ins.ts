@@ -10,6 +10,9 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadPlan } from "../../src/app/plan.ts";
+import { loadProject } from "../../src/model/project.ts";
+import { fluxChartReleases } from "../../src/model/releases.ts";
 
 const HERE = import.meta.dirname;
 export const STAND_INS = join(HERE, "../../test/fixtures/stand-ins");
@@ -97,4 +100,27 @@ export function pushStandIns(
     rmSync(out, { recursive: true, force: true });
   }
   return mirrors;
+}
+
+/**
+ * The stand-ins of every oci:// chart a repository's bootstrap names, and of each of its HelmReleases' charts that
+ * has a stand-in, pushed to `registry`: the `--registry-mirror` values (`ghcr.io=http://<registry>/ghcr.io`) that
+ * make `kubestrap up` or `rehearse` of the repository pull them.
+ */
+export function standInMirrors(repo: string, registry: string, helm: string): string[] {
+  const charts: UpstreamChart[] = [];
+  const add = (chart: { type: string; url?: string; tag?: string; semver?: string }) => {
+    if (chart.type === "oci" && chart.url)
+      charts.push({ url: chart.url, version: chart.tag ?? chart.semver ?? "" });
+  };
+  for (const step of loadPlan({ repo }).plan.steps) {
+    if (step.kind === "crds") for (const r of step.releases) add(r.chart);
+    if (step.kind === "release") add(step.release.chart);
+  }
+  const names = new Set(standInNames());
+  for (const r of fluxChartReleases(loadProject({ repo }).model, repo).releases)
+    if (r.chart.type === "oci" && names.has(r.chart.url.slice(r.chart.url.lastIndexOf("/") + 1)))
+      add(r.chart);
+  const unique = [...new Map(charts.map((c) => [`${c.url}:${c.version}`, c])).values()];
+  return Object.entries(pushStandIns(unique, registry, helm)).map(([host, target]) => `${host}=${target}`);
 }

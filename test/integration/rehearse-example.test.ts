@@ -8,33 +8,15 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { pushStandIns, standInNames, type UpstreamChart } from "../../scripts/testenv/stand-ins.ts";
-import { loadPlan } from "../../src/app/plan.ts";
-import { loadProject } from "../../src/model/project.ts";
-import { fluxChartReleases } from "../../src/model/releases.ts";
+import { standInMirrors } from "../../scripts/testenv/stand-ins.ts";
 import { env } from "./env.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
 const EXAMPLES = join(import.meta.dirname, "../../examples");
 
-/** The stand-ins of every oci:// chart the repository's bootstrap and HelmReleases name, as mirror flags. */
+/** The stand-ins of the repository's charts, pushed to the test environment's registry, as mirror flags. */
 function mirrorFlags(repo: string): string[] {
-  const charts: UpstreamChart[] = [];
-  const add = (chart: { type: string; url?: string; tag?: string; semver?: string }) => {
-    if (chart.type === "oci" && chart.url)
-      charts.push({ url: chart.url, version: chart.tag ?? chart.semver ?? "" });
-  };
-  for (const step of loadPlan({ repo }).plan.steps) {
-    if (step.kind === "crds") for (const r of step.releases) add(r.chart);
-    if (step.kind === "release") add(step.release.chart);
-  }
-  const names = new Set(standInNames());
-  for (const r of fluxChartReleases(loadProject({ repo }).model, repo).releases)
-    if (r.chart.type === "oci" && names.has(r.chart.url.slice(r.chart.url.lastIndexOf("/") + 1)))
-      add(r.chart);
-  const unique = [...new Map(charts.map((c) => [`${c.url}:${c.version}`, c])).values()];
-  const mirrors = pushStandIns(unique, env.registry, env.bin.helm3);
-  return Object.entries(mirrors).flatMap(([host, target]) => ["--registry-mirror", `${host}=${target}`]);
+  return standInMirrors(repo, env.registry, env.bin.helm3).flatMap((m) => ["--registry-mirror", m]);
 }
 
 interface Report {

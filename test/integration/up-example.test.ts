@@ -11,8 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startEnvironment, stopEnvironment, type TestEnvironment } from "../../scripts/testenv/cluster.ts";
-import { pushStandIns, type UpstreamChart } from "../../scripts/testenv/stand-ins.ts";
-import { loadPlan } from "../../src/app/plan.ts";
+import { standInMirrors } from "../../scripts/testenv/stand-ins.ts";
 import type { RunEvent } from "../../src/execute/events.ts";
 import { adminWrites, auditMark, runKubestrap, stepOutcomes } from "./up-env.ts";
 
@@ -45,17 +44,9 @@ const up = (extra: string[] = []) =>
 
 beforeAll(async () => {
   fresh = (await startEnvironment(() => {}, dir)).env;
-  const charts: UpstreamChart[] = [];
-  for (const step of loadPlan({ repo: EXAMPLE }).plan.steps) {
-    if (step.kind !== "crds") continue;
-    for (const r of step.releases)
-      if (r.chart.type === "oci")
-        charts.push({ url: r.chart.url, version: r.chart.tag ?? r.chart.semver ?? "" });
-  }
-  const mirrors = pushStandIns(charts, fresh.registry, fresh.bin.helm3);
-  mirrorArgs = Object.entries(mirrors).flatMap(([host, target]) => [
+  mirrorArgs = standInMirrors(EXAMPLE, fresh.registry, fresh.bin.helm3).flatMap((m) => [
     "--registry-mirror",
-    `${host}=${target}`,
+    m,
   ]);
 }, 180_000);
 
