@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lint } from "../analysis/lint.ts";
+import { stableJson } from "../charts/cache.ts";
 import { Discovery } from "../cluster/discovery.ts";
 import { KubeClient } from "../cluster/kube.ts";
 import { type ControlPlane, startControlPlane, stopControlPlane } from "../cluster/local/control-plane.ts";
@@ -21,12 +22,17 @@ import {
   toolPaths,
 } from "../cluster/local/provision.ts";
 import { startWatchdog } from "../cluster/local/watchdog.ts";
-import { type Convergence, convergence, type NotRehearsed } from "../execute/converge/converge.ts";
+import type { ExecuteContext } from "../execute/context.ts";
+import { type Convergence, convergence } from "../execute/converge/converge.ts";
+import { installFluxCrds } from "../execute/converge/flux-crds.ts";
 import { standInForFluxOperator } from "../execute/converge/flux-status.ts";
 import { type Emit, now, type TimedStep } from "../execute/events.ts";
 import { Redactor } from "../execute/redact.ts";
 import { type RunResult, runGraph } from "../execute/runner.ts";
 import type { Finding, SourceLocation } from "../findings.ts";
+import { type ChartRelease, mirroredChart } from "../model/releases.ts";
+import type { Plan } from "../plan/plan.ts";
+import { type NotRehearsed, rehearsalPlan } from "../plan/rehearsal.ts";
 import { loadPlan } from "./plan.ts";
 import { executeContext, type UpOptions, type UpResult, up } from "./up.ts";
 
@@ -44,7 +50,7 @@ const REQUIRED: (keyof ToolPaths)[] = [
 ];
 
 export interface RehearseOptions
-  extends Omit<UpOptions, "kubeconfig" | "context" | "emit" | "rehearsal" | "waitFlux" | "rerun"> {
+  extends Omit<UpOptions, "kubeconfig" | "context" | "emit" | "loaded" | "waitFlux" | "rerun"> {
   /** Fake nodes (default: kubestrap.yaml's `nodes` for the cluster, at least 3). */
   nodes?: number;
   /** Leave the control plane running and return its kubeconfig. */
@@ -89,11 +95,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   const log = options.log ?? (() => {});
   // The repository is read before anything starts: a plan with errors rehearses nothing.
   const first = loadPlan(options);
-  if (first.plan.findings.some((f) => f.severity === "error"))
+  const checked = rehearsalPlan(first.plan).plan;
+  if (checked.findings.some((f) => f.severity === "error"))
     return {
       cluster: first.plan.cluster,
       outcome: "failed",
-      planErrors: first.plan.findings.filter((f) => f.severity === "error"),
+      planErrors: checked.findings.filter((f) => f.severity === "error"),
       objects: [],
       notRehearsed: [],
       timings: { controlPlane: 0, bootstrap: 0, convergence: 0 },
@@ -115,13 +122,22 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   try {
     await provisionRecipes(ENVIRONMENT_RECIPES, TOOLS, (line) => log(`tools: ${line}`));
     log(`control plane: starting in ${dir}`);
-    const { env } = await startControlPlane(dir, {
-      nodes: nodeCount,
-      required: REQUIRED,
-      log: (line) => log(`control plane: ${line}`),
-    });
+    const helm = options.helm ?? toolPaths().helm3;
+    // The bootstrap's charts are fetched while the control plane starts: what cannot be had is left out.
+    const fetching = executeContext({ ...options, helm }, first, new Redactor());
+    const [{ env }, unfetchable] = await Promise.all([
+      startControlPlane(dir, {
+        nodes: nodeCount,
+        required: REQUIRED,
+        log: (line) => log(`control plane: ${line}`),
+      }),
+      unfetchableCharts(first.plan, fetching).finally(() => fetching.close()),
+    ]);
     timings.controlPlane = lap();
     log(`control plane: ${env.server}, ${env.nodes.length} fake nodes`);
+    for (const [id, why] of unfetchable) log(`charts: ${id} is not rehearsed: ${why}`);
+    const reshaped = rehearsalPlan(first.plan, unfetchable);
+    const bootstrapNotRehearsed = reshaped.notRehearsed;
 
     const client = await KubeClient.load({ kubeconfig: env.kubeconfig }, { retryForMs: 5_000 });
     const standIn = new AbortController();
@@ -129,10 +145,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     const upOptions: UpOptions = {
       ...options,
       kubeconfig: env.kubeconfig,
-      helm: options.helm ?? toolPaths().helm3,
-      rehearsal: true,
+      helm,
       // The throwaway control plane, never kubestrap.yaml's kubeconfig or context: those are the real cluster.
-      loaded: { ...first, target: { kubeconfig: env.kubeconfig } },
+      loaded: { ...first, plan: reshaped.plan, target: { kubeconfig: env.kubeconfig } },
       emit: options.emit,
     };
     let bootstrap: UpResult;
@@ -152,7 +167,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
         outcome: bootstrap.run?.outcome === "interrupted" ? "interrupted" : "failed",
         bootstrap,
         objects: [],
-        notRehearsed: [],
+        notRehearsed: bootstrapNotRehearsed,
         timings,
         ...(kept ? { kept } : {}),
       };
@@ -160,8 +175,17 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
 
     const ctx = executeContext(upOptions, bootstrap.loaded, new Redactor());
     try {
+      const timeoutMs = (options.waitTimeoutSeconds ?? 600) * 1000;
+      const session = await ctx.session();
+      const installed = await installFluxCrds(session.client, session.discovery, { timeoutMs });
+      if (installed.length > 0)
+        log(
+          `convergence: installed ${installed.length} Flux CRDs from the bundled catalog (flux-operator installs them when it runs)`,
+        );
+      const unfetchedReleases = new Set(unfetchable.keys());
       const plan = convergence(bootstrap.loaded.project.model, options.repo, ctx, {
-        timeoutMs: (options.waitTimeoutSeconds ?? 600) * 1000,
+        timeoutMs,
+        bootstrapNotRehearsed: bootstrapReleases(first.plan).filter((r) => unfetchedReleases.has(r.id)),
       });
       options.emit({
         type: "run-start",
@@ -193,7 +217,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
         bootstrap,
         converge,
         objects,
-        notRehearsed: plan.notRehearsed,
+        notRehearsed: [...bootstrapNotRehearsed, ...plan.notRehearsed],
         timings,
         ...(kept ? { kept } : {}),
       };
@@ -267,4 +291,38 @@ function verdicts(plan: Convergence, steps: TimedStep[]): RehearsedObject[] {
     }
     return object;
   });
+}
+
+/** Every release of the bootstrap plan, of the CRD phase and of the release phase, once each. */
+function bootstrapReleases(plan: Plan): ChartRelease[] {
+  const releases = new Map<string, ChartRelease>();
+  for (const s of plan.steps) {
+    if (s.kind === "release") releases.set(s.release.id, s.release);
+    if (s.kind === "crds") for (const r of s.releases) if (!releases.has(r.id)) releases.set(r.id, r);
+  }
+  return [...releases.values()];
+}
+
+/** Release id → why its chart cannot be fetched (into the chart cache, through the mirrors), for each that cannot. */
+async function unfetchableCharts(plan: Plan, ctx: ExecuteContext): Promise<Map<string, string>> {
+  const byChart = new Map<string, { chart: ChartRelease["chart"]; ids: string[] }>();
+  for (const r of bootstrapReleases(plan)) {
+    const chart = mirroredChart(r.chart, ctx.settings.mirrors);
+    const key = stableJson(chart);
+    byChart.set(key, { chart, ids: [...(byChart.get(key)?.ids ?? []), r.id] });
+  }
+  const unfetchable = new Map<string, string>();
+  const queue = [...byChart.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      try {
+        await ctx.cache.fetch(ctx.helm, next.chart, { offline: ctx.settings.render.offline ?? false });
+      } catch (error) {
+        const why = (error as Error).message.split("\n")[0] ?? "";
+        for (const id of next.ids) unfetchable.set(id, why);
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  return unfetchable;
 }

@@ -10,7 +10,6 @@ import { type Emit, now, type RunEvent } from "../execute/events.ts";
 import { Redactor } from "../execute/redact.ts";
 import type { RunResult } from "../execute/runner.ts";
 import { executePlan } from "../execute/up.ts";
-import { rehearsalPlan } from "../plan/rehearsal.ts";
 import { type LoadedPlan, loadPlan, type PlanOptions } from "./plan.ts";
 
 export interface UpOptions
@@ -34,9 +33,7 @@ export interface UpOptions
   stop?: AbortSignal;
   /** Interrupt running steps. */
   abort?: AbortSignal;
-  /** A rehearsal's bootstrap: no `before` commands, no pinned identity (plan/rehearsal.ts). */
-  rehearsal?: boolean;
-  /** The plan as already loaded from these options (the rehearsal reads it before it starts anything). */
+  /** The plan as already loaded from these options (the rehearsal reads and reshapes it: plan/rehearsal.ts). */
   loaded?: LoadedPlan;
 }
 
@@ -50,7 +47,6 @@ export interface UpResult {
 
 export async function up(options: UpOptions): Promise<UpResult> {
   const loaded = options.loaded ?? loadPlan(options);
-  if (options.rehearsal) loaded.plan = rehearsalPlan(loaded.plan);
   const redactor = new Redactor();
   if (loaded.plan.findings.some((f) => f.severity === "error")) return { loaded, redactor };
   const ctx = executeContext(options, loaded, redactor);

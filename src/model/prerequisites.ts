@@ -61,6 +61,11 @@ export interface Prerequisites {
 
 const SECRET_REFERENCE = /\bop:\/\/|\{\{/;
 
+/** Whether applying the resources needs a secret: SOPS decryption, the injector, or references nothing resolves. */
+export function needsSecrets(r: BootstrapResources): boolean {
+  return r.sops || r.inject !== undefined || SECRET_REFERENCE.test(r.text);
+}
+
 export function loadPrerequisites(
   repo: Repository,
   builder: KustomizeBuilder,

@@ -48,7 +48,9 @@ export function formatRehearsalText(result: RehearsalResult, { color = false } =
   if (result.notRehearsed.length > 0) {
     lines.push("", "not rehearsed (never counted as converged):");
     for (const n of result.notRehearsed)
-      lines.push(`  ${n.kind} ${n.id} (${n.location.file}:${n.location.line}): ${n.reason}`);
+      lines.push(
+        `  ${n.kind} ${n.id}${n.location ? ` (${n.location.file}:${n.location.line})` : ""}: ${n.reason}`,
+      );
   }
   if (result.converge && result.converge.criticalPath.length > 0)
     lines.push("", `critical path: ${result.converge.criticalPath.join(" -> ")}`);

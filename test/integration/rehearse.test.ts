@@ -171,6 +171,55 @@ describe("kubestrap rehearse", () => {
     expect(at(second)).toBe("kubernetes/apps/second/app/deployment.yaml:1");
   }, 240_000);
 
+  test("what cannot be had offline is listed as not rehearsed, and the rest still meets the API server", async () => {
+    const gadget = "apiVersion: gadgets.kubestrap.test/v1\nkind: Gadget\nmetadata:\n  name: g\nspec: {}\n";
+    const settings = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n";
+    const repo = rehearsalRepo(
+      {
+        // Its Gadget's CRD comes from the chart nothing can fetch: the ConfigMap is applied without it.
+        gadgets: {
+          ks: kustomization("gadgets"),
+          files: { "configmap.yaml": settings, "gadget.yaml": gadget },
+        },
+        // Leaving the Gadget out does not hide what the API server says about the rest.
+        broken: {
+          ks: kustomization("broken"),
+          files: { "gadget.yaml": gadget, "deployment.yaml": deployment("broken", { replicas: '"two"' }) },
+        },
+      },
+      {
+        ...WEB_CHART,
+        // A bootstrap release whose registry does not answer (nothing listens on port 9).
+        "bootstrap/helmfile.d/02-gadgets.yaml":
+          "releases:\n  - name: gadgets\n    namespace: flux-system\n    chart: oci://127.0.0.1:9/charts/gadgets\n    version: 1.0.0\n",
+        // A bootstrap secret whose value only 1Password has.
+        "bootstrap/resources.yaml":
+          "apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: flux-system\nstringData:\n  token: op://vault/item/token\n",
+      },
+    );
+    const result = await rehearse({ repo, emit: () => {}, waitTimeoutSeconds: 15 });
+    expect(result.planErrors).toBeUndefined();
+    expect(result.notRehearsed.map((n) => `${n.kind} ${n.id}`)).toEqual([
+      "bootstrap resources bootstrap/resources.yaml",
+      "bootstrap release flux-system/gadgets",
+      "handoff handoff/flux",
+      "Kustomization flux-system/gadgets",
+    ]);
+    const left = result.notRehearsed.find((n) => n.kind === "Kustomization");
+    expect(left?.reason).toBe(
+      "1 of its 2 objects were left out: Gadget (gadgets.kubestrap.test), whose CRD most likely comes from HelmRelease flux-system/gadgets (bootstrap) (by its name), was not rehearsed",
+    );
+    expect(object(result, "Kustomization", "flux-system/gadgets").verdict).toBe("not-rehearsed");
+    const broken = object(result, "Kustomization", "flux-system/broken");
+    expect(broken.verdict).toBe("failed");
+    expect(broken.message).toMatch(/Deployment demo\/broken: .*replicas/);
+    // Everything else converged, and the rehearsal says it failed because of the broken one alone.
+    expect(result.objects.filter((o) => o.verdict === "failed").map((o) => o.id)).toEqual([
+      "flux-system/broken",
+    ]);
+    expect(result.outcome).toBe("failed");
+  }, 180_000);
+
   test("a rehearsal killed with SIGKILL leaves no process and no folder behind", async () => {
     const repo = rehearsalRepo({
       app: {

@@ -26,8 +26,9 @@ import {
   SOURCE_GROUP,
 } from "../../model/flux.ts";
 import { asRecord, asString, describeObject, groupOf, type KubeObject } from "../../model/objects.ts";
-import { type ChartRelease, fluxChartReleases, mirroredChart } from "../../model/releases.ts";
+import { type ChartRelease, chartName, fluxChartReleases, mirroredChart } from "../../model/releases.ts";
 import type { PlanStep } from "../../plan/plan.ts";
+import type { NotRehearsed } from "../../plan/rehearsal.ts";
 import type { ExecuteContext } from "../context.ts";
 import type { RunNode } from "../runner.ts";
 import { runRelease, waitProgress } from "../steps/release.ts";
@@ -44,13 +45,7 @@ export interface ConvergeTarget {
   location: SourceLocation;
 }
 
-/** Something the rehearsal could not do, by name: it is never reported as converged. */
-export interface NotRehearsed {
-  kind: string;
-  id: string;
-  reason: string;
-  location: SourceLocation;
-}
+export type { NotRehearsed } from "../../plan/rehearsal.ts";
 
 export interface Convergence {
   nodes: RunNode[];
@@ -65,6 +60,8 @@ export interface Convergence {
 
 export interface ConvergeSettings {
   timeoutMs: number;
+  /** Bootstrap releases that were not rehearsed (their chart could not be fetched): their CRDs are missing. */
+  bootstrapNotRehearsed?: ChartRelease[];
 }
 
 export const applyStep = (id: string) => `apply/${id}`;
@@ -99,16 +96,60 @@ export function convergence(
   const nodes: RunNode[] = [];
   const targets: ConvergeTarget[] = [];
   const notFetched = new Set<string>();
-  /** Kustomizations that could not be rehearsed because a chart that was not rehearsed provides their kinds. */
+  /** Kustomizations applied without the kinds (`group/Kind`) whose CRDs come from charts that were not rehearsed. */
+  const partial = new Map<string, Set<string>>();
+  /** Kustomizations that were not rehearsed, or only in part: what waits for them does not. */
   const unrehearsable = new Set<string>();
   const catalog = new CatalogResolver();
   /** The not-rehearsed HelmRelease whose chart (by the bundled catalog) installs the CRD of `group/kind`. */
+  const provides = (chart: string, values: ChartRelease["values"], groupKind: string) => {
+    const crds = catalog.resolve({ name: chart, values });
+    return crds?.status === "resolved" && crds.crds.some((c) => `${c.group}/${c.kind}` === groupKind);
+  };
   const providerNotRehearsed = (groupKind: string): string | undefined =>
-    model.helmReleases.find((hr) => {
-      if (!unresolved.has(hr.id) && !notFetched.has(hr.id)) return false;
-      const crds = hr.chart ? catalog.resolve({ name: hr.chart.name, values: hr.values }) : undefined;
-      return crds?.status === "resolved" && crds.crds.some((c) => `${c.group}/${c.kind}` === groupKind);
-    })?.id;
+    model.helmReleases.find(
+      (hr) =>
+        (unresolved.has(hr.id) || notFetched.has(hr.id)) &&
+        hr.chart !== undefined &&
+        provides(hr.chart.name, hr.values, groupKind),
+    )?.id ??
+    (settings.bootstrapNotRehearsed ?? [])
+      .filter((r) => provides(chartName(r.chart), r.values, groupKind))
+      .map((r) => `${r.id} (bootstrap)`)[0];
+  /** Releases not rehearsed whose CRDs kubestrap cannot know (the catalog does not have their chart). */
+  const unknownNotRehearsed = (): { id: string; chart: string }[] =>
+    [
+      ...model.helmReleases
+        .filter((hr) => (unresolved.has(hr.id) || notFetched.has(hr.id)) && hr.chart !== undefined)
+        .map((hr) => ({ id: hr.id, chart: hr.chart?.name ?? "" })),
+      ...(settings.bootstrapNotRehearsed ?? []).map((r) => ({
+        id: `${r.id} (bootstrap)`,
+        chart: chartName(r.chart),
+      })),
+    ].filter((r) => catalog.resolve({ name: r.chart, values: {} }) === undefined);
+  /** One of those whose name the API group starts with (`kopiur` for kopiur.home-operations.com). */
+  const namedProvider = (group: string): string | undefined => {
+    const label = group.split(".")[0] ?? "";
+    return unknownNotRehearsed().find(
+      (r) => label.length >= 4 && (r.chart.includes(label) || label.includes(r.chart)),
+    )?.id;
+  };
+  /**
+   * Why a kind the cluster does not serve is left out rather than waited for: its CRD comes from a chart that was
+   * not rehearsed (by the catalog, or by its name), or, once `timedOut`, may come from one whose CRDs are unknown.
+   */
+  const leftOutReason = (kind: string, group: string, timedOut: boolean): string | undefined => {
+    const provider = providerNotRehearsed(`${group}/${kind}`);
+    if (provider) return `${kind} (${group}), whose CRD HelmRelease ${provider} installs, was not rehearsed`;
+    const named = namedProvider(group);
+    if (named)
+      return `${kind} (${group}), whose CRD most likely comes from HelmRelease ${named} (by its name), was not rehearsed`;
+    if (!timedOut) return undefined;
+    const unknown = unknownNotRehearsed();
+    if (unknown.length === 0) return undefined;
+    const some = unknown.slice(0, 3).map((u) => u.id);
+    return `${kind} (${group}) was never served; its CRD may come from one of the ${unknown.length} charts that were not rehearsed and whose CRDs kubestrap does not know (${some.join(", ")}${unknown.length > 3 ? ", ..." : ""})`;
+  };
   const failedAt = new Map<string, SourceLocation>();
   const notes = new Map<string, string>();
 
@@ -144,12 +185,16 @@ export function convergence(
         const started = Date.now();
         let delay = 1_000;
         let changes: ChangeSetEntry[];
+        // Kinds whose CRD comes from a chart that was not rehearsed: the rest is applied without them, so what
+        // the API server has to say about the rest is still heard.
+        const omitted = new Map<string, string>();
+        let objects = apply;
         for (;;) {
           try {
             changes = await applyStaged(
               client,
               discovery,
-              apply.map((o) => o.body as LiveObject),
+              objects.map((o) => o.body as LiveObject),
               { fieldManager: FIELD_MANAGER, force: true, timeoutMs: settings.timeoutMs, signal: run.signal },
             );
             break;
@@ -157,20 +202,14 @@ export function convergence(
             const at = error instanceof ApplyError ? locations.get(keyOf(error.ref)) : undefined;
             if (at) failedAt.set(applyStep(ks.id), at);
             if (!(error instanceof ApplyError && isUnservedKind(error))) throw error;
-            const groupKind = `${groupOf(error.ref.apiVersion)}/${error.ref.kind}`;
-            const provider = providerNotRehearsed(groupKind);
-            if (provider) {
-              unrehearsable.add(ks.id);
-              notRehearsed.push({
-                kind: "Kustomization",
-                id: ks.id,
-                reason: `it applies ${error.ref.kind} (${groupKind.split("/")[0]}), whose CRD HelmRelease ${provider} installs, and that was not rehearsed`,
-                location,
-              });
-              return {
-                outcome: "skipped",
-                detail: "not rehearsed: a CRD it needs comes from a chart that was not rehearsed",
-              };
+            const group = groupOf(error.ref.apiVersion);
+            const groupKind = `${group}/${error.ref.kind}`;
+            const reason = leftOutReason(error.ref.kind, group, Date.now() + delay > deadline);
+            if (reason) {
+              omitted.set(groupKind, reason);
+              objects = objects.filter((o) => `${groupOf(o.apiVersion)}/${o.kind}` !== groupKind);
+              failedAt.delete(applyStep(ks.id));
+              continue;
             }
             // kustomize-controller fails and tries again at its retry interval: the CRD may be on its way.
             if (Date.now() + delay > deadline) throw error;
@@ -185,9 +224,19 @@ export function convergence(
           }
         }
         // source-controller's part: the sources are this repository and the chart cache, which kubestrap reads.
-        for (const o of apply)
+        for (const o of objects)
           if (groupOf(o.apiVersion) === SOURCE_GROUP)
             await markReady(client, discovery, refOf(o, ks.namespace), "rehearsal: read by kubestrap");
+        if (omitted.size > 0) {
+          partial.set(ks.id, new Set(omitted.keys()));
+          unrehearsable.add(ks.id);
+          notRehearsed.push({
+            kind: "Kustomization",
+            id: ks.id,
+            reason: `${apply.length - objects.length} of its ${apply.length} objects were left out: ${[...omitted.values()].join("; ")}`,
+            location,
+          });
+        }
         return { outcome: "done", detail: summarizeChanges(changes) };
       },
     });
@@ -209,32 +258,58 @@ export function convergence(
       id: readyStep(ks.id),
       needs: readyNeeds,
       execute: async (run) => {
-        if (unrehearsable.has(ks.id)) return { outcome: "skipped", detail: "not rehearsed" };
         const { client, discovery } = await ctx.session();
-        const skip = (r: ObjectRef) =>
-          r.kind === "HelmRelease" && groupOf(r.apiVersion) === HELM_GROUP
-            ? unresolved.has(`${r.namespace ?? ks.namespace}/${r.name}`) ||
-              notFetched.has(`${r.namespace ?? ks.namespace}/${r.name}`)
-            : false;
-        const refs = (
-          ks.wait
-            ? apply.map((o) => refOf(o, ks.namespace))
-            : ks.healthChecks.map((h) => ({
-                apiVersion: h.apiVersion ?? "",
-                kind: h.kind,
-                name: h.name,
-                namespace: h.namespace ?? ks.namespace,
-              }))
-        ).filter((r) => !skip(r));
+        const leftOutKinds = partial.get(ks.id);
+        const skip = (r: ObjectRef) => {
+          const id = `${r.namespace ?? ks.namespace}/${r.name}`;
+          if (r.kind === "HelmRelease" && (r.apiVersion === "" || groupOf(r.apiVersion) === HELM_GROUP))
+            return unresolved.has(id) || notFetched.has(id);
+          if (
+            r.kind === "Kustomization" &&
+            (r.apiVersion === "" || groupOf(r.apiVersion) === KUSTOMIZE_GROUP)
+          )
+            return unrehearsable.has(id);
+          return false;
+        };
+        const waited = ks.wait
+          ? apply
+              .filter((o) => !leftOutKinds?.has(`${groupOf(o.apiVersion)}/${o.kind}`))
+              .map((o) => refOf(o, ks.namespace))
+          : ks.healthChecks.map((h) => ({
+              apiVersion: h.apiVersion ?? "",
+              kind: h.kind,
+              name: h.name,
+              namespace: h.namespace ?? ks.namespace,
+            }));
+        const refs = waited.filter((r) => !skip(r));
+        const leftOut = waited.filter(skip).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
         if (refs.length > 0) {
           run.progress(`waiting for ${refs.length} objects`);
-          await waitForObjects(client, discovery, refs.map(withVersion), {
-            timeoutMs: settings.timeoutMs,
-            readiness: readinessOf,
-            signal: run.signal,
-            onProgress: waitProgress(run),
-          });
+          try {
+            await waitForObjects(client, discovery, refs.map(withVersion), {
+              timeoutMs: settings.timeoutMs,
+              readiness: readinessOf,
+              signal: run.signal,
+              onProgress: waitProgress(run),
+            });
+          } catch (error) {
+            // What it waits for may be made by a release that was not rehearsed (a CRD, an operator's object).
+            if (leftOut.length === 0 || run.signal.aborted) throw error;
+            unrehearsable.add(ks.id);
+            notRehearsed.push({
+              kind: "Kustomization",
+              id: ks.id,
+              reason: `${(error as Error).message.split("\n")[0]}; it also waits for ${leftOut.join(", ")}, not rehearsed, which may be what makes it ready`,
+              location,
+            });
+            return { outcome: "skipped", detail: "not rehearsed: it waits for what was not rehearsed" };
+          }
         }
+        if (leftOutKinds)
+          return {
+            outcome: "skipped",
+            detail: `not rehearsed in full: ${refs.length} objects ready, kinds left out: ${[...leftOutKinds].join(", ")}`,
+          };
         if (ks.object.source.docIndex !== SYNTHETIC_ROOT)
           await markReady(
             client,
