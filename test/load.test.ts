@@ -48,6 +48,14 @@ describe("YAML loading", () => {
     });
   });
 
+  it("reads integers as Go's YAML parsers do: a leading 0 is octal, in the fast and the full parser", () => {
+    const text = 'a: 0600\nb: 0o440\nc: 08\nd: 600\ne: "0600"\nf: -010\ng: 0x1F\n';
+    const expected = { a: 384, b: 288, c: 8, d: 600, e: "0600", f: -8, g: 31 };
+    expect(parseYaml(text, "f.yaml").documents[0]?.value).toEqual(expected);
+    // A directive sends the text to the position-keeping parser.
+    expect(parseYaml(`%YAML 1.2\n---\n${text}`, "f.yaml").documents[0]?.value).toEqual(expected);
+  });
+
   it("reports a syntax error with its line and keeps the other documents", () => {
     const r = parseYaml("a: 1\n---\nb: [1, 2\nc: 3\n---\nd: 4\n", "bad.yaml");
     expect(r.documents.map((d) => d.value)).toEqual([{ a: 1 }, { d: 4 }]);

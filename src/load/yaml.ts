@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import jsyaml from "js-yaml";
-import type { Document, LineCounter } from "yaml";
+import type { Document, LineCounter, ScalarTag, Tags } from "yaml";
 import type { Finding } from "../findings.ts";
 
 /** One YAML document of a file, as plain data, with the line it starts on. */
@@ -37,7 +37,25 @@ const parseOptions = {
   prettyErrors: false,
   // Merge keys (`<<: *anchor`) as YAML 1.1 and helmfile use them.
   merge: true,
+  customTags: (tags: Tags) => [goOctal(), ...tags],
 } as const;
+
+/**
+ * Go's YAML parsers read a plain `0600` as octal 384 (yaml.v3 parses integers with base 0, yaml.v2 follows YAML
+ * 1.1), so kustomize, Flux, helm and kubectl apply `defaultMode: 0600` as 384; YAML 1.2 reads decimal 600, which
+ * the API server refuses. Both parsers here read it as Go does.
+ */
+const GO_OCTAL = /^[-+]?0[0-7]+$/;
+const fromGoOctal = (text: string) => Number.parseInt(text, 8);
+function goOctal(): ScalarTag {
+  return {
+    tag: "tag:yaml.org,2002:int",
+    default: true,
+    test: GO_OCTAL,
+    identify: (value: unknown) => typeof value === "number",
+    resolve: (text: string) => fromGoOctal(text),
+  };
+}
 // Unknown tags such as `!env_var` or `!secret` resolve to their plain scalar value (with a warning we ignore).
 
 /**
@@ -58,8 +76,23 @@ const ALIAS_KEY = /^(\s*(?:- )?)\*([^\s:,[\]{}]+):(?=\s|$)/m;
 const ALIAS_KEY_GLOBAL = new RegExp(ALIAS_KEY.source, "gm");
 
 // Core schema (no timestamps, no binary) plus merge keys; @types/js-yaml omits the runtime `types` export.
-const mergeType = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
-const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
+const types = (
+  jsyaml as unknown as { types: Record<"merge" | "null" | "bool" | "int" | "float", jsyaml.Type> }
+).types;
+type IntType = jsyaml.Type & { resolve(data: string): boolean; construct(data: string): number };
+const coreInt = types.int as IntType;
+// js-yaml keeps one implicit type per tag: the core integers, with Go's octal read first.
+const goInt = new jsyaml.Type("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (data: string) => GO_OCTAL.test(data) || coreInt.resolve(data),
+  construct: (data: string) => (GO_OCTAL.test(data) ? fromGoOctal(data) : coreInt.construct(data)),
+  predicate: (value: unknown) => Number.isInteger(value),
+  represent: (value: unknown) => String(value),
+  defaultStyle: "decimal",
+});
+const FAST_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [types.null, types.bool, goInt, types.float, types.merge],
+});
 
 /**
  * Parses one YAML document as Kubernetes reads manifests: the core schema, so `2024-01-01` stays a string

@@ -19,6 +19,14 @@ const fluxKs = (name: string, labels = "") =>
 
 export const KUSTOMIZE_CASES: KustomizeCase[] = [
   {
+    name: "integers as Go reads them: 0600 is octal 384, 08 and 600 are decimal, a quoted 0600 a string",
+    files: {
+      "app/kustomization.yaml": k("resources: [pod.yaml]\n"),
+      "app/pod.yaml":
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  annotations: {mode: "0600"}\nspec:\n  containers: [{name: app, image: x}]\n  volumes:\n    - name: key\n      secret: {secretName: key, defaultMode: 0600, items: [{key: a, path: a, mode: 0o440}]}\n    - name: other\n      secret: {secretName: other, defaultMode: 08}\n    - name: third\n      secret: {secretName: third, defaultMode: 600}\n',
+    },
+  },
+  {
     name: "refused: a replacement target field that does not exist, without create",
     files: {
       "app/kustomization.yaml": k(
