@@ -554,7 +554,7 @@ function addBootstrapCommands(
 }
 
 interface RehearseFlags extends CommonFlags, RenderFlags {
-  output: "text" | "json";
+  output: "text" | "json" | "sarif";
   timeout: number;
   nodes?: number;
   keep?: boolean;
@@ -583,7 +583,11 @@ function addRehearseCommand(
           "Exit status: 0 everything rehearsed converged, 1 something did not (or the bootstrap failed), 2 bad usage or a plan with errors, 130 interrupted.",
       ),
   )
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("-o, --output <format>", "output format (SARIF for code scanning)")
+        .choices(["text", "json", "sarif"])
+        .default("text"),
+    )
     .option("--helm <path>", "helm binary, 3.14+ or 4.x (default: the helm 3 the rehearsal builds)")
     .option("--kube-version <version>", "Kubernetes version charts render for (default: the control plane's)")
     .option("--offline", "use only charts already in the cache")
@@ -619,7 +623,9 @@ async function runRehearse(
   isTTY: boolean,
 ): Promise<number> {
   const { rehearse } = await import("../app/rehearse.ts");
-  const { formatRehearsalJson, formatRehearsalText } = await import("../report/rehearsal.ts");
+  const { formatRehearsalJson, formatRehearsalSarif, formatRehearsalText } = await import(
+    "../report/rehearsal.ts"
+  );
   const { plainLines } = await import("../report/run.ts");
   const signals = interruptions(err);
   const progress = plainLines((s) => err(s));
@@ -641,7 +647,9 @@ async function runRehearse(
     out(
       flags.output === "json"
         ? formatRehearsalJson(result)
-        : formatRehearsalText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
+        : flags.output === "sarif"
+          ? formatRehearsalSarif(result, pkg.version)
+          : formatRehearsalText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }),
     );
     if (result.outcome === "ok") return EXIT.ok;
     return result.outcome === "interrupted" ? EXIT_INTERRUPTED : EXIT.findings;

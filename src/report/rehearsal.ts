@@ -95,3 +95,73 @@ export function formatRehearsalJson(result: RehearsalResult): string {
     2,
   )}\n`;
 }
+
+/** The rule each rehearsal result is reported under, for SARIF consumers (GitHub code scanning). */
+const REHEARSAL_RULES = [
+  {
+    id: "rehearsal-failed",
+    text: "Did not converge on the rehearsal's API server (its own words)",
+    level: "error",
+  },
+  {
+    id: "rehearsal-not-rehearsed",
+    text: "Could not be rehearsed offline (a chart, a secret, another repository); never counted as converged",
+    level: "note",
+  },
+] as const;
+
+/**
+ * SARIF 2.1.0: one result per object that failed (error, with the API server's words and the file and line of
+ * the object at fault, and the lint rules that predicted it) and per thing not rehearsed (note).
+ */
+export function formatRehearsalSarif(result: RehearsalResult, version: string): string {
+  const region = (location: { file: string; line: number }) => ({
+    physicalLocation: {
+      artifactLocation: { uri: location.file, uriBaseId: "REPOROOT" },
+      region: { startLine: Math.max(1, location.line) },
+    },
+  });
+  const failed = result.objects
+    .filter((o) => o.verdict === "failed" || o.verdict === "interrupted")
+    .map((o) => ({
+      ruleId: "rehearsal-failed",
+      level: "error",
+      message: { text: `${o.kind} ${o.id}: ${o.message}${predicted(o.predicted)}` },
+      locations: [region(o.location)],
+      properties: {
+        cluster: result.cluster,
+        verdict: o.verdict,
+        ...(o.predicted ? { lint: o.predicted } : {}),
+      },
+    }));
+  const skipped = result.notRehearsed.map((n) => ({
+    ruleId: "rehearsal-not-rehearsed",
+    level: "note",
+    message: { text: `${n.kind} ${n.id}: ${n.reason}` },
+    locations: n.location ? [region(n.location)] : [],
+    properties: { cluster: result.cluster },
+  }));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "kubestrap rehearse",
+            version,
+            informationUri: "https://github.com/kubestrap/kubestrap/blob/main/docs/rehearse.md",
+            rules: REHEARSAL_RULES.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.text },
+              defaultConfiguration: { level: r.level },
+            })),
+          },
+        },
+        originalUriBaseIds: { REPOROOT: { description: { text: "The repository root" } } },
+        results: [...failed, ...skipped],
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
