@@ -84,6 +84,17 @@ export function convergence(
   const unresolved = new Set(charts.unresolved.map((u) => u.id));
   const kustomizations = [...model.kustomizations.values()].filter((ks) => ks.local);
   const known = new Set(kustomizations.map((ks) => ks.id));
+  // A Kustomization of another repository (its own GitRepository or OCIRepository) cannot be built here.
+  const external = new Map(
+    [...model.kustomizations.values()].filter((ks) => !ks.local).map((ks) => [ks.id, ks] as const),
+  );
+  for (const ks of external.values())
+    notRehearsed.push({
+      kind: "Kustomization",
+      id: ks.id,
+      reason: `it reads ${ks.sourceRef.kind} ${ks.sourceRef.namespace}/${ks.sourceRef.name}, another repository, which a rehearsal does not fetch`,
+      location: { file: ks.object.source.file, line: ks.object.source.line },
+    });
   const releasesByKs = new Map<string, HelmReleaseModel[]>();
   for (const hr of model.helmReleases) releasesByKs.set(hr.ks, [...(releasesByKs.get(hr.ks) ?? []), hr]);
   const releaseIds = new Set(model.helmReleases.map((hr) => hr.id));
@@ -116,15 +127,20 @@ export function convergence(
     (settings.bootstrapNotRehearsed ?? [])
       .filter((r) => provides(chartName(r.chart), r.values, groupKind))
       .map((r) => `${r.id} (bootstrap)`)[0];
-  /** Releases not rehearsed whose CRDs kubestrap cannot know (the catalog does not have their chart). */
+  /** What was not rehearsed and may install CRDs kubestrap cannot know (charts the catalog lacks, other repositories). */
   const unknownNotRehearsed = (): { id: string; chart: string }[] =>
     [
       ...model.helmReleases
         .filter((hr) => (unresolved.has(hr.id) || notFetched.has(hr.id)) && hr.chart !== undefined)
-        .map((hr) => ({ id: hr.id, chart: hr.chart?.name ?? "" })),
+        .map((hr) => ({ id: `HelmRelease ${hr.id}`, chart: hr.chart?.name ?? "" })),
       ...(settings.bootstrapNotRehearsed ?? []).map((r) => ({
-        id: `${r.id} (bootstrap)`,
+        id: `HelmRelease ${r.id} (bootstrap)`,
         chart: chartName(r.chart),
+      })),
+      // Another repository may install CRDs too (a Kustomization of a project's CRDs from its own repository).
+      ...[...external.values()].map((ks) => ({
+        id: `Kustomization ${ks.id} (another repository)`,
+        chart: ks.name,
       })),
     ].filter((r) => catalog.resolve({ name: r.chart, values: {} }) === undefined);
   /** One of those whose name the API group starts with (`kopiur` for kopiur.home-operations.com). */
@@ -143,12 +159,12 @@ export function convergence(
     if (provider) return `${kind} (${group}), whose CRD HelmRelease ${provider} installs, was not rehearsed`;
     const named = namedProvider(group);
     if (named)
-      return `${kind} (${group}), whose CRD most likely comes from HelmRelease ${named} (by its name), was not rehearsed`;
+      return `${kind} (${group}), whose CRD most likely comes from ${named} (by its name), was not rehearsed`;
     if (!timedOut) return undefined;
     const unknown = unknownNotRehearsed();
     if (unknown.length === 0) return undefined;
     const some = unknown.slice(0, 3).map((u) => u.id);
-    return `${kind} (${group}) was never served; its CRD may come from one of the ${unknown.length} charts that were not rehearsed and whose CRDs kubestrap does not know (${some.join(", ")}${unknown.length > 3 ? ", ..." : ""})`;
+    return `${kind} (${group}) was never served; its CRD may come from one of the ${unknown.length} charts or repositories that were not rehearsed and whose CRDs kubestrap does not know (${some.join(", ")}${unknown.length > 3 ? ", ..." : ""})`;
   };
   const failedAt = new Map<string, SourceLocation>();
   const notes = new Map<string, string>();
@@ -172,10 +188,12 @@ export function convergence(
       id: applyStep(ks.id),
       needs: applyNeeds,
       execute: async (run) => {
-        const missing = ks.dependsOn.filter((d) => !known.has(`${d.namespace}/${d.name}`));
+        const missing = ks.dependsOn
+          .map((d) => `${d.namespace}/${d.name}`)
+          .filter((id) => !known.has(id) && !external.has(id));
         if (missing.length > 0)
           throw new Error(
-            `dependsOn ${missing.map((d) => `${d.namespace}/${d.name}`).join(", ")}, which the repository does not define: Flux waits for it forever`,
+            `dependsOn ${missing.join(", ")}, which the repository does not define: Flux waits for it forever`,
           );
         const { client, discovery } = await ctx.session();
         const broken = loadErrors(ks, model);
