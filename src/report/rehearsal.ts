@@ -109,6 +109,7 @@ const REHEARSAL_RULES = [
     level: "note",
   },
 ] as const;
+const [FAILED, NOT_REHEARSED] = REHEARSAL_RULES;
 
 /**
  * SARIF 2.1.0: one result per object that failed (error, with the API server's words and the file and line of
@@ -124,8 +125,8 @@ export function formatRehearsalSarif(result: RehearsalResult, version: string): 
   const failed = result.objects
     .filter((o) => o.verdict === "failed" || o.verdict === "interrupted")
     .map((o) => ({
-      ruleId: "rehearsal-failed",
-      level: "error",
+      ruleId: FAILED.id,
+      level: FAILED.level,
       message: { text: `${o.kind} ${o.id}: ${o.message}${predicted(o.predicted)}` },
       locations: [region(o.location)],
       properties: {
@@ -135,8 +136,8 @@ export function formatRehearsalSarif(result: RehearsalResult, version: string): 
       },
     }));
   const skipped = result.notRehearsed.map((n) => ({
-    ruleId: "rehearsal-not-rehearsed",
-    level: "note",
+    ruleId: NOT_REHEARSED.id,
+    level: NOT_REHEARSED.level,
     message: { text: `${n.kind} ${n.id}: ${n.reason}` },
     locations: n.location ? [region(n.location)] : [],
     properties: { cluster: result.cluster },
