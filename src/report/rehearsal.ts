@@ -5,6 +5,7 @@
  */
 import pc from "picocolors";
 import type { RehearsalResult, Verdict } from "../app/rehearse.ts";
+import { sarifLocation, sarifLog } from "./sarif.ts";
 
 const MARK: Record<Verdict, string> = {
   converged: "ok",
@@ -116,19 +117,13 @@ const [FAILED, NOT_REHEARSED] = REHEARSAL_RULES;
  * the object at fault, and the lint rules that predicted it) and per thing not rehearsed (note).
  */
 export function formatRehearsalSarif(result: RehearsalResult, version: string): string {
-  const region = (location: { file: string; line: number }) => ({
-    physicalLocation: {
-      artifactLocation: { uri: location.file, uriBaseId: "REPOROOT" },
-      region: { startLine: Math.max(1, location.line) },
-    },
-  });
   const failed = result.objects
     .filter((o) => o.verdict === "failed" || o.verdict === "interrupted")
     .map((o) => ({
       ruleId: FAILED.id,
       level: FAILED.level,
       message: { text: `${o.kind} ${o.id}: ${o.message}${predicted(o.predicted)}` },
-      locations: [region(o.location)],
+      locations: [sarifLocation(o.location)],
       properties: {
         cluster: result.cluster,
         verdict: o.verdict,
@@ -139,30 +134,20 @@ export function formatRehearsalSarif(result: RehearsalResult, version: string): 
     ruleId: NOT_REHEARSED.id,
     level: NOT_REHEARSED.level,
     message: { text: `${n.kind} ${n.id}: ${n.reason}` },
-    locations: n.location ? [region(n.location)] : [],
+    locations: n.location ? [sarifLocation(n.location)] : [],
     properties: { cluster: result.cluster },
   }));
-  const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "kubestrap rehearse",
-            version,
-            informationUri: "https://github.com/kubestrap/kubestrap/blob/main/docs/rehearse.md",
-            rules: REHEARSAL_RULES.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.text },
-              defaultConfiguration: { level: r.level },
-            })),
-          },
-        },
-        originalUriBaseIds: { REPOROOT: { description: { text: "The repository root" } } },
-        results: [...failed, ...skipped],
-      },
-    ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return sarifLog(
+    {
+      name: "kubestrap rehearse",
+      version,
+      informationUri: "https://github.com/kubestrap/kubestrap/blob/main/docs/rehearse.md",
+      rules: REHEARSAL_RULES.map((r) => ({
+        id: r.id,
+        shortDescription: { text: r.text },
+        defaultConfiguration: { level: r.level },
+      })),
+    },
+    [...failed, ...skipped],
+  );
 }
