@@ -5,15 +5,13 @@
  * process: it checks basic credentials (GET) or OAuth2 refresh tokens and passwords (POST), and signs ES256
  * JWTs whose key the registry reads from a JWKS file, so the registry verifies every token for real.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REGISTRY_ENV, registryConfig } from "../../scripts/testenv/cluster.ts";
-import { toolPaths } from "../../scripts/testenv/provision.ts";
+import { startRegistry } from "../../scripts/testenv/registry.ts";
 
 const SERVICE = "kubestrap-test-registry";
 const ISSUER = "kubestrap-test-token-service";
@@ -103,37 +101,17 @@ export async function startBasicAuthRegistry(): Promise<BasicAuthRegistry> {
   return { registry, user: "docker", password, stop };
 }
 
-/** Starts the registry binary with `auth` lines and waits until `/v2/` answers with its challenge (401). */
+/** The registry with `auth` lines, removed with its folder when stopped. */
 async function spawnRegistry(
   dir: string,
   auth: string[],
 ): Promise<{ registry: string; stderr: () => string; stop: () => Promise<void> }> {
-  const registry = `127.0.0.1:${await freePort()}`;
-  writeFileSync(join(dir, "config.yml"), registryConfig(registry, join(dir, "storage"), [], auth));
-  const child: ChildProcess = spawn(toolPaths().registry, ["serve", join(dir, "config.yml")], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, ...REGISTRY_ENV },
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const status = await fetch(`http://${registry}/v2/`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 401) break;
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`the registry did not start (last status ${status}):\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const started = await startRegistry(dir, auth);
   return {
-    registry,
-    stderr: () => stderr,
+    registry: started.registry,
+    stderr: started.stderr,
     async stop() {
-      child.kill("SIGKILL");
+      started.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -210,14 +188,6 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function listen(server: Server): Promise<void> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await listen(server);
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** `sha256:<hex>` of some bytes. */
