@@ -147,3 +147,43 @@ export function criticalPath(edges: Edges, timings: ReadonlyMap<string, TimedNod
   }
   return path;
 }
+
+/**
+ * The heaviest chain of an acyclic dependency graph, where a node's weight is `weight(id)`: how long a run
+ * would take if each node started as soon as what it depends on ended. Returned first to last, with its total.
+ * Edges to nodes outside `nodes` are ignored.
+ */
+export function longestPath(
+  nodes: readonly string[],
+  edges: Edges,
+  weight: (id: string) => number,
+): { path: string[]; total: number } {
+  const known = new Set(nodes);
+  const finish = new Map<string, { total: number; via: string | undefined }>();
+  const visit = (id: string, stack: Set<string>): number => {
+    const done = finish.get(id);
+    if (done) return done.total;
+    if (stack.has(id)) throw new Error(`dependency cycle through ${id}`);
+    stack.add(id);
+    let via: string | undefined;
+    let before = 0;
+    for (const dep of edges.get(id) ?? []) {
+      if (!known.has(dep)) continue;
+      const t = visit(dep, stack);
+      if (via === undefined || t > before) [via, before] = [dep, t];
+    }
+    stack.delete(id);
+    const total = before + weight(id);
+    finish.set(id, { total, via });
+    return total;
+  };
+  let last: string | undefined;
+  let total = 0;
+  for (const id of nodes) {
+    const t = visit(id, new Set());
+    if (last === undefined || t > total) [last, total] = [id, t];
+  }
+  const path: string[] = [];
+  for (let id = last; id !== undefined; id = finish.get(id)?.via) path.unshift(id);
+  return { path, total };
+}

@@ -7,9 +7,11 @@
  * The schema is zod; `npm run gen:schema` writes it as JSON Schema to `schema/kubestrap.schema.json` for
  * editors (`# yaml-language-server: $schema=...`).
  */
+
 import { z } from "zod";
 import type { Finding } from "../findings.ts";
 import type { Repository } from "../load/repository.ts";
+import { durationSeconds } from "./duration.ts";
 
 export const CONFIG_FILES = ["kubestrap.yaml", "kubestrap.yml", ".kubestrap.yaml"];
 
@@ -254,6 +256,25 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ enabled: true, timeoutSeconds: 600 }),
+    rehearse: z
+      .object({
+        readiness: z
+          .record(
+            z.string(),
+            z
+              .string()
+              .refine(
+                (d) => (durationSeconds(d) ?? -1) >= 0,
+                "a duration as Kubernetes writes it (30s, 1m30s, 2h)",
+              ),
+          )
+          .default({})
+          .describe(
+            "how long a workload takes to become Ready on the real cluster (image pull, start, probes), by kind (`StatefulSet: 45s`, per replica) or by `Kind/namespace/name`, for the rehearsal's predicted time-to-ready (defaults: Deployment, StatefulSet and DaemonSet 30s, Job 60s)",
+          ),
+      })
+      .strict()
+      .default({ readiness: {} }),
   })
   .strict();
 

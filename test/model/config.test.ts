@@ -24,6 +24,29 @@ describe("kubestrap.yaml", () => {
     ]);
   });
 
+  test("rehearse.readiness takes Go durations by kind or by workload; anything else is an error at its line", () => {
+    const good = loadConfig(
+      Repository.load(
+        makeRepo({
+          "kubestrap.yaml": "rehearse:\n  readiness:\n    StatefulSet: 1m30s\n    Job/db/migrate: 5m\n",
+        }),
+      ),
+    );
+    expect(good.findings).toEqual([]);
+    expect(good.config.rehearse.readiness).toEqual({ StatefulSet: "1m30s", "Job/db/migrate": "5m" });
+    const bad = loadConfig(
+      Repository.load(
+        makeRepo({ "kubestrap.yaml": "rehearse:\n  readiness:\n    Deployment: 30\n    Job: 2 min\n" }),
+      ),
+    );
+    expect(
+      bad.findings.map((f) => [f.location?.line, f.message.split(":").slice(1, 2).join("").trim()]),
+    ).toEqual([
+      [3, "rehearse.readiness.Deployment"],
+      [4, "rehearse.readiness.Job"],
+    ]);
+  });
+
   test("the published JSON Schema is the one the code validates with (npm run gen:schema)", () => {
     const published = JSON.parse(
       readFileSync(join(import.meta.dirname, "../../schema/kubestrap.schema.json"), "utf8"),
