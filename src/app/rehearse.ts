@@ -27,6 +27,13 @@ import { type Convergence, convergence } from "../execute/converge/converge.ts";
 import { installFluxCrds } from "../execute/converge/flux-crds.ts";
 import { standInForFluxOperator } from "../execute/converge/flux-status.ts";
 import { type Emit, now, type TimedStep } from "../execute/events.ts";
+import {
+  listWorkloads,
+  predictRun,
+  type RunPrediction,
+  readinessTable,
+  stepWorkloads,
+} from "../execute/prediction.ts";
 import { Redactor } from "../execute/redact.ts";
 import { type RunResult, runGraph } from "../execute/runner.ts";
 import type { Finding, SourceLocation } from "../findings.ts";
@@ -89,6 +96,19 @@ export interface RehearsalResult {
   planErrors?: Finding[];
   /** The control plane, when `keep` left it running. */
   kept?: ControlPlane;
+  /** The predicted time-to-ready on a real cluster, when the repository converged. */
+  prediction?: Prediction;
+}
+
+export interface Prediction {
+  /** Seconds: the bootstrap's and the convergence's predicted lengths. */
+  seconds: number;
+  /** Seconds the two runs took in the rehearsal. */
+  measured: number;
+  bootstrap: RunPrediction;
+  convergence: RunPrediction;
+  /** The readiness delays used (seconds), by kind or `Kind/namespace/name`. */
+  readiness: Record<string, number>;
 }
 
 export async function rehearse(options: RehearseOptions): Promise<RehearsalResult> {
@@ -211,6 +231,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       if (options.keep) kept = env;
       const objects = verdicts(plan, converge.steps);
       matchLint(objects, options);
+      const prediction =
+        converge.outcome === "ok" && bootstrap.run
+          ? await predict(session.client, bootstrap, plan, converge, first.config.rehearse.readiness)
+          : undefined;
       return {
         cluster,
         outcome: converge.outcome,
@@ -220,6 +244,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
         notRehearsed: [...bootstrapNotRehearsed, ...plan.notRehearsed],
         timings,
         ...(kept ? { kept } : {}),
+        ...(prediction ? { prediction } : {}),
       };
     } finally {
       await ctx.close();
@@ -291,6 +316,46 @@ function verdicts(plan: Convergence, steps: TimedStep[]): RehearsedObject[] {
     }
     return object;
   });
+}
+
+/** The two runs with each step's workloads given the readiness delays of a real cluster (execute/prediction). */
+async function predict(
+  client: KubeClient,
+  bootstrap: UpResult,
+  plan: Convergence,
+  converge: RunResult,
+  declared: Record<string, string>,
+): Promise<Prediction> {
+  const readiness = readinessTable(declared);
+  const workloads = await listWorkloads(client);
+  const steps = bootstrap.loaded.plan.steps;
+  const bootstrapReleaseSteps = new Map<string, string>();
+  for (const s of steps)
+    if (s.kind === "release") bootstrapReleaseSteps.set(`${s.release.namespace}/${s.release.name}`, s.id);
+  const bootstrapRun = predictRun(
+    bootstrap.run?.steps ?? [],
+    new Map(steps.map((s) => [s.id, s.needs])),
+    stepWorkloads(workloads, bootstrapReleaseSteps),
+    readiness,
+  );
+  const convergenceRun = predictRun(
+    converge.steps,
+    new Map(plan.nodes.map((n) => [n.id, n.needs])),
+    // A release the bootstrap installed is only upgraded in place by its HelmRelease: its Pods were Ready already.
+    stepWorkloads(
+      workloads,
+      new Map([...plan.releaseSteps].filter(([release]) => !bootstrapReleaseSteps.has(release))),
+      plan.waitedBy,
+    ),
+    readiness,
+  );
+  return {
+    seconds: bootstrapRun.seconds + convergenceRun.seconds,
+    measured: (bootstrap.run?.seconds ?? 0) + converge.seconds,
+    bootstrap: bootstrapRun,
+    convergence: convergenceRun,
+    readiness: Object.fromEntries(readiness),
+  };
 }
 
 /** Every release of the bootstrap plan, of the CRD phase and of the release phase, once each. */

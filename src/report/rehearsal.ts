@@ -4,7 +4,7 @@
  * what could not be rehearsed, the critical path and where the time went.
  */
 import pc from "picocolors";
-import type { RehearsalResult, Verdict } from "../app/rehearse.ts";
+import type { Prediction, RehearsalResult, Verdict } from "../app/rehearse.ts";
 import { sarifLocation, sarifLog } from "./sarif.ts";
 
 const MARK: Record<Verdict, string> = {
@@ -55,6 +55,7 @@ export function formatRehearsalText(result: RehearsalResult, { color = false } =
   }
   if (result.converge && result.converge.criticalPath.length > 0)
     lines.push("", `critical path: ${result.converge.criticalPath.join(" -> ")}`);
+  if (result.prediction) lines.push("", ...predictionLines(result.prediction));
   const count = (v: Verdict) => result.objects.filter((o) => o.verdict === v).length;
   lines.push(
     "",
@@ -63,6 +64,26 @@ export function formatRehearsalText(result: RehearsalResult, { color = false } =
   );
   if (result.kept) lines.push(`control plane kept running: --kubeconfig ${result.kept.kubeconfig}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The predicted time-to-ready, and the steps of its chain that workloads slow down. */
+function predictionLines(p: Prediction): string[] {
+  const delays = Object.entries(p.readiness)
+    .map(([key, seconds]) => `${key} ${duration(seconds)}${key === "StatefulSet" ? " per Pod" : ""}`)
+    .join(", ");
+  const slowed = [...p.bootstrap.path, ...p.convergence.path].filter((s) => s.delay > 0);
+  return [
+    `predicted time-to-ready on a real cluster: ${duration(p.seconds)} (${duration(p.measured)} here, with readiness delays ${delays}; set them in kubestrap.yaml rehearse.readiness)`,
+    ...slowed.map((s) => `  ${s.id}: +${duration(s.delay)} for ${s.slowest ?? "its workloads"}`),
+  ];
+}
+
+/** `45 s`, `2 min 5 s`, `1 h 3 min`. */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${seconds < 10 && seconds % 1 !== 0 ? seconds.toFixed(1) : s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+  return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ""}`;
 }
 
 function predicted(rules: string[] | undefined): string {
@@ -79,6 +100,7 @@ export function formatRehearsalJson(result: RehearsalResult): string {
       objects: result.objects,
       notRehearsed: result.notRehearsed,
       criticalPath: result.converge?.criticalPath ?? [],
+      ...(result.prediction ? { prediction: result.prediction } : {}),
       bootstrap: result.bootstrap?.run
         ? {
             outcome: result.bootstrap.run.outcome,

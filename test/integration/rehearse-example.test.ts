@@ -31,6 +31,7 @@ interface Report {
     location: { file: string; line: number };
   }[];
   notRehearsed: unknown[];
+  prediction?: { seconds: number; measured: number; bootstrap: { path: { delay: number }[] } };
 }
 
 function rehearseCli(repo: string): Promise<{ code: number; report: Report; stderr: string }> {
@@ -56,6 +57,9 @@ describe("kubestrap rehearse of the examples", () => {
     expect(report.objects.filter((o) => o.verdict !== "converged")).toEqual([]);
     expect(report.objects.filter((o) => o.kind === "Kustomization").length).toBe(15);
     expect(report.objects.filter((o) => o.kind === "HelmRelease").length).toBe(9);
+    // The bootstrap's chain waits for cilium, coredns, cert-manager, ...: each adds its Pods' readiness.
+    expect(report.prediction?.bootstrap.path.filter((s) => s.delay > 0).length).toBeGreaterThanOrEqual(4);
+    expect(report.prediction?.seconds).toBeGreaterThan((report.prediction?.measured ?? 0) + 100);
   }, 240_000);
 
   test("examples/homelab-broken: each failure in the API server's words, with the lint finding that predicted it", async () => {

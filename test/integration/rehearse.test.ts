@@ -40,7 +40,10 @@ describe("kubestrap rehearse", () => {
           files: { "helmrelease.yaml": helmRelease("web", "web", "{ replicas: 2 }") },
         },
       },
-      WEB_CHART,
+      {
+        ...WEB_CHART,
+        "kubestrap.yaml": "rehearse:\n  readiness:\n    Deployment: 10s\n    Deployment/demo/web: 45s\n",
+      },
     );
     const lines: string[] = [];
     const result = await rehearse({
@@ -67,6 +70,17 @@ describe("kubestrap rehearse", () => {
     );
     expect(result.timings.controlPlane).toBeGreaterThan(0);
     expect(result.notRehearsed).toEqual([]);
+    // On a real cluster app's Deployment takes the declared 10 s (kwok gave it 2 already) and web's 45 s.
+    const prediction = result.prediction;
+    expect(prediction?.readiness).toMatchObject({ Deployment: 10, "Deployment/demo/web": 45, Job: 60 });
+    const slowed = prediction?.convergence.path.filter((s) => s.delay > 0);
+    expect(slowed?.map((s) => [s.id, s.delay, s.slowest])).toEqual([
+      ["ready/flux-system/app", 8, "Deployment demo/app"],
+      ["helmrelease/demo/web", 45, "Deployment demo/web"],
+    ]);
+    expect(prediction?.bootstrap.path.every((s) => s.delay === 0)).toBe(true);
+    expect(prediction?.seconds).toBeCloseTo((prediction?.measured ?? 0) + 53, -1);
+    expect(prediction?.seconds).toBeGreaterThan(53);
     // The throwaway control plane is gone.
     expect(rehearsalFolders()).toEqual(before);
     const dir = lines.find((l) => l.startsWith("control plane: starting in "))?.slice(27) ?? "";

@@ -56,6 +56,10 @@ export interface Convergence {
   failedAt: Map<string, SourceLocation>;
   /** By Kustomization id: how it converged, when that is worth saying (only through retries). */
   notes: Map<string, string>;
+  /** By `namespace/name` of a helm release: the step that installs it (and waits for all it installs). */
+  releaseSteps: Map<string, string>;
+  /** By `Kind/namespace/name` of an object a Kustomization waits for (`wait`, `healthChecks`): the ready step. */
+  waitedBy: Map<string, string>;
 }
 
 export interface ConvergeSettings {
@@ -168,6 +172,8 @@ export function convergence(
   };
   const failedAt = new Map<string, SourceLocation>();
   const notes = new Map<string, string>();
+  const releaseSteps = new Map<string, string>();
+  const waitedBy = new Map<string, string>();
 
   for (const ks of kustomizations) {
     const location = { file: ks.object.source.file, line: ks.object.source.line };
@@ -272,6 +278,8 @@ export function convergence(
           readyNeeds.push(releaseStep(id));
       }
     }
+    for (const r of waitedFor(ks, apply))
+      waitedBy.set(`${r.kind}/${r.namespace}/${r.name}`, readyStep(ks.id));
     nodes.push({
       id: readyStep(ks.id),
       needs: readyNeeds,
@@ -289,16 +297,9 @@ export function convergence(
             return unrehearsable.has(id);
           return false;
         };
-        const waited = ks.wait
-          ? apply
-              .filter((o) => !leftOutKinds?.has(`${groupOf(o.apiVersion)}/${o.kind}`))
-              .map((o) => refOf(o, ks.namespace))
-          : ks.healthChecks.map((h) => ({
-              apiVersion: h.apiVersion ?? "",
-              kind: h.kind,
-              name: h.name,
-              namespace: h.namespace ?? ks.namespace,
-            }));
+        const waited = waitedFor(ks, apply).filter(
+          (r) => !leftOutKinds?.has(`${groupOf(r.apiVersion)}/${r.kind}`),
+        );
         const refs = waited.filter((r) => !skip(r));
         const leftOut = waited.filter(skip).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
         if (refs.length > 0) {
@@ -347,6 +348,7 @@ export function convergence(
       const chart = chartOf.get(hr.id);
       if (!chart) continue;
       const release = asInstalled(chart, hr);
+      releaseSteps.set(`${release.namespace}/${release.name}`, releaseStep(hr.id));
       nodes.push({
         id: releaseStep(hr.id),
         needs: [applyStep(ks.id), ...hr.dependsOn.map((d) => releaseStep(`${d.namespace}/${d.name}`))],
@@ -406,7 +408,18 @@ export function convergence(
       };
     }
   }
-  return { nodes, targets, notRehearsed, failedAt, notes };
+  return { nodes, targets, notRehearsed, failedAt, notes, releaseSteps, waitedBy };
+}
+
+/** What a Kustomization waits for: every object it applies with `wait: true`, else its `healthChecks`. */
+function waitedFor(ks: FluxKustomization, apply: KubeObject[]): ObjectRef[] {
+  if (ks.wait) return apply.map((o) => refOf(o, ks.namespace));
+  return ks.healthChecks.map((h) => ({
+    apiVersion: h.apiVersion ?? "",
+    kind: h.kind,
+    name: h.name,
+    namespace: h.namespace ?? ks.namespace,
+  }));
 }
 
 function isUnservedKind(error: ApplyError): boolean {
