@@ -62,6 +62,8 @@ export interface RehearseOptions
   nodes?: number;
   /** Leave the control plane running and return its kubeconfig. */
   keep?: boolean;
+  /** Feature gates of the control plane, over kubestrap.yaml's `rehearse.featureGates`. */
+  featureGates?: Record<string, boolean>;
   /** Progress lines (building the tools, starting the control plane). */
   log?: (line: string) => void;
   /** The run events of the bootstrap, then of the convergence. */
@@ -148,6 +150,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     const [{ env }, unfetchable] = await Promise.all([
       startControlPlane(dir, {
         nodes: nodeCount,
+        featureGates: { ...first.config.rehearse.featureGates, ...options.featureGates },
         required: REQUIRED,
         log: (line) => log(`control plane: ${line}`),
       }),

@@ -7,6 +7,7 @@ import type { DiffOptions } from "../app/diff.ts";
 import type { LintRunOptions } from "../app/lint.ts";
 import type { RenderSettings } from "../charts/render.ts";
 import type { KubeTarget } from "../cluster/kube.ts";
+import { parseFeatureGates } from "../cluster/local/feature-gates.ts";
 
 // Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
 // module it imports on every start.
@@ -425,6 +426,7 @@ const EXPECTED_ERRORS = [
   "IdentityMismatch",
   "LockHeld",
   "UnknownKindError",
+  "ControlPlaneError",
 ];
 
 function planOptions(flags: CommonFlags & ClusterFlags & { plainHttp?: boolean }, command: string) {
@@ -559,7 +561,17 @@ interface RehearseFlags extends CommonFlags, RenderFlags {
   nodes?: number;
   keep?: boolean;
   registryMirror?: Record<string, string>;
+  featureGates?: Record<string, boolean>;
   color: boolean;
+}
+
+/** `--feature-gates A=true,B=false`, repeatable. */
+function parseGates(value: string, previous: Record<string, boolean> = {}): Record<string, boolean> {
+  try {
+    return parseFeatureGates(value, previous);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** `--registry-mirror HOST=MIRROR`, repeatable. */
@@ -609,6 +621,11 @@ function addRehearseCommand(
       "pull charts of a registry from a mirror (ghcr.io=registry.internal/ghcr; http://... without TLS); repeatable",
       parseMirror,
     )
+    .option(
+      "--feature-gates <gates>",
+      "Kubernetes feature gates of the rehearsal's control plane, over kubestrap.yaml rehearse.featureGates (HPAScaleToZero=true,...); repeatable",
+      parseGates,
+    )
     .option("--keep", "leave the control plane running at the end and print its kubeconfig")
     .option("--no-color", "never colour text output")
     .action(async (flags: RehearseFlags) => {
@@ -638,6 +655,7 @@ async function runRehearse(
       ...(flags.nodes ? { nodes: flags.nodes } : {}),
       ...(flags.keep ? { keep: true } : {}),
       ...(flags.registryMirror ? { mirrors: flags.registryMirror } : {}),
+      ...(flags.featureGates ? { featureGates: flags.featureGates } : {}),
       stop: signals.stop,
       abort: signals.abort,
       log: (line) => err(`kubestrap rehearse: ${line}\n`),

@@ -272,9 +272,18 @@ export const ConfigSchema = z
           .describe(
             "how long a workload takes to become Ready on the real cluster (image pull, start, probes), by kind (`StatefulSet: 45s`, per replica) or by `Kind/namespace/name`, for the rehearsal's predicted time-to-ready (defaults: Deployment, StatefulSet and DaemonSet 30s, Job 60s)",
           ),
+        featureGates: z
+          .record(
+            z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "a feature gate name (HPAScaleToZero)"),
+            z.boolean(),
+          )
+          .default({})
+          .describe(
+            "Kubernetes feature gates the cluster enables or disables (`HPAScaleToZero: true`): the rehearsal's control plane runs with them",
+          ),
       })
       .strict()
-      .default({ readiness: {} }),
+      .default({ readiness: {}, featureGates: {} }),
   })
   .strict();
 

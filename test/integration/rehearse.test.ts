@@ -185,6 +185,47 @@ describe("kubestrap rehearse", () => {
     expect(at(second)).toBe("kubernetes/apps/second/app/deployment.yaml:1");
   }, 240_000);
 
+  test("the cluster's feature gates: an HPA that scales to zero converges only where HPAScaleToZero is on", async () => {
+    const hpa = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: zero
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: zero }
+  minReplicas: 0
+  maxReplicas: 2
+  metrics:
+    - type: Object
+      object:
+        describedObject: { apiVersion: v1, kind: Service, name: queue }
+        metric: { name: depth }
+        target: { type: Value, value: "1" }
+`;
+    const apps = {
+      zero: { ks: kustomization("zero"), files: { "deployment.yaml": deployment("zero"), "hpa.yaml": hpa } },
+    };
+    const without = await rehearse({ repo: rehearsalRepo(apps), emit: () => {}, waitTimeoutSeconds: 15 });
+    const refused = object(without, "Kustomization", "flux-system/zero");
+    expect(refused.verdict).toBe("failed");
+    expect(refused.message).toMatch(/minReplicas/);
+    expect(`${refused.location.file}:${refused.location.line}`).toBe("kubernetes/apps/zero/app/hpa.yaml:1");
+
+    const gated = rehearsalRepo(apps, {
+      "kubestrap.yaml": "rehearse:\n  featureGates:\n    HPAScaleToZero: true\n",
+    });
+    const withGate = await rehearse({ repo: gated, emit: () => {}, waitTimeoutSeconds: 15 });
+    expect(object(withGate, "Kustomization", "flux-system/zero").verdict).toBe("converged");
+    expect(withGate.outcome).toBe("ok");
+    // A flag turns a gate of kubestrap.yaml off again.
+    const off = await rehearse({
+      repo: gated,
+      emit: () => {},
+      waitTimeoutSeconds: 15,
+      featureGates: { HPAScaleToZero: false },
+    });
+    expect(object(off, "Kustomization", "flux-system/zero").verdict).toBe("failed");
+  }, 240_000);
+
   test("what cannot be had offline is listed as not rehearsed, and the rest still meets the API server", async () => {
     const gadget = "apiVersion: gadgets.kubestrap.test/v1\nkind: Gadget\nmetadata:\n  name: g\nspec: {}\n";
     const settings = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n";

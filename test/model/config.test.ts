@@ -47,6 +47,23 @@ describe("kubestrap.yaml", () => {
     ]);
   });
 
+  test("rehearse.featureGates are gate names with booleans", () => {
+    const bad = loadConfig(
+      Repository.load(
+        makeRepo({
+          "kubestrap.yaml": "rehearse:\n  featureGates:\n    HPAScaleToZero: yes-please\n    hpa: true\n",
+        }),
+      ),
+    );
+    expect(bad.findings.map((f) => f.location?.line)).toEqual([3, 4]);
+    const good = loadConfig(
+      Repository.load(
+        makeRepo({ "kubestrap.yaml": "rehearse:\n  featureGates:\n    HPAScaleToZero: true\n" }),
+      ),
+    );
+    expect(good.config.rehearse.featureGates).toEqual({ HPAScaleToZero: true });
+  });
+
   test("the published JSON Schema is the one the code validates with (npm run gen:schema)", () => {
     const published = JSON.parse(
       readFileSync(join(import.meta.dirname, "../../schema/kubestrap.schema.json"), "utf8"),

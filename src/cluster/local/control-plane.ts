@@ -8,6 +8,7 @@
  * its command line, which is how `stopControlPlane` also finds the processes of a run that crashed before it
  * wrote its state.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import {
@@ -25,6 +26,7 @@ import {
 } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { featureGateFlags } from "./feature-gates.ts";
 import { type ApiTarget, apiRequest, waitFor } from "./kubeapi.ts";
 import { type ToolPaths, toolPaths } from "./provision.ts";
 import { VERSIONS } from "./versions.ts";
@@ -62,6 +64,8 @@ export interface ControlPlaneOptions {
   sidecars?: Sidecar[];
   /** The tools that must be built (default: all of `ToolPaths`). */
   required?: (keyof ToolPaths)[];
+  /** Feature gates of kube-apiserver, kube-controller-manager and kube-scheduler (`HPAScaleToZero: true`). */
+  featureGates?: Record<string, boolean>;
 }
 
 interface ProcessRecord {
@@ -144,8 +148,15 @@ export async function startControlPlane(
     return { env, reused: false, timings: starter.timings };
   } catch (error) {
     await stopControlPlane(dir);
-    throw error;
+    throw new ControlPlaneError(`the local control plane did not start: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
+}
+
+/** The local control plane could not be started: what it waited for, and the failing component's last log lines. */
+export class ControlPlaneError extends Error {
+  override name = "ControlPlaneError";
 }
 
 class Starter {
@@ -215,6 +226,8 @@ class Starter {
       async () => (await fetch(`http://127.0.0.1:${etcdClient}/health`)).ok,
       20_000,
       () => this.diagnose("etcd"),
+      100,
+      () => this.exited.has("etcd"),
     );
     this.mark("etcd ready");
 
@@ -236,6 +249,7 @@ class Starter {
       `--audit-log-path=${this.path("logs", "audit.log")}`,
       "--audit-log-format=json",
       "--audit-log-mode=blocking",
+      ...featureGateFlags(this.options.featureGates),
       "--v=1",
     ]);
     const ca = await this.apiserverCa();
@@ -246,6 +260,8 @@ class Starter {
       async () => (await apiRequest(target, "GET", "/readyz", undefined, 2_000)).status === 200,
       60_000,
       () => this.diagnose("kube-apiserver"),
+      100,
+      () => this.exited.has("kube-apiserver"),
     );
     this.mark("kube-apiserver ready");
 
@@ -271,10 +287,12 @@ class Starter {
       `--service-account-private-key-file=${this.path("pki", "sa.key")}`,
       `--root-ca-file=${this.path("pki", "ca.crt")}`,
       "--controllers=*,-nodeipam,-service-lb-controller,-cloud-node-lifecycle",
+      ...featureGateFlags(this.options.featureGates),
       "--v=1",
     ]);
     this.spawn("kube-scheduler", this.tools.kubeScheduler, [
       ...this.controllerFlags("kube-scheduler"),
+      ...featureGateFlags(this.options.featureGates),
       "--v=1",
     ]);
     writeFileSync(
@@ -302,6 +320,8 @@ class Starter {
       async () => (await readyNodes(target)).length >= nodeCount,
       60_000,
       () => this.diagnose("kwok"),
+      100,
+      () => this.exited.has("kwok"),
     );
     this.mark(`${nodeCount} fake nodes Ready`);
     await waitFor(
@@ -311,6 +331,8 @@ class Starter {
         200,
       60_000,
       () => this.diagnose("kube-controller-manager"),
+      100,
+      () => this.exited.has("kube-controller-manager"),
     );
     this.mark("kube-controller-manager serving");
     if (this.options.registry) {
@@ -388,6 +410,8 @@ class Starter {
       },
       20_000,
       () => this.diagnose("kube-apiserver"),
+      100,
+      () => this.exited.has("kube-apiserver"),
     );
     return `${blocks[blocks.length - 1]}\n`;
   }

@@ -58,10 +58,16 @@ export async function waitFor(
   timeoutMs: number,
   describe: () => string = () => "",
   intervalMs = 100,
+  /** True once waiting longer is pointless (the process that would answer has exited). */
+  hopeless: () => boolean = () => false,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   while (Date.now() < deadline) {
+    if (hopeless()) {
+      const detail = [lastError, describe()].filter(Boolean).join("\n");
+      throw new Error(`gave up waiting for ${what}${detail ? `:\n${detail}` : ""}`);
+    }
     try {
       if (await check()) return;
     } catch (error) {
