@@ -3,14 +3,14 @@
  * Ready as soon as kwok makes it so; on a real one each workload takes its image pull, start and probes. The
  * prediction is the rehearsal's measured run with, on each step that waits for workloads (a helm release, a
  * Kustomization's `wait` or `healthChecks`), the slowest of them added: the readiness delay the user declares in
- * kubestrap.yaml (`rehearse.readiness`) or the default of its kind, and the heaviest chain of that graph.
+ * kubestrap.yaml (`rehearse.readiness`) or the default of its kind, pushing back everything that needs it.
  *
  * Not counted: Flux's intervals (a Kustomization whose dependency is not Ready yet is tried again after
  * kustomize-controller's requeue interval), nodes joining, and anything slower than the declared delays.
  */
 import type { KubeClient } from "../cluster/kube.ts";
 import { READY_AFTER_ANNOTATION } from "../cluster/local/control-plane.ts";
-import { type Edges, longestPath } from "../graph/dag.ts";
+import type { Edges } from "../graph/dag.ts";
 import { durationSeconds } from "../model/duration.ts";
 import { asRecord, asString } from "../model/objects.ts";
 import type { TimedStep } from "./events.ts";
@@ -136,7 +136,12 @@ export function stepWorkloads(
   return byStep;
 }
 
-/** A run's heaviest chain once every step has the delay of its slowest workload added. */
+/**
+ * A run as it would go on a real cluster: each step ends as late as it did here, plus its slowest workload's
+ * delay, plus the delay it inherits from what it needs (a step starts once they end, so their delays push it).
+ * The measured schedule stays as it was (steps that waited for a free slot waited), so the prediction is never
+ * shorter than the rehearsal. The path is the chain to the step that ends last, through the need that ended last.
+ */
 export function predictRun(
   steps: readonly TimedStep[],
   needs: Edges,
@@ -144,7 +149,7 @@ export function predictRun(
   readiness: ReadonlyMap<string, number>,
 ): RunPrediction {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  const extra = new Map<string, { delay: number; slowest?: string }>();
+  const own = new Map<string, { delay: number; slowest?: string }>();
   for (const s of steps) {
     if (s.outcome !== "done") continue;
     let delay = 0;
@@ -153,21 +158,41 @@ export function predictRun(
       const d = workloadDelay(w, readiness);
       if (d > delay) [delay, slowest] = [d, `${w.kind} ${w.namespace}/${w.name}`];
     }
-    if (delay > 0) extra.set(s.id, slowest ? { delay, slowest } : { delay });
+    if (delay > 0) own.set(s.id, slowest ? { delay, slowest } : { delay });
+  }
+  const shift = new Map<string, number>();
+  const shiftOf = (id: string, stack: Set<string>): number => {
+    const known = shift.get(id);
+    if (known !== undefined) return known;
+    if (stack.has(id)) throw new Error(`dependency cycle through ${id}`);
+    stack.add(id);
+    let inherited = 0;
+    for (const d of needs.get(id) ?? []) if (byId.has(d)) inherited = Math.max(inherited, shiftOf(d, stack));
+    stack.delete(id);
+    const value = inherited + (own.get(id)?.delay ?? 0);
+    shift.set(id, value);
+    return value;
+  };
+  const predictedEnd = (id: string) => (byId.get(id)?.end ?? 0) + shiftOf(id, new Set());
+  let last: string | undefined;
+  for (const s of steps) if (last === undefined || predictedEnd(s.id) > predictedEnd(last)) last = s.id;
+  const path: string[] = [];
+  for (let id = last; id !== undefined; ) {
+    path.unshift(id);
+    const before = (needs.get(id) ?? []).filter((d) => byId.has(d));
+    id = before.reduce<string | undefined>(
+      (best, d) => (best === undefined || predictedEnd(d) > predictedEnd(best) ? d : best),
+      undefined,
+    );
   }
   const measured = (id: string) => {
     const s = byId.get(id);
     return s ? Math.max(0, s.end - s.start) : 0;
   };
-  const { path, total } = longestPath(
-    steps.map((s) => s.id),
-    needs,
-    (id) => measured(id) + (extra.get(id)?.delay ?? 0),
-  );
   return {
-    seconds: total,
+    seconds: last === undefined ? 0 : predictedEnd(last),
     path: path.map((id) => {
-      const e = extra.get(id);
+      const e = own.get(id);
       return {
         id,
         measured: measured(id),

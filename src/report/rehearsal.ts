@@ -55,7 +55,7 @@ export function formatRehearsalText(result: RehearsalResult, { color = false } =
   }
   if (result.converge && result.converge.criticalPath.length > 0)
     lines.push("", `critical path: ${result.converge.criticalPath.join(" -> ")}`);
-  if (result.prediction) lines.push("", ...predictionLines(result.prediction));
+  if (result.prediction) lines.push("", ...predictionLines(result.prediction, result.notRehearsed.length));
   const count = (v: Verdict) => result.objects.filter((o) => o.verdict === v).length;
   lines.push(
     "",
@@ -67,13 +67,13 @@ export function formatRehearsalText(result: RehearsalResult, { color = false } =
 }
 
 /** The predicted time-to-ready, and the steps of its chain that workloads slow down. */
-function predictionLines(p: Prediction): string[] {
+function predictionLines(p: Prediction, notRehearsed: number): string[] {
   const delays = Object.entries(p.readiness)
     .map(([key, seconds]) => `${key} ${duration(seconds)}${key === "StatefulSet" ? " per Pod" : ""}`)
     .join(", ");
   const slowed = [...p.bootstrap.path, ...p.convergence.path].filter((s) => s.delay > 0);
   return [
-    `predicted time-to-ready on a real cluster: ${duration(p.seconds)} (${duration(p.measured)} here, with readiness delays ${delays}; set them in kubestrap.yaml rehearse.readiness)`,
+    `predicted time-to-ready on a real cluster${notRehearsed > 0 ? ` of what was rehearsed (${notRehearsed} not)` : ""}: ${duration(p.seconds)} (${duration(p.measured)} here, with readiness delays ${delays}; set them in kubestrap.yaml rehearse.readiness)`,
     ...slowed.map((s) => `  ${s.id}: +${duration(s.delay)} for ${s.slowest ?? "its workloads"}`),
   ];
 }

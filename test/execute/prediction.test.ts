@@ -134,7 +134,15 @@ describe("predictRun", () => {
       { id: "b", measured: 1, delay: 60, slowest: "StatefulSet demo/db" },
       { id: "d", measured: 1, delay: 0 },
     ]);
-    expect(p.seconds).toBe(63);
+    // d ends at 4 + 1 here; b's 60 s push it: 65.
+    expect(p.seconds).toBe(65);
+  });
+
+  test("never shorter than the rehearsal: a step that waited for a free slot keeps its place", () => {
+    const late = [step("a", 0, 1), step("b", 3, 4)];
+    const chain = new Map([["b", ["a"]]]);
+    expect(predictRun(late, chain, new Map(), readinessTable({})).seconds).toBe(4);
+    expect(predictRun(late, chain, new Map([["a", [workload()]]]), readinessTable({})).seconds).toBe(34);
   });
 
   test("a step that did not end done adds no delay (its workloads never came up)", () => {

@@ -54,6 +54,16 @@ describe("the rehearsal's text report", () => {
     expect(text).not.toContain("apply/flux-system/pg: +");
   });
 
+  it("says the prediction leaves out what was not rehearsed", () => {
+    const partial = formatRehearsalText({
+      ...converged,
+      notRehearsed: [{ kind: "HelmRelease", id: "a/b", reason: "its chart cannot be fetched" }],
+    });
+    expect(partial).toContain(
+      "predicted time-to-ready on a real cluster of what was rehearsed (1 not): 2 min 22 s",
+    );
+  });
+
   it("says nothing of a prediction when the repository did not converge", () => {
     const { prediction: _, ...failed } = converged;
     expect(formatRehearsalText({ ...failed, outcome: "failed" })).not.toContain("predicted");
