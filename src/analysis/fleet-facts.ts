@@ -90,7 +90,8 @@ export function releaseFacts(ctx: AnalysisContext): ReleaseFact[] {
       values: hr.values,
       installedBy: "flux",
       location,
-      valueAt: (path) => ({ file: location.file, line: ctx.lineOf(hr.object, ["spec", "values", ...path]) }),
+      valueAt: (path) =>
+        lazyLocation(location.file, () => ctx.lineOf(hr.object, ["spec", "values", ...path])),
     };
     if (chart.version) fact.version = chart.version;
     out.push(fact);
@@ -170,7 +171,7 @@ export function rangeFacts(
       });
   for (const o of objectsOf(cluster)) {
     const group = groupOf(o.apiVersion);
-    const location = { file: o.source.file, line: o.source.line };
+    const location = lazyLocation(o.source.file, () => o.source.line);
     const owner = `${o.kind}/${o.namespace ?? ""}/${o.name}`;
     if (group === "cilium.io" && o.kind === "CiliumLoadBalancerIPPool") {
       const spec = asRecord(o.body.spec);
@@ -224,12 +225,24 @@ export function pinnedAddresses(cluster: ClusterContext): PinnedAddress[] {
       for (const address of text.split(/[,\s]+/).filter((a) => a && known(a))) {
         const range = parseRange(address);
         if (!range) continue;
-        const location = { file: o.source.file, line: cluster.lineOf(o, path) };
+        const location = lazyLocation(o.source.file, () => cluster.lineOf(o, path));
         out.push({ address, range, key, object, location });
       }
     });
   }
   return out;
+}
+
+/** A location whose line is looked up when read: a fact's line matters only if a finding points at it. */
+function lazyLocation(file: string, lineOf: () => number): SourceLocation {
+  let line: number | undefined;
+  return {
+    file,
+    get line() {
+      line ??= lineOf();
+      return line;
+    },
+  };
 }
 
 function walk(

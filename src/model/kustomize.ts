@@ -614,7 +614,14 @@ export class KustomizeBuilder {
           name,
           namespace: ns,
           body,
-          source: { ...loc, docIndex: -1 },
+          // Not a spread: the line is looked up only if something reads it (a finding, a report).
+          source: {
+            file: loc.file,
+            docIndex: -1,
+            get line() {
+              return loc.line;
+            },
+          },
         };
         const behavior = asString(gen.behavior);
         if (behavior === "merge" || behavior === "replace") {
