@@ -15,19 +15,17 @@ const UNIT_SECONDS: Record<string, number> = {
 
 /** Seconds of a Go duration, or undefined when `text` is not one. */
 export function durationSeconds(text: string): number | undefined {
-  const match = /^([+-]?)(.+)$/.exec(text.trim());
-  if (!match || match[2] === undefined) return undefined;
-  if (match[2] === "0") return 0;
+  const trimmed = text.trim();
+  const sign = trimmed.startsWith("-") ? -1 : 1;
+  const body = /^[+-]/.test(trimmed) ? trimmed.slice(1) : trimmed;
+  if (body === "0") return 0;
+  if (body === "") return undefined;
   const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
   let seconds = 0;
-  let at = 0;
-  const body = match[2];
-  while (at < body.length) {
-    part.lastIndex = at;
+  while (part.lastIndex < body.length) {
     const p = part.exec(body);
     if (!p) return undefined;
     seconds += Number(p[1]) * (UNIT_SECONDS[p[2] as string] as number);
-    at = part.lastIndex;
   }
-  return at === 0 ? undefined : match[1] === "-" ? -seconds : seconds;
+  return sign * seconds;
 }

@@ -10,6 +10,9 @@ describe("Go durations", () => {
     expect(durationSeconds("500ms")).toBe(0.5);
     expect(durationSeconds("1h2m3s")).toBe(3723);
     expect(durationSeconds(".5s")).toBe(0.5);
+    expect(durationSeconds(".25s")).toBe(0.25);
+    expect(durationSeconds("1.25s")).toBe(1.25);
+    expect(durationSeconds("2.s")).toBe(2);
     expect(durationSeconds("-5s")).toBe(-5);
     expect(durationSeconds("+5s")).toBe(5);
     expect(durationSeconds("0")).toBe(0);
