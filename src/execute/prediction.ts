@@ -23,11 +23,12 @@ export const DEFAULT_READINESS: Readonly<Record<string, number>> = {
   Job: 60,
 };
 
-const WORKLOAD_LISTS = [
-  "/apis/apps/v1/deployments",
-  "/apis/apps/v1/statefulsets",
-  "/apis/apps/v1/daemonsets",
-  "/apis/batch/v1/jobs",
+/** Each workload kind and where the API server lists it across namespaces. */
+const WORKLOAD_LISTS: { kind: string; path: string }[] = [
+  { kind: "Deployment", path: "/apis/apps/v1/deployments" },
+  { kind: "StatefulSet", path: "/apis/apps/v1/statefulsets" },
+  { kind: "DaemonSet", path: "/apis/apps/v1/daemonsets" },
+  { kind: "Job", path: "/apis/batch/v1/jobs" },
 ];
 
 export interface Workload {
@@ -101,21 +102,13 @@ export function workloadOf(object: Record<string, unknown>, kind: string): Workl
 /** Every workload the cluster holds. */
 export async function listWorkloads(client: KubeClient): Promise<Workload[]> {
   const lists = await Promise.all(
-    WORKLOAD_LISTS.map(async (path) => {
-      const kind = KIND_OF_LIST[path.slice(path.lastIndexOf("/") + 1)] as string;
+    WORKLOAD_LISTS.map(async ({ kind, path }) => {
       const list = await client.list(path);
       return list.items.map((o) => workloadOf(o, kind));
     }),
   );
   return lists.flat();
 }
-
-const KIND_OF_LIST: Record<string, string> = {
-  deployments: "Deployment",
-  statefulsets: "StatefulSet",
-  daemonsets: "DaemonSet",
-  jobs: "Job",
-};
 
 /**
  * Which step waited for each workload: the release that installed it, else the Kustomization that waits for it.

@@ -278,8 +278,8 @@ export function convergence(
           readyNeeds.push(releaseStep(id));
       }
     }
-    for (const r of waitedFor(ks, apply))
-      waitedBy.set(`${r.kind}/${r.namespace}/${r.name}`, readyStep(ks.id));
+    const waits = waitedFor(ks, apply);
+    for (const r of waits) waitedBy.set(`${r.kind}/${r.namespace}/${r.name}`, readyStep(ks.id));
     nodes.push({
       id: readyStep(ks.id),
       needs: readyNeeds,
@@ -297,9 +297,7 @@ export function convergence(
             return unrehearsable.has(id);
           return false;
         };
-        const waited = waitedFor(ks, apply).filter(
-          (r) => !leftOutKinds?.has(`${groupOf(r.apiVersion)}/${r.kind}`),
-        );
+        const waited = waits.filter((r) => !leftOutKinds?.has(`${groupOf(r.apiVersion)}/${r.kind}`));
         const refs = waited.filter((r) => !skip(r));
         const leftOut = waited.filter(skip).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
         if (refs.length > 0) {
