@@ -21,6 +21,14 @@ import { join } from "node:path";
 import { removeOrphanRunFolders } from "../test/temp-root.ts";
 import mutationVitestConfig from "../vitest.mutation.config.ts";
 
+const USAGE = `usage: npm run test:mutation -- [--full] [--summary] [PART...] [-- STRYKER-OPTION...]
+
+  (no part)        the parts that changed since their baseline, then the summary
+  PART...          the parts named so; a word that names no part selects every part containing it
+  --full           every mutant of the parts selected, whatever the baseline holds
+  --summary        only the summary of the baseline (scores per folder, least detected files)
+  -- OPTION...     options for Stryker, for example -- --timeoutMS 8000`;
+
 /** Committed: each part's incremental file, and the report of the whole scope merged from them. */
 const BASELINE_DIR = "mutation/parts";
 const REPORT_FILE = "mutation/report.json";
@@ -225,10 +233,21 @@ function summary(parts: Part[]): void {
   console.log(`\nreport of the whole scope: ${REPORT_FILE}`);
 }
 
+const OPTIONS = ["--full", "--summary", "--help", "-h"];
+
 function main(argv: string[]): number {
   const split = argv.indexOf("--");
   const ours = split < 0 ? argv : argv.slice(0, split);
   const strykerArgs = split < 0 ? [] : argv.slice(split + 1);
+  if (ours.includes("--help") || ours.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknown = ours.filter((a) => a.startsWith("-") && !OPTIONS.includes(a));
+  if (unknown.length > 0) {
+    console.error(`unknown option ${unknown.join(", ")}\n\n${USAGE}`);
+    return 2;
+  }
   if (!strykerArgs.includes("--concurrency"))
     strykerArgs.push("--concurrency", String(availableParallelism()));
   const full = ours.includes("--full");
