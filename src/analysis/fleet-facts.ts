@@ -50,19 +50,17 @@ export interface ReleaseFact {
   valueAt(path: string[]): SourceLocation;
 }
 
-/** The chart and version a HelmRelease installs: its OCIRepository's tag or digest, else its chart version. */
+/**
+ * The chart and version a HelmRelease installs: its source's tag (an OCIRepository's, or the GitRepository's a
+ * chart is read from), else an OCIRepository's digest, else the version the model read (chart.spec.version, an
+ * OCIRepository's semver).
+ */
 export function fluxChartOf(hr: HelmReleaseModel): { name: string; version?: string } | undefined {
   const flux = hr.chart;
   if (!flux) return undefined;
-  const source = flux.source;
-  const version =
-    (source && asString(getPath(source.body, ["spec", "ref", "tag"]))) ??
-    (source && flux.kind === "OCIRepository"
-      ? asString(getPath(source.body, ["spec", "ref", "digest"]))
-      : undefined) ??
-    flux.version;
-  const name = flux.url && flux.kind === "OCIRepository" ? chartNameOf(flux.url) : flux.name;
-  return version ? { name, version } : { name };
+  const ref = asRecord(getPath(flux.source?.body, ["spec", "ref"]));
+  const version = asString(ref.tag) ?? asString(ref.digest) ?? flux.version;
+  return version ? { name: flux.name, version } : { name: flux.name };
 }
 
 export function releaseFacts(ctx: AnalysisContext): ReleaseFact[] {
@@ -119,16 +117,13 @@ const CILIUM_RANGES: { path: string[]; kind: RangeKind }[] = [
   { path: ["ipam", "operator", "clusterPoolIPv4PodCIDR"], kind: "pods" },
 ];
 
-/** Values that are only known once Flux substitutes them are not compared. */
-function known(s: string): boolean {
-  return !s.includes("${") && !s.includes("{{");
-}
-
+/**
+ * The texts of a value that lists addresses, as a list or in one string. Values only known once Flux substitutes
+ * them (`${POD_CIDR}`, a `{{ }}` template) never parse as addresses, so they are never facts.
+ */
 function listOf(v: unknown): string[] {
-  if (typeof v === "string") return v.split(/[,\s]+/).filter(Boolean);
-  return asArray(v)
-    .map((x) => asString(x))
-    .filter((x): x is string => x !== undefined);
+  if (typeof v === "string") return v.split(/[,\s]+/);
+  return asArray(v).flatMap((x) => asString(x) ?? []);
 }
 
 export function rangeFacts(
@@ -149,7 +144,7 @@ export function rangeFacts(
     if (r.chart !== "cilium") continue;
     const who = r.installedBy === "bootstrap" ? `bootstrap release ${r.id}` : `HelmRelease ${r.id}`;
     for (const { path, kind } of CILIUM_RANGES)
-      for (const text of listOf(getPath(r.values, path)).filter(known))
+      for (const text of listOf(getPath(r.values, path)))
         add(
           { kind, what: `cilium ${path.join(".")} (${who})`, location: r.valueAt(path), owner: r.id },
           text,
@@ -179,14 +174,14 @@ export function rangeFacts(
         const b = asRecord(block);
         const cidr = asString(b.cidr);
         const what = `load-balancer pool ${o.name}`;
-        if (cidr && known(cidr)) add({ kind: "pool", what, location, owner }, cidr);
+        if (cidr) add({ kind: "pool", what, location, owner }, cidr);
         const start = asString(b.start);
         const stop = asString(b.stop) ?? start;
-        if (start && stop && known(start) && known(stop))
+        if (start && stop)
           add({ kind: "pool", what, location, owner }, `${start}-${stop}`, between(start, stop));
       }
     } else if (group === "metallb.io" && o.kind === "IPAddressPool") {
-      for (const text of listOf(getPath(o.body, ["spec", "addresses"])).filter(known))
+      for (const text of listOf(getPath(o.body, ["spec", "addresses"])))
         add({ kind: "pool", what: `MetalLB pool ${o.name}`, location, owner }, text);
     }
   }
@@ -220,9 +215,7 @@ export function pinnedAddresses(cluster: ClusterContext): PinnedAddress[] {
     const object = `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
     walk(o.body, [], (key, value, path) => {
       if (!LB_IP_ANNOTATIONS.includes(key) && key !== "loadBalancerIP") return;
-      const text = asString(value);
-      if (!text) return;
-      for (const address of text.split(/[,\s]+/).filter((a) => a && known(a))) {
+      for (const address of listOf(asString(value))) {
         const range = parseRange(address);
         if (!range) continue;
         const location = lazyLocation(o.source.file, () => cluster.lineOf(o, path));
