@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/analysis/lint.ts";
+import { schemaViolations } from "../../src/analysis/schema/check.ts";
 import { crd, ks, lintFlux, makeRepo } from "../helpers.ts";
 
 const deployment = (replicas: string) => `---
@@ -94,6 +95,59 @@ describe("schema-invalid", () => {
   it("valid: a field that still holds a variable is not failed for its type", () => {
     const r = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment("${REPLICAS:=2}") });
     expect(schemaFindings(r)).toEqual([]);
+  });
+
+  it("invalid: a quoted number in a Kustomization that substitutes nothing is a string to the API server", () => {
+    const r = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment('"3"') });
+    expect(schemaFindings(r).map((f) => [f.ruleId, f.location?.line])).toEqual([["schema-invalid", 8]]);
+  });
+
+  it("invalid: an object that opts out of substitution keeps its string, whatever the Kustomization does", () => {
+    const optedOut = deployment('"3"').replace(
+      "  namespace: default\n",
+      "  namespace: default\n  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\n",
+    );
+    const r = lintFlux([ks("app", { substitute: { REPLICAS: "3" } })], { "apps/app/deploy.yaml": optedOut });
+    expect(schemaFindings(r).map((f) => [f.ruleId, f.message.split(":")[0]])).toEqual([
+      ["schema-invalid", "spec.replicas"],
+    ]);
+  });
+
+  it("invalid: a missing required field is reported at the line of the deepest part that is written", () => {
+    const noName = deployment("2").replace(
+      "        - name: web\n          image: nginx\n",
+      "        - image: nginx\n",
+    );
+    const r = lintFlux([ks("app")], { "apps/app/deploy.yaml": noName });
+    expect(schemaFindings(r).map((f) => [f.message.split(" (")[0], f.location?.line])).toEqual([
+      ["spec.template.spec.containers[0].name: Required value", 16],
+    ]);
+  });
+
+  it("invalid: a rule on the object's root names the root", () => {
+    const rooted = crd(
+      "example.com",
+      "Gadget",
+      "gadgets",
+      "type: object\nx-kubernetes-validations:\n  - rule: self.metadata.name != 'forbidden'\n    message: name is forbidden",
+    );
+    const r = lintFlux([ks("app")], {
+      "apps/app/crd.yaml": rooted,
+      "apps/app/g.yaml":
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: forbidden, namespace: default}\n",
+    });
+    expect(schemaFindings(r).map((f) => [f.message.split(" (schema")[0], f.location?.line])).toEqual([
+      ["(root): name is forbidden", 1],
+    ]);
+  });
+
+  it("validates once per lint, and not at all without schemas", () => {
+    const { context } = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment("two") });
+    const violations = schemaViolations(context);
+    expect(violations).toHaveLength(1);
+    expect(schemaViolations(context)).toBe(violations);
+    const { schemas: _schemas, ...withoutSchemas } = context;
+    expect(schemaViolations(withoutSchemas)).toEqual([]);
   });
 
   it("invalid: a Flux Kustomization without its required interval and prune (the catalog's Flux CRDs)", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { crd, ks, lintFlux } from "../helpers.ts";
 
-const widgetCrd = (rule: string) =>
+const widgetCrd = (...rules: string[]) =>
   crd(
     "example.com",
     "Widget",
@@ -13,7 +13,7 @@ properties:
     properties:
       host: {type: string}
     x-kubernetes-validations:
-      - rule: ${JSON.stringify(rule)}`,
+${rules.map((rule) => `      - rule: ${JSON.stringify(rule)}`).join("\n")}`,
   );
 
 const widgets = ["a", "b"]
@@ -40,5 +40,15 @@ describe("schema-rule-unsupported", () => {
     const found = r.findings.filter((f) => f.ruleId.startsWith("schema-"));
     expect(found.map((f) => [f.ruleId, f.severity])).toEqual([["schema-rule-unsupported", "info"]]);
     expect(found[0]?.message).toContain("CEL rule `self.host.someFutureFunction()` not evaluated");
+  });
+
+  it("invalid: two rules kubestrap lacks are two findings, each once", () => {
+    const twoRules = widgetCrd("self.host.someFutureFunction()", "self.host.otherFutureFunction()");
+    const r = lintFlux([ks("app")], { "apps/app/crd.yaml": twoRules, "apps/app/w.yaml": widgets });
+    const found = r.findings.filter((f) => f.ruleId === "schema-rule-unsupported");
+    expect(found.map((f) => f.message.match(/`(.*?)`/)?.[1]).sort()).toEqual([
+      "self.host.otherFutureFunction()",
+      "self.host.someFutureFunction()",
+    ]);
   });
 });
