@@ -13,15 +13,15 @@ export interface RenderedObject {
 }
 
 /**
- * Splits helm output into the CRD documents (kept as text, exactly as rendered) and the identity of every
- * other object.
+ * Splits helm output into the CRD documents and every other object's identity, each with its text exactly as
+ * rendered (without the `---` separator).
  */
 export function splitRendered(output: string): {
   crds: { name: string; text: string }[];
-  objects: RenderedObject[];
+  objects: (RenderedObject & { text: string })[];
 } {
   const crds: { name: string; text: string }[] = [];
-  const objects: RenderedObject[] = [];
+  const objects: (RenderedObject & { text: string })[] = [];
   for (const chunk of output.split(/^---[ \t]*$/m)) {
     const header = documentHeader(chunk);
     if (!header) continue;
@@ -29,7 +29,7 @@ export function splitRendered(output: string): {
       crds.push({ name: header.name, text: `${chunk.replace(/^\s*\n/, "").trimEnd()}\n` });
       continue;
     }
-    objects.push(header);
+    objects.push({ ...header, text: `${chunk.replace(/^\s*\n/, "").trimEnd()}\n` });
   }
   return { crds, objects };
 }

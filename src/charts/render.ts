@@ -25,10 +25,16 @@ export interface RenderedCrd {
   release: string;
 }
 
+/** An object other than a CRD, as the chart rendered it. */
+export interface RenderedManifest extends RenderedObject {
+  /** Its YAML text as helm printed it; absent when only the chart's CRDs were read (from its archive). */
+  text?: string;
+}
+
 export interface RenderedRelease {
   release: ChartRelease;
   crds: RenderedCrd[];
-  objects: RenderedObject[];
+  objects: RenderedManifest[];
   chartDigest: string;
   cached: boolean;
   seconds: number;
@@ -93,10 +99,19 @@ export interface RenderResult {
   failures: RenderFailure[];
 }
 
-/** The index of a cached render; the CRD documents are byte ranges of the render's YAML file. */
+/** The index of a cached render; the documents are byte ranges of the render's YAML file. */
 interface RenderIndex {
   crds: { name: string; start: number; end: number }[];
-  objects: RenderedObject[];
+  objects: (RenderedObject & { start?: number; end?: number })[];
+}
+
+/** Objects with their text, from the byte ranges of the render's file. */
+function manifestsOf(index: RenderIndex, bytes: Buffer): RenderedManifest[] {
+  return index.objects.map(({ start, end, ...object }) =>
+    start === undefined || end === undefined
+      ? object
+      : { ...object, text: bytes.subarray(start, end).toString("utf8") },
+  );
 }
 
 /** Runs at most `n` of the given tasks at once. */
@@ -169,6 +184,8 @@ export function helmRenderKey(
   kubeVersion: string | undefined,
 ): Record<string, unknown> {
   return {
+    // Renders cached before objects kept their text hold identities only: a different key, so they miss.
+    layout: "objects-with-text",
     chart: chartDigest,
     values: release.values,
     helm: helmVersion,
@@ -200,7 +217,7 @@ async function renderOne(
       return {
         release,
         crds: hit.index.crds.map((c) => renderedCrd(c.name, hit.bytes.subarray(c.start, c.end), release.id)),
-        objects: hit.index.objects,
+        objects: manifestsOf(hit.index, hit.bytes),
         chartDigest: fetched.digest,
         cached: true,
         seconds: 0,
@@ -221,20 +238,22 @@ async function renderOne(
   } else {
     const output = await slot(() => helmTemplate(release, fetched.path, options));
     const { crds, objects } = splitRendered(output);
-    index = { crds: [], objects };
+    index = { crds: [], objects: [] };
     let offset = 0;
-    for (const crd of crds) {
-      const length = Buffer.byteLength(crd.text);
-      index.crds.push({ name: crd.name, start: offset, end: offset + length });
-      offset += length;
-    }
-    all = Buffer.from(crds.map((c) => c.text).join(""));
+    const range = (text: string) => {
+      const start = offset;
+      offset += Buffer.byteLength(text);
+      return { start, end: offset };
+    };
+    for (const crd of crds) index.crds.push({ name: crd.name, ...range(crd.text) });
+    for (const { text, ...object } of objects) index.objects.push({ ...object, ...range(text) });
+    all = Buffer.from([...crds, ...objects].map((d) => d.text).join(""));
   }
   await options.cache.writeRender(fromArchive ? (archiveKey as string) : helmKey, index, all);
   return {
     release,
     crds: index.crds.map((c) => renderedCrd(c.name, all.subarray(c.start, c.end), release.id)),
-    objects: index.objects,
+    objects: manifestsOf(index, all),
     chartDigest: fetched.digest,
     cached: false,
     seconds: 0,

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, test } from "vitest";
 import { buildCrdSet, formatCrdSet } from "../../src/charts/crd-set.ts";
-import { documentHeader } from "../../src/charts/documents.ts";
+import { documentHeader, splitRendered } from "../../src/charts/documents.ts";
 import { extractCrds } from "../../src/charts/render.ts";
 import { describeChanges, removedStoredVersions } from "../../src/cluster/crds.ts";
 import { loadProject } from "../../src/model/project.ts";
@@ -32,6 +32,21 @@ ${crdText("bs.example.com", ["v1beta1", "v1"])}`;
     expect(crds[0]?.text.startsWith("# Source: x/crds/a.yaml\napiVersion: apiextensions.k8s.io/v1\n")).toBe(
       true,
     );
+  });
+
+  test("keeps every other object's identity and its text, for schema validation of what charts render", () => {
+    const output = `---\n# Source: x/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: b\ndata: {k: v}\n\n---\n${crdText("as.example.com", ["v1"])}\n---\n# Source: x/templates/empty.yaml\n`;
+    const { crds, objects } = splitRendered(output);
+    expect(crds.map((c) => c.name)).toEqual(["as.example.com"]);
+    expect(objects).toEqual([
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        name: "a",
+        namespace: "b",
+        text: "# Source: x/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: b\ndata: {k: v}\n",
+      },
+    ]);
   });
 });
 
