@@ -7,7 +7,7 @@ import { type EntryPoint, type FluxModel, isFluxKustomization, isHelmRelease } f
 import { asRecord, asString, groupOf } from "../model/objects.ts";
 import { loadProject, type ProjectOptions } from "../model/project.ts";
 import { crdReleases } from "../model/releases.ts";
-import type { AnalysisContext } from "./context.ts";
+import type { AnalysisContext, RenderedManifests } from "./context.ts";
 import { analyseCrds, type CrdAnalysis, isFluxGroup } from "./crds.ts";
 import { KustomizationGraph } from "./graph.ts";
 import { RULES } from "./rules/index.ts";
@@ -26,6 +26,8 @@ export interface LintOptions extends ProjectOptions {
   kubeVersion?: string;
   /** CRDs rendered from charts (`--render`), whose schemas custom resources are validated against. */
   renderedCrds?: CrdDefinition[];
+  /** What HelmReleases' charts render (`--render`), validated against the schemas like the repository's objects. */
+  renderedManifests?: RenderedManifests[];
 }
 
 export interface Count {
@@ -96,6 +98,7 @@ export function lint(options: LintOptions): LintResult {
         ? o.source.line
         : (repo.lineOf(o.source.file, o.source.docIndex, path) ?? o.source.line),
   };
+  if (options.renderedManifests) ctx.renderedManifests = options.renderedManifests;
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const setting = options.rules?.[rule.id] ?? rule.severity;

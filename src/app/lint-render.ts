@@ -2,8 +2,10 @@
  * `kubestrap lint --render`: the static analysis, with every chart rendered by helm instead of guessed.
  * Chart-rendered CRDs become providers (bootstrap releases and HelmReleases), and the custom resources a
  * HelmRelease's chart renders (a ServiceMonitor switched on by a value, an HTTPRoute) become consumers of their
- * CRDs when the release installs, in the Kustomization that applies the HelmRelease.
+ * CRDs when the release installs, in the Kustomization that applies the HelmRelease. Everything those charts
+ * render is validated against its schema, as the repository's own objects are.
  */
+import type { RenderedManifests } from "../analysis/context.ts";
 import { type LintOptions, type LintResult, lint } from "../analysis/lint.ts";
 import type { RenderedObject } from "../charts/documents.ts";
 import {
@@ -14,9 +16,11 @@ import {
   renderOptionsFrom,
 } from "../charts/render.ts";
 import type { Finding } from "../findings.ts";
+import { loadAllManifests } from "../load/yaml.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartCrds, type ChartRef, installedBy } from "../model/charts.ts";
-import { groupOf } from "../model/objects.ts";
+import type { HelmReleaseModel } from "../model/flux.ts";
+import { getPath, groupOf, isRecord } from "../model/objects.ts";
 import { loadProject } from "../model/project.ts";
 import { crdReleases, fluxChartReleases } from "../model/releases.ts";
 
@@ -55,10 +59,15 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
   const render = await renderCrds(all, renderOptionsFrom(options));
   const byRelease = new Map<string, RenderedRelease>();
   const chartObjects = new Map<string, RenderedObject[]>();
+  const renderedManifests: RenderedManifests[] = [];
+  const helmReleases = new Map(first.model.helmReleases.map((hr) => [hr.id, hr]));
   for (const r of render.rendered) {
     const phase = fromBootstrap.has(r.release) ? "bootstrap" : "flux";
     byRelease.set(installedBy(phase, r.release.id), r);
-    if (phase === "flux") chartObjects.set(r.release.id, r.objects.filter(isCustomResource));
+    if (phase !== "flux") continue;
+    chartObjects.set(r.release.id, r.objects.filter(isCustomResource));
+    const hr = helmReleases.get(r.release.id);
+    if (hr && validatable(hr)) renderedManifests.push(manifestsOf(hr, r));
   }
   const diagnostics: Finding[] = render.failures.map((f) => ({
     ruleId: "chart-render-failed",
@@ -75,6 +84,7 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
     resolvers: [new RenderedChartResolver(byRelease), ...(options.resolvers ?? [])],
     renderedCrds: [...(options.renderedCrds ?? []), ...renderedCrds],
     chartObjects,
+    renderedManifests: [...(options.renderedManifests ?? []), ...renderedManifests],
     diagnostics: [...(options.diagnostics ?? []), ...diagnostics],
   });
 }
@@ -82,4 +92,27 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
 function isCustomResource(o: RenderedObject): boolean {
   const group = groupOf(o.apiVersion);
   return !isBuiltinKind(`${group}/${o.kind}`) && !group.endsWith(".toolkit.fluxcd.io");
+}
+
+/**
+ * Whether what kubestrap renders is what helm-controller applies: post-renderers (kustomize patches helm-controller
+ * runs on the output) are not run by kubestrap, so a release with them is not validated.
+ */
+function validatable(hr: HelmReleaseModel): boolean {
+  const postRenderers = getPath(hr.object.body, ["spec", "postRenderers"]);
+  return !(Array.isArray(postRenderers) && postRenderers.length > 0);
+}
+
+function manifestsOf(hr: HelmReleaseModel, rendered: RenderedRelease): RenderedManifests {
+  const objects = rendered.objects.flatMap((o) => {
+    const body = o.text === undefined ? undefined : loadAllManifests(o.text)?.[0];
+    return isRecord(body) ? [body] : [];
+  });
+  return {
+    release: hr.id,
+    namespace: hr.namespace,
+    ks: hr.ks,
+    location: { file: hr.object.source.file, line: hr.object.source.line },
+    objects,
+  };
 }

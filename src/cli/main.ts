@@ -178,7 +178,7 @@ export function createProgram(
     .option("--no-color", "never colour text output")
     .option(
       "--render",
-      "render every chart with helm (bootstrap releases and HelmReleases) instead of the bundled catalog: chart CRDs become providers, and custom resources a chart renders become consumers",
+      "render every chart with helm (bootstrap releases and HelmReleases) instead of the bundled catalog: chart CRDs become providers, custom resources a chart renders become consumers, and every object a HelmRelease's chart renders is schema-validated",
     )
     .option("--helm <path>", "helm binary for --render (default: $KUBESTRAP_HELM, helm on PATH)")
     .option(

@@ -141,6 +141,60 @@ describe("schema-invalid", () => {
     ]);
   });
 
+  it("invalid: what a HelmRelease's chart renders (lint --render), at the HelmRelease, naming the chart", () => {
+    const rendered = (replicas: unknown) => ({
+      release: "default/web",
+      namespace: "apps",
+      ks: "flux-system/app",
+      location: { file: "apps/app/release.yaml", line: 4 },
+      objects: [
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { replicas } },
+        { kind: "Nameless", metadata: {} },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: "r" },
+          rules: 1,
+        },
+      ],
+    });
+    const findings = (replicas: unknown) =>
+      schemaFindings(
+        lint({
+          repo: makeRepo({ "kubernetes/flux/cluster/ks.yaml": ks("app"), "apps/app/cm.yaml": "" }),
+          renderedManifests: [rendered(replicas)],
+        }),
+      ).map((f) => [f.message.split(" (")[0], f.object, f.location]);
+    // Sorted as every lint's findings are: by file, line, then message.
+    expect(findings("two")).toEqual([
+      [
+        "rules: must be of type array, not integer",
+        "ClusterRole r, rendered by the chart of HelmRelease default/web",
+        { file: "apps/app/release.yaml", line: 4 },
+      ],
+      [
+        "spec.replicas: must be of type integer, not string",
+        "Deployment apps/web, rendered by the chart of HelmRelease default/web",
+        { file: "apps/app/release.yaml", line: 4 },
+      ],
+      [
+        "spec.selector: Required value",
+        "Deployment apps/web, rendered by the chart of HelmRelease default/web",
+        { file: "apps/app/release.yaml", line: 4 },
+      ],
+      [
+        "spec.template: Required value",
+        "Deployment apps/web, rendered by the chart of HelmRelease default/web",
+        { file: "apps/app/release.yaml", line: 4 },
+      ],
+    ]);
+    expect(findings(2).map(([message]) => message)).toEqual([
+      "rules: must be of type array, not integer",
+      "spec.selector: Required value",
+      "spec.template: Required value",
+    ]);
+  });
+
   it("validates once per lint, and not at all without schemas", () => {
     const { context } = lintFlux([ks("app")], { "apps/app/deploy.yaml": deployment("two") });
     const violations = schemaViolations(context);

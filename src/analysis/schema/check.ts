@@ -1,9 +1,19 @@
 /**
- * Schema validation of every object the Flux Kustomizations apply, once per lint: the schema rules
- * (`schema-invalid`, `schema-rule-unsupported`) each read their share of it.
+ * Schema validation of every object the Flux Kustomizations apply (and, with `lint --render`, every object their
+ * HelmReleases' charts render), once per lint: the schema rules (`schema-invalid`, `schema-rule-unsupported`)
+ * each read their share of it.
  */
-import { annotation, describeObject, isRecord, type KubeObject } from "../../model/objects.ts";
-import type { AnalysisContext, RuleFinding } from "../context.ts";
+import { builtinScope } from "../../model/builtin-api.ts";
+import {
+  annotation,
+  asRecord,
+  asString,
+  describeObject,
+  groupOf,
+  isRecord,
+  type KubeObject,
+} from "../../model/objects.ts";
+import type { AnalysisContext, RenderedManifests, RuleFinding } from "../context.ts";
 import type { ObjectSchema } from "./sources.ts";
 import type { Violation, ViolationKind } from "./types.ts";
 import { validateObject } from "./validate.ts";
@@ -28,7 +38,7 @@ export function schemaViolations(ctx: AnalysisContext): ObjectViolation[] {
       for (const o of ks.objects) {
         // Flux decrypts a SOPS document before applying it: its values are ciphertext here, its `sops` key is dropped.
         if (isRecord(o.body.sops)) continue;
-        // What a chart renders is known by its identity only (the HelmRelease stands in for its file).
+        // A chart's custom resources stand in for CRD ordering here; ctx.renderedManifests holds their bodies.
         if (o.source.renderedBy !== undefined) continue;
         const schema = index.lookup(o);
         if (!schema) continue;
@@ -40,9 +50,35 @@ export function schemaViolations(ctx: AnalysisContext): ObjectViolation[] {
         }
       }
     }
+    for (const rendered of ctx.renderedManifests ?? [])
+      for (const o of renderedObjects(rendered)) {
+        const schema = index.lookup(o);
+        if (!schema) continue;
+        for (const violation of validateObject(o.body, schema.schema, schema.options))
+          out.push({ object: o, ks: rendered.ks, schema, violation });
+      }
   }
   results.set(ctx, out);
   return out;
+}
+
+/** A chart's objects as kubestrap models objects, at the HelmRelease that renders them. */
+function renderedObjects(rendered: RenderedManifests): KubeObject[] {
+  return rendered.objects.flatMap((body) => {
+    const metadata = asRecord(body.metadata);
+    const [apiVersion, kind, name] = [
+      asString(body.apiVersion),
+      asString(body.kind),
+      asString(metadata.name),
+    ];
+    if (!apiVersion || !kind || !name) return [];
+    const source = { ...rendered.location, docIndex: -1, renderedBy: rendered.release };
+    // helm applies a namespaced object without one in the release's namespace.
+    const namespace =
+      asString(metadata.namespace) ??
+      (builtinScope(`${groupOf(apiVersion)}/${kind}`) === "Cluster" ? undefined : rendered.namespace);
+    return [{ apiVersion, kind, name, namespace, body, source }];
+  });
 }
 
 function hasSubstitution(ks: KubeObject): boolean {
@@ -65,7 +101,9 @@ export function schemaFindings(ctx: AnalysisContext, kind: ViolationKind): RuleF
     out.push({
       message: `${v.violation.path || "(root)"}: ${v.violation.message} (schema: ${v.schema.origin})`,
       location: { file: v.object.source.file, line: lineOfField(ctx, v.object, v.violation.keys) },
-      object: describeObject(v.object),
+      object: v.object.source.renderedBy
+        ? `${describeObject(v.object)}, rendered by the chart of HelmRelease ${v.object.source.renderedBy}`
+        : describeObject(v.object),
     });
   }
   return out;
