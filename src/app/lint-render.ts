@@ -13,14 +13,14 @@ import {
   type RenderedRelease,
   type RenderSettings,
   renderCrds,
+  renderedBodies,
   renderOptionsFrom,
 } from "../charts/render.ts";
 import type { Finding } from "../findings.ts";
-import { loadAllManifests } from "../load/yaml.ts";
 import { isBuiltinKind } from "../model/builtin-api.ts";
 import { type ChartCrdResolver, type ChartCrds, type ChartRef, installedBy } from "../model/charts.ts";
 import type { HelmReleaseModel } from "../model/flux.ts";
-import { getPath, groupOf, isRecord } from "../model/objects.ts";
+import { getPath, groupOf } from "../model/objects.ts";
 import { loadProject } from "../model/project.ts";
 import { crdReleases, fluxChartReleases } from "../model/releases.ts";
 
@@ -104,15 +104,11 @@ function validatable(hr: HelmReleaseModel): boolean {
 }
 
 function manifestsOf(hr: HelmReleaseModel, rendered: RenderedRelease): RenderedManifests {
-  const objects = rendered.objects.flatMap((o) => {
-    const body = o.text === undefined ? undefined : loadAllManifests(o.text)?.[0];
-    return isRecord(body) ? [body] : [];
-  });
   return {
     release: hr.id,
     namespace: hr.namespace,
     ks: hr.ks,
     location: { file: hr.object.source.file, line: hr.object.source.line },
-    objects,
+    objects: renderedBodies(rendered),
   };
 }

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadManifest } from "../load/yaml.ts";
+import { loadAllManifests, loadManifest } from "../load/yaml.ts";
 import { type ChartRelease, describeChart } from "../model/releases.ts";
 import { crdsFromArchive } from "./archive.ts";
 import { ChartCache, type FetchedChart } from "./cache.ts";
@@ -97,6 +97,16 @@ export function applyPlainHttp(releases: ChartRelease[], settings: RenderSetting
 export interface RenderResult {
   rendered: RenderedRelease[];
   failures: RenderFailure[];
+}
+
+/** The objects other than CRDs that a render holds the text of, parsed (each document as Kubernetes reads it). */
+export function renderedBodies(rendered: RenderedRelease): Record<string, unknown>[] {
+  return rendered.objects.flatMap((o) => {
+    const body = o.text === undefined ? undefined : loadAllManifests(o.text)?.[0];
+    return body !== null && typeof body === "object" && !Array.isArray(body)
+      ? [body as Record<string, unknown>]
+      : [];
+  });
 }
 
 /** The index of a cached render; the documents are byte ranges of the render's YAML file. */

@@ -3,17 +3,9 @@
  * HelmReleases' charts render), once per lint: the schema rules (`schema-invalid`, `schema-rule-unsupported`)
  * each read their share of it.
  */
-import { builtinScope } from "../../model/builtin-api.ts";
-import {
-  annotation,
-  asRecord,
-  asString,
-  describeObject,
-  groupOf,
-  isRecord,
-  type KubeObject,
-} from "../../model/objects.ts";
-import type { AnalysisContext, RenderedManifests, RuleFinding } from "../context.ts";
+import { annotation, describeObject, isRecord, type KubeObject } from "../../model/objects.ts";
+import { renderedObjects } from "../../model/rendered.ts";
+import type { AnalysisContext, RuleFinding } from "../context.ts";
 import type { ObjectSchema } from "./sources.ts";
 import type { Violation, ViolationKind } from "./types.ts";
 import { validateObject } from "./validate.ts";
@@ -51,7 +43,7 @@ export function schemaViolations(ctx: AnalysisContext): ObjectViolation[] {
       }
     }
     for (const rendered of ctx.renderedManifests ?? [])
-      for (const o of renderedObjects(rendered)) {
+      for (const o of renderedObjects(rendered.objects, { ...rendered, id: rendered.release })) {
         const schema = index.lookup(o);
         if (!schema) continue;
         for (const violation of validateObject(o.body, schema.schema, schema.options))
@@ -60,25 +52,6 @@ export function schemaViolations(ctx: AnalysisContext): ObjectViolation[] {
   }
   results.set(ctx, out);
   return out;
-}
-
-/** A chart's objects as kubestrap models objects, at the HelmRelease that renders them. */
-function renderedObjects(rendered: RenderedManifests): KubeObject[] {
-  return rendered.objects.flatMap((body) => {
-    const metadata = asRecord(body.metadata);
-    const [apiVersion, kind, name] = [
-      asString(body.apiVersion),
-      asString(body.kind),
-      asString(metadata.name),
-    ];
-    if (!apiVersion || !kind || !name) return [];
-    const source = { ...rendered.location, docIndex: -1, renderedBy: rendered.release };
-    // helm applies a namespaced object without one in the release's namespace.
-    const namespace =
-      asString(metadata.namespace) ??
-      (builtinScope(`${groupOf(apiVersion)}/${kind}`) === "Cluster" ? undefined : rendered.namespace);
-    return [{ apiVersion, kind, name, namespace, body, source }];
-  });
 }
 
 function hasSubstitution(ks: KubeObject): boolean {
