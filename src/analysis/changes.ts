@@ -107,6 +107,53 @@ export function compareModels(now: FluxModel, baseline: FluxModel): UnitChange[]
   return out;
 }
 
+/** What each HelmRelease's chart renders (`diff --render`), by HelmRelease id, now and in the baseline. */
+export interface RenderedTrees {
+  now: Map<string, KubeObject[]>;
+  baseline: Map<string, KubeObject[]>;
+  /** HelmReleases whose chart could not be rendered on either side: their rendered objects are not compared. */
+  failed: Set<string>;
+}
+
+/**
+ * Adds to the HelmReleases' changes the objects their charts render differently: a new chart version or a value
+ * shows as the Deployment it changes, and a chart stored in the repository changes its HelmRelease even when
+ * the HelmRelease itself is as it was.
+ */
+export function addRenderedChanges(
+  changes: UnitChange[],
+  now: FluxModel,
+  baseline: FluxModel,
+  rendered: RenderedTrees,
+): UnitChange[] {
+  const out = [...changes];
+  const pastHr = new Map(baseline.helmReleases.map((hr) => [hr.id, hr]));
+  const ids = new Set([...now.helmReleases.map((hr) => hr.id), ...pastHr.keys()]);
+  for (const id of ids) {
+    if (rendered.failed.has(id)) continue;
+    const objects = compareObjects(rendered.now.get(id) ?? [], rendered.baseline.get(id) ?? []);
+    if (objects.length === 0) continue;
+    const unit = out.find((u) => u.unit === "HelmRelease" && u.id === id);
+    if (unit) {
+      unit.objects = objects;
+      continue;
+    }
+    const hr = now.helmReleases.find((h) => h.id === id);
+    const past = pastHr.get(id);
+    if (!hr || !past) continue;
+    out.push({
+      unit: "HelmRelease",
+      id,
+      change: "changed",
+      location: at(hr.object),
+      objects,
+      before: releaseState(past),
+      after: releaseState(hr),
+    });
+  }
+  return out;
+}
+
 function at(o: KubeObject): SourceLocation {
   return { file: o.source.file, line: o.source.line };
 }

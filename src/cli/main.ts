@@ -247,8 +247,8 @@ export function createProgram(
     program
       .command("diff")
       .description(
-        "Print what a change does to each cluster, offline: the repository read as it is and as it was at --baseline, and per Flux Kustomization the objects added, removed and changed, per HelmRelease its chart, version and values (as helm-controller merges them). Secret data is never printed. Details: docs/pull-requests.md.\n\n" +
-          "Exit status: 0 done (with or without changes), 2 bad usage, unreadable repository or unknown baseline revision.",
+        "Print what a change does to each cluster, offline: the repository read as it is and as it was at --baseline, and per Flux Kustomization the objects added, removed and changed, per HelmRelease its chart, version and values (as helm-controller merges them), and with --render the objects its chart renders. Secret data is never printed. Details: docs/pull-requests.md.\n\n" +
+          "Exit status: 0 done (with or without changes), 1 with --render, a chart could not be rendered (the rest of the diff is printed), 2 bad usage, unreadable repository or unknown baseline revision.",
       ),
   )
     .requiredOption("--baseline <rev>", "the git revision (or a folder of that name) to compare with")
@@ -258,15 +258,34 @@ export function createProgram(
         .default("text"),
     )
     .option("--no-color", "never colour text output")
-    .action(async (flags: CommonFlags & { baseline: string; output: string; color: boolean }) => {
-      const options: DiffOptions = { repo: flags.repo, ...fleetOptions(flags) };
-      const { diffAgainstBaseline } = await import("../app/diff.ts");
-      const result = await diffAgainstBaseline(options, flags.baseline);
-      const report = await import("../report/diff.ts");
-      if (flags.output === "json") out(report.formatDiffJson(result));
-      else if (flags.output === "markdown") out(report.formatDiffMarkdown(result));
-      else out(report.formatDiffText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }));
-    });
+    .option(
+      "--render",
+      "render every HelmRelease's chart with helm, now and at --baseline, and diff the objects they render (a chart version or a value shows as the Deployment it changes)",
+    )
+    .option("--helm <path>", "helm binary for --render (default: $KUBESTRAP_HELM, helm on PATH)")
+    .option(
+      "--kube-version <version>",
+      "the Kubernetes version charts render for with --render (default: helm's)",
+    )
+    .option("--offline", "with --render, use only charts already in the cache")
+    .option("--plain-http", "with --render, pull oci:// charts over plain HTTP")
+    .action(
+      async (
+        flags: CommonFlags &
+          RenderFlags & { baseline: string; output: string; color: boolean; render?: boolean },
+      ) => {
+        const options: DiffOptions = { repo: flags.repo, ...fleetOptions(flags) };
+        if (flags.render) options.render = renderSettings(flags);
+        const { diffAgainstBaseline } = await import("../app/diff.ts");
+        const result = await diffAgainstBaseline(options, flags.baseline);
+        const report = await import("../report/diff.ts");
+        if (flags.output === "json") out(report.formatDiffJson(result));
+        else if (flags.output === "markdown") out(report.formatDiffMarkdown(result));
+        else out(report.formatDiffText(result, { color: flags.color && isTTY && !process.env.NO_COLOR }));
+        // A diff with a chart left out is not the whole answer: a pipeline must not take it as one.
+        if (result.clusters.some((c) => (c.renderFailures?.length ?? 0) > 0)) process.exitCode = 1;
+      },
+    );
 
   addCommon(
     program

@@ -76,25 +76,40 @@ function releasePatch(u: UnitChange): string {
 }
 
 function unitPatch(u: UnitChange): string {
-  return u.unit === "HelmRelease" ? releasePatch(u) : u.objects.map(objectPatch).join("");
+  const objects = u.objects.map(objectPatch).join("");
+  return u.unit === "HelmRelease" ? releasePatch(u) + objects : objects;
+}
+
+/** `2 added, 1 changed` of a unit's objects; empty when there are none. */
+function objectCounts(u: UnitChange): string {
+  const n = { added: 0, changed: 0, removed: 0 };
+  for (const o of u.objects) n[o.change]++;
+  return (["added", "changed", "removed"] as const)
+    .filter((k) => n[k] > 0)
+    .map((k) => `${n[k]} ${k}`)
+    .join(", ");
 }
 
 function unitSummary(u: UnitChange): string {
+  const counts = objectCounts(u);
   if (u.unit === "HelmRelease") {
-    if (u.change !== "changed") return u.change;
+    const rendered = counts ? `; rendered objects ${counts}` : "";
+    if (u.change !== "changed") return `${u.change}${rendered}`;
     const parts = [
       u.before?.chart !== u.after?.chart ? "chart" : "",
       valuesText(u.before) !== valuesText(u.after) ? "values" : "",
     ].filter(Boolean);
-    return `${parts.join(" and ") || "nothing shown"} changed`;
+    if (parts.length === 0 && counts) return `rendered objects ${counts}`;
+    return `${parts.join(" and ") || "nothing shown"} changed${rendered}`;
   }
-  const n = { added: 0, changed: 0, removed: 0 };
-  for (const o of u.objects) n[o.change]++;
-  const counts = (["added", "changed", "removed"] as const)
-    .filter((k) => n[k] > 0)
-    .map((k) => `${n[k]} ${k}`);
-  const what = counts.length > 0 ? counts.join(", ") : "no object";
+  const what = counts || "no object";
   return u.change === "changed" ? what : `${u.change}, ${what}`;
+}
+
+function renderFailureLines(c: ClusterDiff, several: boolean): string[] {
+  return (c.renderFailures ?? []).map(
+    (f) => `${several ? `${c.name}: ` : ""}not rendered, its objects not compared: ${f}`,
+  );
 }
 
 function heading(u: UnitChange, cluster: ClusterDiff, several: boolean): string {
@@ -152,6 +167,7 @@ export function formatDiffText(d: RepositoryDiff, options: { color: boolean }): 
   const out: string[] = [];
   for (const cluster of d.clusters) {
     if (cluster.unreadable !== undefined) out.push(c.yellow(unreadableLine(cluster, d, d.several)));
+    for (const line of renderFailureLines(cluster, d.several)) out.push(c.yellow(line));
     for (const u of cluster.changes) {
       out.push(c.bold(`${heading(u, cluster, d.several)}: ${unitSummary(u)}`));
       out.push(colorPatch(unitPatch(u), c).trimEnd());
@@ -178,9 +194,11 @@ function escapeHtml(s: string): string {
  */
 export function formatDiffMarkdown(d: RepositoryDiff, limit = COMMENT_LIMIT): string {
   const head = [`### kubestrap diff against \`${baselineName(d)}\``, "", summaryLine(d), ""];
-  for (const cluster of d.clusters)
+  for (const cluster of d.clusters) {
     if (cluster.unreadable !== undefined)
       head.push(`> ${escapeHtml(unreadableLine(cluster, d, d.several))}`, "");
+    for (const line of renderFailureLines(cluster, d.several)) head.push(`> ${escapeHtml(line)}`, "");
+  }
   let text = head.join("\n");
   const footer = "\n_Some diffs were left out to fit a comment: run `kubestrap diff` to see them all._\n";
   let omitted = false;

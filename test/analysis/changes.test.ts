@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { compareModels, compareObjects, redact, releaseState } from "../../src/analysis/changes.ts";
+import {
+  addRenderedChanges,
+  compareModels,
+  compareObjects,
+  redact,
+  releaseState,
+} from "../../src/analysis/changes.ts";
 import type { FluxKustomization, FluxModel, HelmReleaseModel } from "../../src/model/flux.ts";
 import type { Json, KubeObject } from "../../src/model/objects.ts";
 
@@ -226,5 +232,55 @@ describe("compareModels", () => {
     expect(changes[4]?.before).toBeUndefined();
     expect(changes[5]?.after).toBeUndefined();
     expect(compareModels(now, now)).toEqual([]);
+  });
+});
+
+describe("addRenderedChanges (diff --render)", () => {
+  const deployment = (replicas: number) => object("Deployment", "web", { spec: { replicas } }, "apps/v1");
+  const trees = (now: KubeObject[], baseline: KubeObject[], failed: string[] = []) => ({
+    now: new Map([["default/web", now]]),
+    baseline: new Map([["default/web", baseline]]),
+    failed: new Set(failed),
+  });
+
+  it("puts what the chart renders differently under the HelmRelease whose values changed", () => {
+    const now = model([], [release("web", { replicas: 3 })]);
+    const past = model([], [release("web", { replicas: 1 })]);
+    const changes = addRenderedChanges(
+      compareModels(now, past),
+      now,
+      past,
+      trees([deployment(3)], [deployment(1)]),
+    );
+    expect(changes.map((c) => [c.unit, c.id, c.objects.map((o) => [o.change, o.kind, o.name])])).toEqual([
+      ["HelmRelease", "default/web", [["changed", "Deployment", "web"]]],
+    ]);
+  });
+
+  it("a release as it was whose chart renders otherwise (a chart in the repository) is a change of its own", () => {
+    const both = model([], [release("web", { replicas: 1 })]);
+    const [change, ...rest] = addRenderedChanges([], both, both, trees([deployment(2)], [deployment(1)]));
+    expect(rest).toEqual([]);
+    expect(change).toMatchObject({ unit: "HelmRelease", id: "default/web", change: "changed" });
+    expect(change?.before).toEqual(change?.after);
+    expect(change?.location).toEqual({ file: "web.yaml", line: 1 });
+  });
+
+  it("compares nothing of a release that did not render, nor of one that renders the same", () => {
+    const both = model([], [release("web", { replicas: 1 })]);
+    expect(
+      addRenderedChanges([], both, both, trees([deployment(2)], [deployment(1)], ["default/web"])),
+    ).toEqual([]);
+    expect(addRenderedChanges([], both, both, trees([deployment(1)], [deployment(1)]))).toEqual([]);
+  });
+
+  it("an added release's objects are all added", () => {
+    const now = model([], [release("web", {})]);
+    const past = model([]);
+    const changes = addRenderedChanges(compareModels(now, past), now, past, {
+      ...trees([deployment(1)], []),
+      baseline: new Map(),
+    });
+    expect(changes.map((c) => [c.change, c.objects.map((o) => o.change)])).toEqual([["added", ["added"]]]);
   });
 });

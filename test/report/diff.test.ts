@@ -91,4 +91,43 @@ describe("diff report", () => {
       "against main: 1 Kustomization and 0 HelmReleases changed; objects 0 added, 1 changed, 0 removed",
     );
   });
+
+  it("a HelmRelease's rendered objects follow its chart and values; a chart not rendered is said", () => {
+    const [rendered] = configMapChange("web", "new").objects;
+    const release = (values: number, objects = rendered ? [rendered] : []): UnitChange => ({
+      unit: "HelmRelease",
+      id: "default/web",
+      change: "changed",
+      location: { file: "release.yaml", line: 2 },
+      objects,
+      before: { chart: "web 1.0.0", values: { replicas: 1 }, hiddenValues: [] },
+      after: { chart: "web 1.0.0", values: { replicas: values }, hiddenValues: [] },
+    });
+    const text = formatDiffText(
+      diff([release(3)], {
+        clusters: [
+          {
+            name: "c",
+            changes: [release(3), release(1)],
+            renderFailures: ["HelmRelease default/db (baseline): pull failed"],
+          },
+        ],
+      }),
+      { color: false },
+    );
+    const lines = text.split("\n");
+    expect(lines[0]).toBe(
+      "not rendered, its objects not compared: HelmRelease default/db (baseline): pull failed",
+    );
+    expect(lines).toContain("HelmRelease default/web: values changed; rendered objects 1 changed");
+    expect(lines).toContain("HelmRelease default/web: rendered objects 1 changed");
+    expect(text.indexOf("+  replicas: 3")).toBeLessThan(
+      text.indexOf("--- a/web.yaml\tConfigMap default/web"),
+    );
+    expect(formatDiffMarkdown(diff([release(1, [])]))).toContain("</b>: nothing shown changed</summary>");
+    const md = formatDiffMarkdown(
+      diff([], { clusters: [{ name: "c", changes: [], renderFailures: ["HelmRelease default/db: <x>"] }] }),
+    );
+    expect(md).toContain("> not rendered, its objects not compared: HelmRelease default/db: &lt;x&gt;");
+  });
 });
