@@ -1,9 +1,9 @@
-import type { Finding, Severity, SourceLocation } from "../findings.ts";
+import type { Finding, Severity } from "../findings.ts";
 import type { Repository } from "../load/repository.ts";
 import type { Bootstrap } from "../model/bootstrap.ts";
 import type { Config } from "../model/config.ts";
 import type { FluxModel } from "../model/flux.ts";
-import type { Json, KubeObject } from "../model/objects.ts";
+import type { KubeObject } from "../model/objects.ts";
 import type { CrdAnalysis } from "./crds.ts";
 import type { KustomizationGraph } from "./graph.ts";
 import type { SchemaIndex } from "./schema/sources.ts";
@@ -25,17 +25,11 @@ export interface AnalysisContext {
   renderedManifests?: RenderedManifests[];
 }
 
-/** The objects a HelmRelease's chart rendered, for schema validation: located at the HelmRelease. */
+/** The objects a HelmRelease's chart rendered, for schema validation (`renderedObjects`: at the HelmRelease). */
 export interface RenderedManifests {
-  /** `namespace/name` of the HelmRelease. */
-  release: string;
-  /** The release's namespace, where helm puts a namespaced object that names none. */
-  namespace: string;
   /** Id of the Flux Kustomization that applies the HelmRelease. */
   ks: string;
-  location: SourceLocation;
-  /** Each object as helm printed it, parsed. */
-  objects: Json[];
+  objects: KubeObject[];
 }
 
 export type RuleFinding = Omit<Finding, "ruleId" | "severity">;

@@ -121,8 +121,7 @@ async function renderTrees(
   applyPlainHttp(all, settings);
   const result = await renderCrds(all, renderOptionsFrom(settings));
   const objects = new Map<ChartRelease, KubeObject[]>();
-  for (const r of result.rendered)
-    objects.set(r.release, renderedObjects(renderedBodies(r), { ...r.release, id: r.release.id }));
+  for (const r of result.rendered) objects.set(r.release, renderedObjects(renderedBodies(r), r.release));
   const failed = new Map(result.failures.map((f) => [f.release, f.message]));
   return sides.map((side) => {
     const trees: RenderedTrees = { now: new Map(), baseline: new Map(), failed: new Set() };

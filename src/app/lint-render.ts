@@ -23,6 +23,7 @@ import type { HelmReleaseModel } from "../model/flux.ts";
 import { getPath, groupOf } from "../model/objects.ts";
 import { loadProject } from "../model/project.ts";
 import { crdReleases, fluxChartReleases } from "../model/releases.ts";
+import { renderedObjects } from "../model/rendered.ts";
 
 export interface RenderLintOptions extends LintOptions, Omit<RenderSettings, "onProgress"> {}
 
@@ -67,7 +68,8 @@ export async function lintWithCharts(options: RenderLintOptions): Promise<LintRe
     if (phase !== "flux") continue;
     chartObjects.set(r.release.id, r.objects.filter(isCustomResource));
     const hr = helmReleases.get(r.release.id);
-    if (hr && validatable(hr)) renderedManifests.push(manifestsOf(hr, r));
+    if (hr && validatable(hr))
+      renderedManifests.push({ ks: hr.ks, objects: renderedObjects(renderedBodies(r), r.release) });
   }
   const diagnostics: Finding[] = render.failures.map((f) => ({
     ruleId: "chart-render-failed",
@@ -101,14 +103,4 @@ function isCustomResource(o: RenderedObject): boolean {
 function validatable(hr: HelmReleaseModel): boolean {
   const postRenderers = getPath(hr.object.body, ["spec", "postRenderers"]);
   return !(Array.isArray(postRenderers) && postRenderers.length > 0);
-}
-
-function manifestsOf(hr: HelmReleaseModel, rendered: RenderedRelease): RenderedManifests {
-  return {
-    release: hr.id,
-    namespace: hr.namespace,
-    ks: hr.ks,
-    location: { file: hr.object.source.file, line: hr.object.source.line },
-    objects: renderedBodies(rendered),
-  };
 }

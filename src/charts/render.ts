@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAllManifests, loadManifest } from "../load/yaml.ts";
+import { isRecord, type Json } from "../model/objects.ts";
 import { type ChartRelease, describeChart } from "../model/releases.ts";
 import { crdsFromArchive } from "./archive.ts";
 import { ChartCache, type FetchedChart } from "./cache.ts";
@@ -100,12 +101,10 @@ export interface RenderResult {
 }
 
 /** The objects other than CRDs that a render holds the text of, parsed (each document as Kubernetes reads it). */
-export function renderedBodies(rendered: RenderedRelease): Record<string, unknown>[] {
+export function renderedBodies(rendered: RenderedRelease): Json[] {
   return rendered.objects.flatMap((o) => {
     const body = o.text === undefined ? undefined : loadAllManifests(o.text)?.[0];
-    return body !== null && typeof body === "object" && !Array.isArray(body)
-      ? [body as Record<string, unknown>]
-      : [];
+    return isRecord(body) ? [body] : [];
   });
 }
 

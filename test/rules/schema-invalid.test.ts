@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lint } from "../../src/analysis/lint.ts";
 import { schemaViolations } from "../../src/analysis/schema/check.ts";
+import { renderedObjects } from "../../src/model/rendered.ts";
 import { crd, ks, lintFlux, makeRepo } from "../helpers.ts";
 
 const deployment = (replicas: string) => `---
@@ -142,21 +143,26 @@ describe("schema-invalid", () => {
   });
 
   it("invalid: what a HelmRelease's chart renders (lint --render), at the HelmRelease, naming the chart", () => {
-    const rendered = (replicas: unknown) => ({
-      release: "default/web",
+    const release = {
+      id: "default/web",
       namespace: "apps",
-      ks: "flux-system/app",
       location: { file: "apps/app/release.yaml", line: 4 },
-      objects: [
-        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { replicas } },
-        { kind: "Nameless", metadata: {} },
-        {
-          apiVersion: "rbac.authorization.k8s.io/v1",
-          kind: "ClusterRole",
-          metadata: { name: "r" },
-          rules: 1,
-        },
-      ],
+    };
+    const rendered = (replicas: unknown) => ({
+      ks: "flux-system/app",
+      objects: renderedObjects(
+        [
+          { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { replicas } },
+          { kind: "Nameless", metadata: {} },
+          {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRole",
+            metadata: { name: "r" },
+            rules: 1,
+          },
+        ],
+        release,
+      ),
     });
     const findings = (replicas: unknown) =>
       schemaFindings(

@@ -4,7 +4,6 @@
  * each read their share of it.
  */
 import { annotation, describeObject, isRecord, type KubeObject } from "../../model/objects.ts";
-import { renderedObjects } from "../../model/rendered.ts";
 import type { AnalysisContext, RuleFinding } from "../context.ts";
 import type { ObjectSchema } from "./sources.ts";
 import type { Violation, ViolationKind } from "./types.ts";
@@ -43,7 +42,7 @@ export function schemaViolations(ctx: AnalysisContext): ObjectViolation[] {
       }
     }
     for (const rendered of ctx.renderedManifests ?? [])
-      for (const o of renderedObjects(rendered.objects, { ...rendered, id: rendered.release })) {
+      for (const o of rendered.objects) {
         const schema = index.lookup(o);
         if (!schema) continue;
         for (const violation of validateObject(o.body, schema.schema, schema.options))
