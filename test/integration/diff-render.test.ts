@@ -2,50 +2,24 @@
  * `kubestrap diff --baseline REV --render`: every HelmRelease's chart rendered by the real helm from the local
  * OCI registry, in the working tree and at the baseline commit, and what they render compared object by object.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { git, gitRepo } from "../git-repo.ts";
 import { helmRelease, ks } from "../helpers.ts";
-import { helmBin, pushChart, writeChart } from "./env.ts";
-
-const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
-
-function kubestrap(args: string[], cache: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, KUBESTRAP_HELM: helmBin(3), KUBESTRAP_CACHE_DIR: cache, NO_COLOR: "1" } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, stdout, stderr }),
-    );
-  });
-}
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicas }}
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx}]
-`;
+import { pushChart, writeChart } from "./env.ts";
+import { DEPLOYMENT_TEMPLATE, kubestrap } from "./render-cli.ts";
 
 let webRef = "";
 
 beforeAll(async () => {
   for (const [version, templates] of [
-    ["1.0.0", { "deployment.yaml": DEPLOYMENT }],
+    ["1.0.0", { "deployment.yaml": DEPLOYMENT_TEMPLATE }],
     [
       "1.1.0",
       {
-        "deployment.yaml": DEPLOYMENT,
+        "deployment.yaml": DEPLOYMENT_TEMPLATE,
         "configmap.yaml":
           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata: {a: b}\n",
       },

@@ -3,30 +3,14 @@
  * bundled catalog provides a CRD, and another chart renders a custom resource of it only because a value
  * says so; neither is visible without rendering.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { helmRelease, ks, makeRepo } from "../helpers.ts";
 import { fixtureCrd } from "./crd-repo.ts";
-import { helmBin, pushChart, writeChart } from "./env.ts";
-
-const BIN = join(import.meta.dirname, "../../bin/kubestrap.js");
-
-function kubestrap(
-  args: string[],
-  cache = mkdtempSync(join(tmpdir(), "kubestrap-cache-")),
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, KUBESTRAP_HELM: helmBin(3), KUBESTRAP_CACHE_DIR: cache, NO_COLOR: "1" } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) || 1 : 0, stdout, stderr }),
-    );
-  });
-}
+import { pushChart, writeChart } from "./env.ts";
+import { DEPLOYMENT_TEMPLATE, kubestrap } from "./render-cli.ts";
 
 let platformRef = "";
 let webappRef = "";
@@ -73,18 +57,7 @@ beforeAll(async () => {
       version: "1.0.0",
       values: "replicas: 1\nsize: 1\n",
       templates: {
-        "deployment.yaml": `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicas }}
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx}]
-`,
+        "deployment.yaml": DEPLOYMENT_TEMPLATE,
         "widget.yaml": `apiVersion: render.example.com/v1
 kind: Widget
 metadata:
