@@ -2,68 +2,17 @@
  * The GitHub Action's steps (action/run.sh, which action.yml runs) on a fixture repository, with GitHub's
  * variables set as a pull request and a push set them, and nothing fetched.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PROJECT, runAction } from "./action-run.ts";
 import { git, gitRepo } from "./git-repo.ts";
 import { ks } from "./helpers.ts";
 
-const project = new URL("..", import.meta.url).pathname;
 const ENTRY = "kubernetes/flux/cluster/ks.yaml";
 const cm = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  a: "${name}"\n`;
-
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  summary: string;
-  outputs: Record<string, string>;
-  workspace: string;
-}
-
-function runAction(repo: string, env: Record<string, string>): ActionRun {
-  const workspace = mkdtempSync(join(tmpdir(), "kubestrap-test-action-"));
-  const summary = join(workspace, "summary.md");
-  const output = join(workspace, "output");
-  writeFileSync(summary, "");
-  writeFileSync(output, "");
-  const r = spawnSync("bash", [join(project, "action/run.sh")], {
-    cwd: workspace,
-    encoding: "utf8",
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      GIT_CONFIG_GLOBAL: "/dev/null",
-      GIT_CONFIG_NOSYSTEM: "1",
-      NODE: process.execPath,
-      KUBESTRAP_BIN: join(project, "bin/kubestrap.js"),
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_OUTPUT: output,
-      RUNNER_TEMP: workspace,
-      INPUT_REPO: repo,
-      ...env,
-    },
-  });
-  const outputs = Object.fromEntries(
-    readFileSync(output, "utf8")
-      .trim()
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    summary: readFileSync(summary, "utf8"),
-    outputs,
-    workspace,
-  };
-}
 
 /**
  * origin/main: a depends on a missing Kustomization. The branch: a fixed, c added with a missing path and a
@@ -137,7 +86,7 @@ describe("the GitHub Action", () => {
   });
 
   it("action.yml runs that script with the inputs, uploads SARIF when asked, and fails on exit-code", () => {
-    const action = parse(readFileSync(join(project, "action.yml"), "utf8"));
+    const action = parse(readFileSync(join(PROJECT, "action.yml"), "utf8"));
     expect(action.runs.using).toBe("composite");
     const steps = action.runs.steps as {
       id?: string;
@@ -148,7 +97,7 @@ describe("the GitHub Action", () => {
     }[];
     const lint = steps.find((s) => s.id === "kubestrap");
     expect(lint?.run).toBe('bash "$GITHUB_ACTION_PATH/action/run.sh"');
-    for (const input of ["repo", "cluster", "baseline", "sarif"])
+    for (const input of ["repo", "cluster", "baseline", "sarif", "render"])
       expect(lint?.env?.[`INPUT_${input.toUpperCase()}`]).toBe(`\${{ inputs.${input} }}`);
     expect(Object.keys(action.inputs)).toEqual([
       "repo",
@@ -156,6 +105,7 @@ describe("the GitHub Action", () => {
       "baseline",
       "sarif",
       "upload-sarif",
+      "render",
       "fail",
     ]);
     const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
