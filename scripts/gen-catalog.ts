@@ -72,7 +72,12 @@ writeFileSync(out, `${JSON.stringify({ source: "shared/fixtures/crds", projects 
 rmSync(schemasDir, { recursive: true, force: true });
 mkdirSync(schemasDir, { recursive: true });
 for (const [name, byKey] of Object.entries(schemas)) {
-  const sorted = Object.fromEntries(Object.entries(byKey).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Each schema as its JSON text: kubestrap parses only the ones a repository uses (catalog/schemas.ts).
+  const sorted = Object.fromEntries(
+    Object.entries(byKey)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, schema]) => [key, JSON.stringify(schema)]),
+  );
   const json = JSON.stringify({ source: `shared/fixtures/crds/${name}`, schemas: sorted });
   writeFileSync(join(schemasDir, `${name}.json.gz`), gzipSync(json, { level: 9 }));
 }

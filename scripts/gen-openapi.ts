@@ -74,7 +74,12 @@ try {
   const dir = join(import.meta.dirname, "../data/openapi");
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `kubernetes-${minor}.json.gz`);
-  const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Each schema as its JSON text: kubestrap parses only the ones a repository uses (catalog/schemas.ts).
+  const sorted = Object.fromEntries(
+    Object.entries(schemas)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, schema]) => [name, JSON.stringify(schema)]),
+  );
   const json = JSON.stringify({ version: kubernetesVersion, schemas: sorted, kinds });
   writeFileSync(out, gzipSync(json, { level: 9 }));
   log(

@@ -56,7 +56,7 @@ export class SchemaIndex {
   private readonly crds = new Map<string, ObjectSchema>();
   private readonly builtin: ObjectSchema["options"] | undefined;
   private readonly builtinKinds: Record<string, string>;
-  private readonly builtinComponents: Record<string, unknown>;
+  private readonly builtinComponent: (name: string) => unknown;
   private readonly builtinVersion: string;
   private readonly cache = new Map<string, ObjectSchema | undefined>();
 
@@ -64,11 +64,11 @@ export class SchemaIndex {
     this.kubeVersion = kubeVersion;
     const builtin = builtinSchemas(kubeVersion);
     this.builtinKinds = builtin?.kinds ?? {};
-    this.builtinComponents = builtin?.schemas ?? {};
+    const component = (name: string) => builtin?.schema(name);
+    this.builtinComponent = component;
     this.builtinVersion = builtin?.version ?? kubeVersion;
-    const components = this.builtinComponents;
     const resolve = (ref: string) =>
-      components[ref.replace("#/components/schemas/", "")] as Schema | undefined;
+      component(ref.replace("#/components/schemas/", "")) as Schema | undefined;
     this.builtin = builtin ? { builtin: true, resolve } : undefined;
     for (const d of definitions) this.addCrd(d);
   }
@@ -105,7 +105,7 @@ export class SchemaIndex {
     const component = this.builtinKinds[key];
     if (component && this.builtin) {
       return {
-        schema: this.builtinComponents[component] as Schema,
+        schema: this.builtinComponent(component) as Schema,
         options: this.builtin,
         origin: `Kubernetes ${this.builtinVersion}`,
       };

@@ -6,6 +6,9 @@
  * - `data/crd-schemas/<project>.json.gz`: the `openAPIV3Schema` of every CRD version of a catalog project
  *   (`npm run gen:catalog`), read only for the projects a repository's objects need.
  *
+ * In both, each schema is stored as its JSON text and parsed when it is first looked up: a lint reads a few
+ * dozen of the thousands of schemas, and parsing them all cost more than the rest of schema loading.
+ *
  * `data/` sits beside `src/` and `dist/`, so the same relative path works from both.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -18,10 +21,28 @@ const DATA = new URL("../../../data/", import.meta.url);
 export interface BuiltinSchemas {
   /** The Kubernetes version the document was read from, `1.36.3`. */
   version: string;
-  /** OpenAPI components by name (`io.k8s.api.apps.v1.Deployment`). */
-  schemas: Record<string, unknown>;
+  /** An OpenAPI component by name (`io.k8s.api.apps.v1.Deployment`). */
+  schema(name: string): unknown;
   /** `group/version/Kind` (empty group for the core API) to its component name. */
   kinds: Record<string, string>;
+}
+
+/** Schemas by name, each kept as JSON text until it is first asked for. */
+export class LazySchemas {
+  private readonly parsed = new Map<string, unknown>();
+  private readonly texts: Record<string, string>;
+
+  constructor(texts: Record<string, string>) {
+    this.texts = texts;
+  }
+
+  get(name: string): unknown {
+    if (this.parsed.has(name)) return this.parsed.get(name);
+    const text = Object.hasOwn(this.texts, name) ? this.texts[name] : undefined;
+    const schema = text === undefined ? undefined : JSON.parse(text);
+    this.parsed.set(name, schema);
+    return schema;
+  }
 }
 
 export interface CatalogSchema {
@@ -51,14 +72,24 @@ export function builtinSchemas(minor: string): BuiltinSchemas | undefined {
   if (cached) return cached;
   const url = new URL(`openapi/kubernetes-${minor}.json.gz`, DATA);
   if (!existsSync(url)) return undefined;
-  const loaded = readGzipJson<BuiltinSchemas>(url);
+  const file = readGzipJson<{
+    version: string;
+    schemas: Record<string, string>;
+    kinds: Record<string, string>;
+  }>(url);
+  const schemas = new LazySchemas(file.schemas);
+  const loaded: BuiltinSchemas = {
+    version: file.version,
+    kinds: file.kinds,
+    schema: (name) => schemas.get(name),
+  };
   builtinCache.set(minor, loaded);
   return loaded;
 }
 
 /** `group/version/Kind` of every catalog CRD version to its project. */
 let projectOf: Map<string, string> | undefined;
-const projectSchemas = new Map<string, Record<string, unknown>>();
+const projectSchemas = new Map<string, LazySchemas>();
 
 /** The catalog's schema of a CRD version (`group/version/Kind`), with the project it comes from. */
 export function catalogSchema(key: string): CatalogSchema | undefined {
@@ -74,9 +105,9 @@ export function catalogSchema(key: string): CatalogSchema | undefined {
   let schemas = projectSchemas.get(project);
   if (!schemas) {
     const url = new URL(`crd-schemas/${project}.json.gz`, DATA);
-    schemas = readGzipJson<{ schemas: Record<string, unknown> }>(url).schemas;
+    schemas = new LazySchemas(readGzipJson<{ schemas: Record<string, string> }>(url).schemas);
     projectSchemas.set(project, schemas);
   }
-  const schema = schemas[key];
+  const schema = schemas.get(key);
   return schema === undefined ? undefined : { project, schema };
 }
