@@ -3,14 +3,17 @@
  * ../shared/fixtures/crds (or the directory given as the first argument): per project, every CRD's
  * name, group, kind, plural, scope, served versions and storage version; and data/crd-schemas/<project>.json.gz:
  * the `openAPIV3Schema` of every served version, without descriptions, for schema validation (one file per
- * project, so that lint parses only the projects a repository uses).
+ * project, so that lint parses only the projects a repository uses), with data/crd-schemas/<project>.cel.gz: its
+ * CEL rules parsed (src/model/catalog/cel-asts.ts).
  *
  *   node scripts/gen-catalog.ts [CRD_DIR]
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { parse } from "@bufbuild/cel";
 import { parseAllDocuments } from "yaml";
+import { encodeCelAsts } from "../src/model/catalog/cel-asts.ts";
 import type { CatalogCrd } from "../src/model/catalog/charts.ts";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -28,6 +31,33 @@ function withoutDescriptions(v: unknown, fieldNames = false): unknown {
     out[k] = withoutDescriptions(x, !fieldNames && k === "properties");
   }
   return out;
+}
+
+/** Every CEL expression (`rule`, `messageExpression`) of the schemas, parsed; one the parser refuses is left out. */
+function parsedRules(schemas: unknown[]): Map<string, unknown> {
+  const expressions = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "x-kubernetes-validations" && Array.isArray(x))
+          for (const rule of x as { rule?: unknown; messageExpression?: unknown }[])
+            for (const e of [rule.rule, rule.messageExpression])
+              if (typeof e === "string") expressions.add(e);
+        walk(x);
+      }
+    }
+  };
+  schemas.forEach(walk);
+  const parsed = new Map<string, unknown>();
+  for (const e of [...expressions].sort()) {
+    try {
+      parsed.set(e, parse(e));
+    } catch {
+      // Parsed again, and reported as unsupported, when a lint meets it.
+    }
+  }
+  return parsed;
 }
 
 const schemas: Record<string, Record<string, unknown>> = {};
@@ -80,6 +110,7 @@ for (const [name, byKey] of Object.entries(schemas)) {
   );
   const json = JSON.stringify({ source: `shared/fixtures/crds/${name}`, schemas: sorted });
   writeFileSync(join(schemasDir, `${name}.json.gz`), gzipSync(json, { level: 9 }));
+  writeFileSync(join(schemasDir, `${name}.cel.gz`), encodeCelAsts(parsedRules(Object.values(byKey))));
 }
 console.log(`wrote ${schemasDir}: ${Object.values(schemas).flatMap(Object.keys).length} CRD versions`);
 console.log(

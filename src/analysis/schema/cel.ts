@@ -21,6 +21,7 @@ import {
 import { strings } from "@bufbuild/cel/ext";
 import { RE2JS } from "@bufbuild/re2";
 import ipaddr from "ipaddr.js";
+import { catalogCelAst } from "../../model/catalog/cel-asts.ts";
 import type { RefResolver, Schema, ValidationRule } from "./types.ts";
 
 export type RuleOutcome =
@@ -142,13 +143,20 @@ function celEnvironment(): CelEnv {
 
 const compiled = new WeakMap<ValidationRule, Compiled>();
 
+type ParsedExpr = ReturnType<typeof parse>;
+
+/** A catalog CRD's rule was parsed when the catalog was generated; any other is parsed here. */
+function parsed(expression: string): ParsedExpr {
+  return (catalogCelAst(expression) as ParsedExpr | undefined) ?? parse(expression);
+}
+
 function compile(rule: ValidationRule): Compiled {
   let c = compiled.get(rule);
   if (c) return c;
   try {
-    const program = plan(celEnvironment(), parse(rule.rule)) as Program;
+    const program = plan(celEnvironment(), parsed(rule.rule)) as Program;
     const message = rule.messageExpression
-      ? (plan(celEnvironment(), parse(rule.messageExpression)) as Program)
+      ? (plan(celEnvironment(), parsed(rule.messageExpression)) as Program)
       : undefined;
     c = message ? { program, message } : { program };
   } catch (e) {

@@ -13,6 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { loadCatalogCel } from "./cel-asts.ts";
 import type { CatalogCrd } from "./charts.ts";
 import generated from "./crds.generated.json" with { type: "json" };
 
@@ -107,6 +108,7 @@ export function catalogSchema(key: string): CatalogSchema | undefined {
     const url = new URL(`crd-schemas/${project}.json.gz`, DATA);
     schemas = new LazySchemas(readGzipJson<{ schemas: Record<string, string> }>(url).schemas);
     projectSchemas.set(project, schemas);
+    loadCatalogCel(project);
   }
   const schema = schemas.get(key);
   return schema === undefined ? undefined : { project, schema };
