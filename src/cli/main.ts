@@ -8,11 +8,12 @@ import type { LintRunOptions } from "../app/lint.ts";
 import type { RenderSettings } from "../charts/render.ts";
 import type { KubeTarget } from "../cluster/kube.ts";
 import { parseFeatureGates } from "../cluster/local/feature-gates.ts";
+import { PACKAGE_ROOT } from "../package-root.ts";
 
 // Each command loads what it uses when it runs (reporters, charts, the cluster client): a CLI pays for every
 // module it imports on every start.
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+const pkg = JSON.parse(readFileSync(new URL("package.json", PACKAGE_ROOT), "utf8")) as {
   version: string;
 };
 

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { PACKAGE_ROOT } from "../../package-root.ts";
 
 interface CelAstsFile {
   cel: string;
@@ -43,7 +44,7 @@ export function decodeCelAsts(file: Buffer, cel = celParserVersion()): Map<strin
   }
 }
 
-const DATA = new URL("../../../data/crd-schemas/", import.meta.url);
+const DATA = new URL("data/crd-schemas/", PACKAGE_ROOT);
 const loaded = new Set<string>();
 const asts = new Map<string, unknown>();
 

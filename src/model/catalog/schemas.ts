@@ -9,15 +9,16 @@
  * In both, each schema is stored as its JSON text and parsed when it is first looked up: a lint reads a few
  * dozen of the thousands of schemas, and parsing them all cost more than the rest of schema loading.
  *
- * `data/` sits beside `src/` and `dist/`, so the same relative path works from both.
+ * `data/` is at the package's root, beside `src/` and `dist/`.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { PACKAGE_ROOT } from "../../package-root.ts";
 import { loadCatalogCel } from "./cel-asts.ts";
 import type { CatalogCrd } from "./charts.ts";
 import generated from "./crds.generated.json" with { type: "json" };
 
-const DATA = new URL("../../../data/", import.meta.url);
+const DATA = new URL("data/", PACKAGE_ROOT);
 
 export interface BuiltinSchemas {
   /** The Kubernetes version the document was read from, `1.36.3`. */
