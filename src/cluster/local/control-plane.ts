@@ -634,6 +634,18 @@ export async function stopControlPlane(dir: string): Promise<number> {
   const deadline = Date.now() + 3_000;
   while ([...pids].some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) if (isRunning(pid)) signal(pid, "SIGKILL");
+  // SIGKILL is delivered asynchronously (a loaded machine shows the process running for a moment after it), and
+  // a process may have started while the others stopped: wait until none of the environment's runs.
+  const killDeadline = Date.now() + 5_000;
+  for (;;) {
+    const left = [...new Set([...[...pids].filter(isRunning), ...processesMentioning(dir)])];
+    if (left.length === 0 || Date.now() > killDeadline) break;
+    for (const pid of left) {
+      pids.add(pid);
+      signal(pid, "SIGKILL");
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   rmSync(dir, { recursive: true, force: true });
   return pids.size;
 }
