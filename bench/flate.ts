@@ -11,9 +11,9 @@
  *   npm run bench:flate
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { packageFolder } from "../scripts/package-folder.ts";
 import { BENCH_TOOLS, benchToolPaths, provision } from "../scripts/testenv/provision.ts";
 import { VERSIONS } from "../src/cluster/local/versions.ts";
 
@@ -48,18 +48,7 @@ await provision(() => {}, [...BENCH_TOOLS]);
 const { flate } = benchToolPaths();
 
 // The package as npm installs it: dist/ bundled, no src/ beside bin/ (its dependencies from this checkout).
-const installed = mkdtempSync(join(tmpdir(), "kubestrap-bench-package-"));
-const built = spawnSync(
-  process.execPath,
-  [join(ROOT, "scripts/build.ts"), "--out", join(installed, "dist")],
-  {
-    encoding: "utf8",
-  },
-);
-if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stderr}`);
-for (const part of ["bin", "data", "package.json"])
-  cpSync(join(ROOT, part), join(installed, part), { recursive: true });
-symlinkSync(join(ROOT, "node_modules"), join(installed, "node_modules"));
+const installed = packageFolder();
 const PACKAGE = join(installed, "bin/kubestrap.js");
 const env = { ...process.env, KUBESTRAP_CACHE_DIR: join(installed, ".cache") };
 

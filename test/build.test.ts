@@ -3,10 +3,10 @@
  * runs it. The bundled CLI must find package.json and data/ and answer as the sources do.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packageFolder } from "../scripts/package-folder.ts";
 
 const project = new URL("..", import.meta.url).pathname;
 let installed: string;
@@ -19,19 +19,7 @@ function kubestrap(root: string, args: string[]) {
 }
 
 beforeAll(() => {
-  installed = mkdtempSync(join(tmpdir(), "kubestrap-test-package-"));
-  const built = spawnSync(
-    process.execPath,
-    [join(project, "scripts/build.ts"), "--out", join(installed, "dist")],
-    {
-      cwd: project,
-      encoding: "utf8",
-    },
-  );
-  expect(built.status, built.stderr).toBe(0);
-  for (const part of ["bin", "data", "package.json"])
-    cpSync(join(project, part), join(installed, part), { recursive: true });
-  symlinkSync(join(project, "node_modules"), join(installed, "node_modules"));
+  installed = packageFolder();
 }, 120_000);
 
 afterAll(() => rmSync(installed, { recursive: true, force: true }));
